@@ -1,0 +1,76 @@
+"""The one place the Telegram `Application` is built (PTB's builder, `post_init`, `post_shutdown`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from telegram import BotCommand, MenuButtonCommands, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot import handlers, texts
+from bot.services import Clock, Services, attach, utc_now
+from bot.settings import Settings
+from storage.db import create_engine, make_session_factory
+from storage.migrate import upgrade
+
+# Opt in to PTB's timedelta API now; the int form of RetryAfter.retry_after is deprecated since 22.2.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+log = logging.getLogger(__name__)
+
+NotchApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    clock: Clock = utc_now,
+) -> NotchApp:
+    """Build the bot; `token` overrides the settings' (the sandbox uses the emulator's)."""
+    bot_token = token or settings.token
+    if not bot_token:
+        raise ValueError("a bot token is needed to build the application")
+    application = (
+        ApplicationBuilder()
+        .token(bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3))
+        .post_init(_open)
+        .post_shutdown(_close)
+        .build()
+    )
+    attach(application.bot_data, Services(settings=settings, clock=clock))
+    handlers.register(application)
+    application.add_error_handler(_report_error)
+    return application
+
+
+async def _open(application: NotchApp) -> None:
+    """Open and migrate the database, then publish the command menu."""
+    found = application.bot_data["services"]
+    assert isinstance(found, Services)
+    found.engine = create_engine(found.settings.database_url)
+    await upgrade(found.engine)
+    found.sessions = make_session_factory(found.engine)
+    await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+
+
+async def _close(application: NotchApp) -> None:
+    found = application.bot_data["services"]
+    if isinstance(found, Services) and found.engine is not None:
+        await found.engine.dispose()
+
+
+async def _report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every handler failure (never swallow it) and tell the user their input is safe."""
+    log.error("handler failed", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, texts.INTERNAL_ERROR)
+        except Exception:  # the failure may be Telegram itself; the log above already has it
+            log.warning("could not tell the user about the failure", exc_info=True)

@@ -1,0 +1,85 @@
+"""`notch` command line: `notch run` and `notch db upgrade`.
+
+Every start-up failure ends in one line on stderr (with the token redacted) and a non-zero exit,
+because a newcomer reading a traceback for a typo in `.env` is a poor first experience.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.logs import configure_logging, redact
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("notch")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="notch", description="Notch, the mastery coach.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "run", help="run the bot (long polling with a token; the terminal sandbox without one)"
+    )
+    database = commands.add_parser("db", help="database maintenance")
+    database_commands = database.add_subparsers(dest="db_command", required=True)
+    database_commands.add_parser("upgrade", help="apply all pending migrations")
+    database_commands.add_parser("current", help="print the applied migration revision")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"notch: configuration error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, [settings.token or ""])
+    try:
+        if args.command == "db":
+            return asyncio.run(_database(settings, args.db_command))
+        return _run(settings)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # start-up failures: one line, the details in the log
+        log.debug("start-up failed", exc_info=True)
+        message = redact(f"{type(error).__name__}: {error}", [settings.token or ""])
+        print(f"notch: {message}", file=sys.stderr)
+        return 1
+
+
+def _run(settings: Settings) -> int:
+    if settings.token is None:
+        from bot.sandbox import run_sandbox
+
+        asyncio.run(run_sandbox(settings))
+        return 0
+    from telegram import Update
+
+    from bot.app import build_application
+
+    # run_polling owns the event loop and stops gracefully on SIGINT and SIGTERM.
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+async def _database(settings: Settings, command: str) -> int:
+    from storage.db import create_engine
+    from storage.migrate import current, upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        if command == "upgrade":
+            await upgrade(engine)
+        print(f"database at revision {await current(engine)}")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""/help: the list of commands, built from the same table as Telegram's command menu."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+
+from bot import texts
+
+
+async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.help_text())
+
+
+def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    return [CommandHandler("help", show_help, filters=filters.ChatType.PRIVATE)]

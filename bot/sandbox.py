@@ -1,0 +1,121 @@
+"""The terminal sandbox: the local Bot API emulator and the real bot in one process.
+
+The terminal plays the phone. Without a token nobody can reach Telegram, yet a newcomer should
+still feel the product, and the very same code paths run as with a real bot: only the base URL
+differs. State goes to the configured database, so progress survives between sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import re
+import sys
+import threading
+from typing import TextIO
+
+from bot import texts
+from bot.app import build_application
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.settings import Settings
+
+SANDBOX_TOKEN = "100000:local-sandbox-not-a-secret"
+SANDBOX_USER_ID = 100001  # one fixed person, so the sandbox's history persists across runs
+_BUTTON_PRESS = re.compile(r"^#(\d+)$")
+_TAG = re.compile(r"<[^>]+>")
+
+
+class Terminal:
+    """Shows what the bot sends and numbers its buttons so `#N` can press them."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self.buttons: list[str] = []
+        self.buttons_message: SentMessage | None = None
+
+    def say(self, line: str) -> None:
+        self._out.write(line + "\n")
+        self._out.flush()
+
+    def show(self, message: SentMessage, *, edited: bool = False) -> None:
+        body = message.text if message.text is not None else message.caption or ""
+        if message.parse_mode == "HTML":
+            body = html.unescape(_TAG.sub("", body))
+        label = "Notch (edited)" if edited else "Notch"
+        if message.kind != "text":
+            body = f"[{message.kind}: {message.file_name or 'file'}] {body}".rstrip()
+        self.say(f"{label}: {body}")
+        if message.buttons:
+            self.buttons = list(message.buttons)
+            self.buttons_message = message
+            self.say("  " + " ".join(f"[#{i} {text}]" for i, text in enumerate(self.buttons, 1)))
+
+
+async def run_sandbox(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+    terminal = Terminal(out)
+    terminal.say(texts.SANDBOX_BANNER)
+    terminal.say(texts.SANDBOX_USAGE)
+    async with BotApiEmulator(token=SANDBOX_TOKEN) as emulator:
+        local = settings.model_copy(update={"telegram_api_base_url": emulator.base_url})
+        application = build_application(local, token=SANDBOX_TOKEN)
+        user = emulator.private_chat(user_id=SANDBOX_USER_ID, first_name="you")
+        async with application:
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0, timeout=10)
+            await application.start()
+            printer = asyncio.create_task(_print_bot_messages(user, terminal))
+            try:
+                await _type_messages(user, terminal, _lines(stdin))
+            finally:
+                printer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await printer
+                await application.updater.stop()
+                await application.stop()
+    terminal.say(texts.SANDBOX_GOODBYE)
+
+
+async def _print_bot_messages(user: EmulatedUser, terminal: Terminal) -> None:
+    async for message, edited in user.events():
+        terminal.show(message, edited=edited)
+
+
+async def _type_messages(
+    user: EmulatedUser, terminal: Terminal, lines: asyncio.Queue[str | None]
+) -> None:
+    while (line := await lines.get()) is not None:
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return
+        press = _BUTTON_PRESS.match(line)
+        if press is None:
+            await user.send_text(line)
+            continue
+        number = int(press.group(1))
+        if not 1 <= number <= len(terminal.buttons):
+            terminal.say(texts.SANDBOX_NO_SUCH_BUTTON.format(number=number))
+            continue
+        await user.press(terminal.buttons[number - 1], message=terminal.buttons_message)
+
+
+def _lines(stdin: TextIO) -> asyncio.Queue[str | None]:
+    """Feed stdin lines into the loop from a daemon thread (None at end of input).
+
+    A daemon thread works for ttys, pipes and files alike, and never holds the process open at exit.
+    """
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        try:
+            for raw in iter(stdin.readline, ""):
+                loop.call_soon_threadsafe(queue.put_nowait, raw)
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+        except (RuntimeError, ValueError):  # the loop or stdin closed first: the sandbox has ended
+            return
+
+    threading.Thread(target=pump, name="sandbox-stdin", daemon=True).start()
+    return queue

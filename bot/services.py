@@ -1,0 +1,50 @@
+"""What handlers need besides the update: settings, the database and the clock.
+
+Kept in `bot_data` under one key so every handler reaches it the same way, and so tests can
+swap the clock for a fixed one without patching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.ext import CallbackContext
+
+from bot.settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine | None = None
+    sessions: async_sessionmaker[AsyncSession] | None = None
+
+    def session(self) -> AsyncSession:
+        if self.sessions is None:
+            raise RuntimeError("the database is not open yet (post_init has not run)")
+        return self.sessions()
+
+
+_KEY = "services"
+
+
+def attach(bot_data: dict[Any, Any], services: Services) -> None:
+    bot_data[_KEY] = services
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    found = context.bot_data[_KEY]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,67 @@
+"""Every sentence a user can read, in one place, ready for translation.
+
+Handlers never build user-facing prose themselves: they pick a constant here or call one of the
+small functions that fill in numbers. Plain text only (no parse_mode), so nothing needs escaping.
+"""
+
+from __future__ import annotations
+
+# Commands shown in Telegram's menu and in /help, in the order a newcomer needs them.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Begin, or see where you are"),
+    ("help", "What Notch can do"),
+)
+
+GREETING = (
+    "Hi {name}, I'm Notch, a coach for one thing you want to be able to do: run, write, "
+    "practise, speak."
+)
+
+METHOD = (
+    "The strongest source of self-belief is doing the thing and succeeding, so we build it from "
+    "real successes.\n"
+    "Tell me what you can honestly do today, and each day I'll set a challenge one notch above "
+    "that: hard enough to take effort, likely enough that you'll make it.\n"
+    "When you've done it, tap Done and I'll register it as evidence, with the date and the "
+    "amount.\n"
+    "I raise the bar only after consistent success, so every step up rests on proof."
+)
+
+HELP_TITLE = "Here is what I understand:"
+HELP_FOOTER = "Anything else you type, I'll try to help with."
+
+UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see the ones I do know."
+UNKNOWN_TEXT = (
+    "I read only commands for now. Send /start to begin, or /help to see what I can do."
+)
+NOT_TEXT = "I can only read text messages. Send /help to see what I understand."
+PRIVATE_ONLY = "I coach one person at a time, so I only talk in private chats. Message me directly."
+
+INTERNAL_ERROR = (
+    "Something went wrong on my side. Nothing you told me is lost; please try again in a minute."
+)
+
+SANDBOX_BANNER = (
+    "Notch local sandbox: no Telegram token is set, so you are talking to the bot through a local "
+    "stand-in for Telegram. To connect a real bot, put TELEGRAM_BOT_TOKEN=<token from @BotFather> "
+    "in .env and run `make run` again."
+)
+SANDBOX_USAGE = (
+    "Type a message and press Enter to send it. Buttons appear as [#1 Label]: type #1 to press. "
+    "Type /quit or press Ctrl-D to leave."
+)
+SANDBOX_NO_SUCH_BUTTON = "(no button #{number} on the last message with buttons)"
+SANDBOX_GOODBYE = "Sandbox closed. Your progress is saved."
+
+
+def greeting(first_name: str | None) -> str:
+    return GREETING.format(name=first_name or "there")
+
+
+def help_text() -> str:
+    lines = [HELP_TITLE, *(f"/{name} - {description}" for name, description in COMMANDS)]
+    return "\n".join([*lines, "", HELP_FOOTER])
+
+
+def unknown_command(command: str) -> str:
+    return UNKNOWN_COMMAND.format(command=command)
