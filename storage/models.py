@@ -1,0 +1,139 @@
+"""Tables: users → goals → challenges. Schema changes go through Alembic (storage/migrations).
+
+Every instant is a timezone-aware UTC ``datetime`` (SQLModel maps ``datetime`` to its
+``UTCDateTime``, which rejects naive values); local things (the send time, the local day) are
+``time``/``date`` and only mean something together with the user's IANA time zone.
+Statuses are short strings guarded by CHECK constraints so both SQLite and PostgreSQL refuse
+values the code does not know.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Final
+
+from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "CHALLENGE_STATUSES",
+    "FAILURE_REASONS",
+    "NAMING_CONVENTION",
+    "USER_STATUSES",
+    "Challenge",
+    "Goal",
+    "User",
+    "utcnow",
+]
+
+# Named constraints let Alembic batch mode (SQLite) and later migrations refer to them.
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# One MetaData for the whole app (what SQLModel and Alembic expect); set before any table exists.
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+USER_STATUSES: Final = ("active", "paused", "stopped", "blocked")
+CHALLENGE_STATUSES: Final = ("planned", "sent", "done", "failed", "skipped", "missed")
+FAILURE_REASONS: Final = ("too_hard", "no_time", "unwell", "other")
+
+
+def utcnow() -> datetime:
+    """The current instant, aware UTC (naive datetimes are rejected on write)."""
+    return datetime.now(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+class User(SQLModel, table=True):
+    """A Telegram user; ``status`` says whether the scheduler may write to them."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("telegram_user_id"),
+        CheckConstraint(_one_of("status", USER_STATUSES), name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger)
+    chat_id: int = Field(sa_type=BigInteger)
+    first_name: str = Field(default="", max_length=256)
+    language_code: str | None = Field(default=None, max_length=16)
+    timezone: str = Field(default="UTC", max_length=64)  # IANA name, e.g. "Europe/Berlin"
+    send_time: time = Field(default=time(8, 0))  # local wall-clock time in ``timezone``
+    status: str = Field(default="active", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
+
+
+class Goal(SQLModel, table=True):
+    """What a user practises and how it is measured (amounts in ``unit``, multiples of ``step``)."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        CheckConstraint("step > 0", name="step_positive"),
+        CheckConstraint("baseline > 0", name="baseline_positive"),
+        CheckConstraint("target IS NULL OR target > 0", name="target_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    behaviour: str = Field(max_length=64)  # e.g. "running"
+    unit: str = Field(max_length=32)  # e.g. "min"
+    step: float
+    baseline: float  # what the user can do comfortably today
+    target: float | None = None
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Challenge(SQLModel, table=True):
+    """One goal's challenge for one local day, from planning to its outcome.
+
+    Transitions are conditional updates (``… WHERE status = 'sent'``) so races change nothing twice.
+    """
+
+    __tablename__ = "challenges"
+    __table_args__ = (
+        UniqueConstraint("goal_id", "local_date"),
+        CheckConstraint(_one_of("status", CHALLENGE_STATUSES), name="status"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("p_success >= 0 AND p_success <= 1", name="p_success_range"),
+        CheckConstraint("effort IS NULL OR (effort >= 1 AND effort <= 5)", name="effort_range"),
+        CheckConstraint(
+            f"failure_reason IS NULL OR {_one_of('failure_reason', FAILURE_REASONS)}",
+            name="failure_reason",
+        ),
+        CheckConstraint("achieved IS NULL OR achieved >= 0", name="achieved_nonnegative"),
+        CheckConstraint(
+            "confidence IS NULL OR (confidence >= 0 AND confidence <= 100)",
+            name="confidence_range",
+        ),
+        # Serves the scheduler's claim: "status = 'planned' AND due_at <= now".
+        Index("ix_challenges_status_due_at", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goals.id", ondelete="CASCADE")
+    local_date: date  # the user's local day this challenge belongs to
+    amount: float
+    p_success: float  # the calibrator's predicted P(done) for ``amount``
+    plan_reason: str = Field(default="", max_length=500)  # the calibrator's one-line reason
+    status: str = Field(default="planned", max_length=16)
+    due_at: datetime  # when to send it
+    sent_at: datetime | None = None
+    answered_at: datetime | None = None
+    effort: int | None = None  # 1 (easy) … 5 (max effort), asked after a success
+    failure_reason: str | None = Field(default=None, max_length=16)
+    achieved: float | None = None  # how much was done, on a failure
+    confidence: int | None = None  # Bandura's 0-100 "how sure are you", asked before
+    reflection: str | None = Field(default=None, max_length=1000)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow)

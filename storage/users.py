@@ -1,0 +1,75 @@
+"""Users, keyed by their Telegram id. The caller owns the transaction (commit or roll back).
+
+One module per aggregate: goals.py and challenges.py follow the same shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import User, utcnow
+
+__all__ = ["get_user_by_telegram_id", "upsert_telegram_user"]
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"no upsert for the {dialect!r} dialect")
+
+
+async def upsert_telegram_user(
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    first_name: str,
+    language_code: str | None,
+) -> User:
+    """Create the user on first contact, or refresh their Telegram details.
+
+    One ``INSERT … ON CONFLICT`` statement, so two updates from the same new user racing in two
+    workers still make one row. A ``blocked`` user who writes again has unblocked the bot and
+    becomes ``active``; ``paused`` and ``stopped`` are the user's own choices and stay.
+    A missing ``language_code`` keeps the one already known.
+    """
+    now = utcnow()
+    fresh = User(
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        first_name=first_name,
+        language_code=language_code,
+        created_at=now,
+        updated_at=now,
+    )
+    table = User.__table__  # type: ignore[attr-defined]
+    insert = _insert_for(session)(table).values(**fresh.model_dump(exclude={"id"}))
+    excluded = insert.excluded
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.telegram_user_id],
+        set_={
+            "chat_id": excluded.chat_id,
+            "first_name": excluded.first_name,
+            "language_code": func.coalesce(excluded.language_code, table.c.language_code),
+            "status": case((table.c.status == "blocked", "active"), else_=table.c.status),
+            "updated_at": now,
+        },
+    ).returning(table.c.id)
+    user_id = (await session.exec(statement)).scalar_one()
+    user = await session.get(User, user_id, populate_existing=True)
+    assert user is not None  # the row was just written in this transaction
+    return user
+
+
+async def get_user_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> User | None:
+    """The user with this Telegram id, or None if they never wrote to the bot."""
+    result = await session.exec(select(User).where(col(User.telegram_user_id) == telegram_user_id))
+    return result.one_or_none()
