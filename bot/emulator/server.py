@@ -1,0 +1,275 @@
+"""The HTTP face of the emulator: Telegram's wire format on 127.0.0.1 and the long poll."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from bot.emulator.errors import CONFLICT, ApiError, bad_request
+from bot.emulator.faults import Fault, FaultBook
+from bot.emulator.methods import BotApi, as_int
+from bot.emulator.state import EmulatorState, Upload
+from bot.emulator.user import EmulatedChat, EmulatedUser
+
+# Parameters that travel as JSON strings in form and multipart bodies.
+JSON_FIELDS = frozenset({
+    "reply_markup", "entities", "caption_entities", "commands", "scope", "menu_button",
+    "reaction", "link_preview_options", "reply_parameters", "allowed_updates",
+})
+
+
+class BotApiEmulator:
+    """A local stand-in for api.telegram.org that the bot reaches through PTB's base_url."""
+
+    def __init__(self, token: str = "123456:TEST-TOKEN", bot_username: str = "notch_sandbox_bot",
+                 clock: Callable[[], float] = time.time, *, port: int = 0,
+                 host: str = "127.0.0.1", bot_first_name: str = "Notch") -> None:
+        self.token = token
+        self.host, self.port = host, port
+        bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456
+        bot_user = {"id": bot_id, "is_bot": True, "first_name": bot_first_name,
+                    "username": bot_username, "can_join_groups": True,
+                    "can_read_all_group_messages": False, "supports_inline_queries": False,
+                    "can_connect_to_business": False, "has_main_web_app": False}
+        self.state = EmulatorState(clock, bot_user)
+        self.api = BotApi(self.state)
+        self.faults = FaultBook()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._methods = {name.lower(): name for name in [*self.api.handlers, "getUpdates"]}
+        self._runner: web.AppRunner | None = None
+        self._stopping = asyncio.Event()
+        self._poll_generation = 0
+        self._inflight = 0
+        self._last_activity = 0.0
+        self._users: dict[int, EmulatedUser] = {}
+        self._groups: dict[int, EmulatedChat] = {}
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> BotApiEmulator:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        app.router.add_route("*", "/{tail:.*}", self._not_found)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        self._stopping.clear()
+        self._last_activity = asyncio.get_running_loop().time()
+        return self
+
+    async def stop(self) -> None:
+        """Release every waiting long poll with an empty answer, then close the port."""
+        self._stopping.set()
+        self.state.wake_polls()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BotApiEmulator:
+        return await self.start()
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://{self.host}:{self.port}/file/bot"
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return self.state.bot_user
+
+    @property
+    def commands(self) -> list[dict[str, str]] | None:
+        return self.state.commands
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]:
+        return [update.payload for update in self.state.updates]
+
+    # ------------------------------------------------------------ test-side API
+
+    def private_chat(self, user_id: int = 1001, first_name: str = "Ada",
+                     language_code: str | None = "en", *, last_name: str | None = None,
+                     username: str | None = None) -> EmulatedUser:
+        """The user (and their private chat with the bot; its id equals the user id)."""
+        if user_id not in self._users:
+            self._users[user_id] = EmulatedUser(self.state, user_id, first_name, language_code,
+                                                last_name=last_name, username=username)
+        return self._users[user_id]
+
+    def group_chat(self, chat_id: int = -1001, title: str = "Friends") -> EmulatedChat:
+        if chat_id not in self._groups:
+            kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+            self._groups[chat_id] = EmulatedChat.create(self.state, {
+                "id": chat_id, "type": kind, "title": title})
+        return self._groups[chat_id]
+
+    def inject_fault(self, method: str | None = "sendMessage", *, status: int | None = 429,
+                     retry_after: int | None = None, description: str | None = None,
+                     delay: float = 0.0, times: int = 1, chat_id: int | str | None = None) -> Fault:
+        """The next `times` calls of `method` (None = any) for `chat_id` (None = any) fail with
+        `status`, or only answer after `delay` seconds when status is None."""
+        return self.faults.add(Fault(method, status, retry_after, description, delay, times,
+                                     chat_id))
+
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+    async def settle(self, quiet: float = 0.2, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until every queued update was fetched and no API call came for `quiet` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            now = loop.time()
+            fetched = all(update.delivered for update in self.state.updates)
+            if fetched and self._inflight == 0 and now - self._last_activity >= quiet:
+                return
+            if now >= deadline:
+                waiting = [u.payload for u in self.state.updates if not u.delivered]
+                raise AssertionError(
+                    f"emulator did not settle within {timeout}s: {len(waiting)} updates never "
+                    f"fetched, {self._inflight} calls in flight; last calls: {self.calls[-5:]}")
+            await asyncio.sleep(min(0.02, quiet / 4 or 0.01))
+
+    # ------------------------------------------------------------ HTTP
+
+    async def _not_found(self, request: web.Request) -> web.Response:
+        return _answer(ApiError(404, "Not Found").body(), 404)
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return _answer(ApiError(401, "Unauthorized").body(), 401)
+        path = request.match_info["path"]
+        for stored in self.state.files.values():
+            if stored.file_path == path:
+                return web.Response(body=stored.data,
+                                    content_type=stored.mime_type or "application/octet-stream")
+        return _answer(ApiError(404, "Not Found").body(), 404)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        name = request.match_info["method"]
+        method = self._methods.get(name.lower(), name)
+        polling = method == "getUpdates"
+        if not polling:
+            self._inflight += 1
+        try:
+            try:
+                params = await _read_params(request)
+            except ApiError:
+                self.calls.append((method, {}))
+                raise
+            self.calls.append((method, params))
+            if request.match_info["token"] != self.token:
+                raise ApiError(401, "Unauthorized")
+            if name.lower() not in self._methods:
+                raise ApiError(404, "Not Found")
+            fault = self.faults.take(method, params)
+            if fault is not None:
+                await self._sleep(fault.delay)
+                error = fault.error()
+                if error is not None:
+                    raise error
+            if polling:
+                result = await self._get_updates(params, request)
+            else:
+                result = await self.api.handlers[method](params)
+            return _answer({"ok": True, "result": result}, 200)
+        except ApiError as error:
+            return _answer(error.body(), error.status)
+        finally:
+            if not polling:
+                self._inflight -= 1
+                self._last_activity = asyncio.get_running_loop().time()
+
+    async def _sleep(self, seconds: float) -> None:
+        """A delay that ends early at shutdown, so a slow answer never holds up stop()."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _get_updates(self, params: dict[str, Any], request: web.Request) -> Any:
+        """A real long poll: a newer poll terminates this one (409), stop() releases it."""
+        offset = as_int(params.get("offset", 0), "offset is invalid")
+        limit = min(max(as_int(params.get("limit", 100), "limit is invalid"), 1), 100)
+        timeout = max(float(params.get("timeout") or 0), 0.0)
+        if isinstance(params.get("allowed_updates"), list):
+            self.state.allowed_updates = params["allowed_updates"] or None
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self.state.wake_polls()  # an older poll still waiting learns it was superseded
+        self.state.confirm(offset)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if generation != self._poll_generation:
+                raise ApiError(409, CONFLICT)
+            if self._stopping.is_set():
+                return []
+            batch = self.state.deliverable(limit)
+            if batch:
+                if request.transport is None or request.transport.is_closing():
+                    return []  # the client is gone; keep the updates for the next poll
+                for update in batch:
+                    update.delivered = True
+                self._last_activity = loop.time()
+                return [update.payload for update in batch]
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return []
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.state.wake_event.wait(), remaining)
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Query string, form, multipart or JSON, with nested JSON-string fields decoded."""
+    params: dict[str, Any] = dict(request.query)
+    if request.method == "POST" and request.can_read_body:
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError:
+                raise bad_request("can't parse JSON") from None
+            if not isinstance(body, dict):
+                raise bad_request("can't parse JSON object")
+            params.update(body)
+        elif request.content_type in ("application/x-www-form-urlencoded",
+                                      "multipart/form-data"):
+            for key, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    params[key] = Upload(value.file.read(), value.filename, value.content_type)
+                else:
+                    params[key] = value
+    for key, value in list(params.items()):
+        if key in JSON_FIELDS and isinstance(value, str | bytes):
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                if key == "reply_markup":
+                    raise bad_request("can't parse reply keyboard markup JSON object") from None
+                raise bad_request(f"can't parse {key} JSON object") from None
+        elif isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.get(value.removeprefix("attach://"), value)
+    return params
+
+
+def _answer(body: dict[str, Any], status: int) -> web.Response:
+    return web.json_response(body, status=status)
+
+
+
