@@ -1,0 +1,409 @@
+"""The calibrator: pick tomorrow's amount so that success is likely but not certain.
+
+Why this shape (see docs/BENCHMARKS.md for the evidence):
+
+* A latent ability per goal on the log scale of the amount, with a Gaussian belief over
+  (ability, growth per session). P(done) is a probit in (ability - log amount) with small
+  guess and lapse rates. Every answer updates the belief by exact moment matching (assumed
+  density filtering), which is robust to surprising answers and costs a few microseconds,
+  so a 365-attempt history is replayed well inside the 2 ms budget without any cache.
+* How hard a success felt is an ordinal, interval-censored observation of the margin
+  (ability - log amount): "very easy" says the margin is large, "maximal" says it is ~0.
+* Only ``too_hard`` failures (or failures without a reason) are evidence about ability;
+  ``achieved`` on such a failure is a success at that smaller amount. Missed and skipped
+  days, and failures for ``no_time``/``unwell``/``other``, change nothing.
+* Growth per effortful session is learned per person (the second state dimension); belief
+  widens with every day, and long gaps lower the expected ability gently.
+* The amount is the step multiple whose posterior-predictive P(done) is closest to the
+  target, inside hard guardrails that make the promises in the issue hold structurally.
+
+The function is pure: no clock, no I/O, no global state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import NormalDist
+from typing import Final, Literal
+
+Outcome = Literal["done", "failed", "missed", "skipped"]
+FailReason = Literal["too_hard", "no_time", "unwell", "other"]
+
+OUTCOMES: Final = frozenset({"done", "failed", "missed", "skipped"})
+FAIL_REASONS: Final = frozenset({"too_hard", "no_time", "unwell", "other"})
+
+# --- Model settings (one set for every goal; see bench/calibration.py) -------------------
+WIDTH: Final = 0.27  # probit sd of the success curve, in log-amount units
+GUESS: Final = 0.01  # P(done) far above ability (luck, a generous self-report)
+LAPSE: Final = 0.03  # P(failed) far below ability (a bad day that still says "too hard")
+PRIOR_SD: Final = 0.30  # how far a stated comfortable baseline may be off, in log units
+PRIOR_P_AT_BASELINE: Final = 0.92  # "comfortable" = very likely done at the baseline
+GROWTH_MEAN: Final = 0.012  # prior expected log-ability gain per effortful session
+GROWTH_SD: Final = 0.012
+GROWTH_DRIFT_VAR: Final = 2e-6  # per day: growth slows or speeds up over weeks
+DAILY_VAR: Final = 0.02**2  # per day: ability wanders a little, more so with time away
+GAP_FREE_DAYS: Final = 3  # a gap up to this long costs nothing; one missed day never resets
+GAP_DECAY_PER_DAY: Final = 0.006  # expected log-ability lost per day beyond the free gap
+GAP_DECAY_MAX: Final = 0.12  # ... at most (about 11 %)
+# Effort 1..5 -> interval of the margin (ability - log amount) it suggests, and the noise.
+EFFORT_MARGIN: Final[dict[int, tuple[float, float]]] = {
+    1: (0.55, math.inf),
+    2: (0.35, 0.95),
+    3: (0.12, 0.60),
+    4: (-0.05, 0.35),
+    5: (-math.inf, 0.15),
+}
+EFFORT_NOISE: Final = 0.15
+EFFORT_MISREPORT: Final = 0.15  # floor on the effort likelihood: people misreport
+# Practice dose of an attempt for growth: an easy success teaches less.
+EFFORT_DOSE: Final[dict[int | None, float]] = {1: 0.3, 2: 0.6, 3: 1.0, 4: 1.0, 5: 1.0, None: 1.0}
+FAILURE_DOSE: Final = 0.6
+
+# --- Choice settings ---------------------------------------------------------------------
+TARGET_STEADY: Final = 0.80
+TARGET_CAUTIOUS: Final = 0.90  # first attempts and right after a too_hard failure
+CAUTIOUS_ATTEMPTS: Final = 3
+MAX_RAISE: Final = 1.25  # never more than +25 % (or one step) over the last attempted amount
+
+# --- Sentences (one place, keyed, so a translation layer can take them over) -------------
+REASONS: Final[dict[str, str]] = {
+    "start": "We start at {amount}, the level you said is comfortable today.",
+    "start_up": "We start one notch above the {last} you said is comfortable today: {amount}.",
+    "up": "You did {last} {times} and it felt {feel}; {amount} is one notch up.",
+    "hold": "You did {last} {times} and it felt {feel}; {amount} again lets that level settle.",
+    "ease": "You did {last} but it felt {feel}, so {amount} keeps the next one within reach.",
+    "after_fail": "{last} was too hard this time, so {amount} is one you can very likely finish.",
+    "after_gap": "After {days} days away, {amount} eases you back in.",
+}
+FEELINGS: Final[dict[int | None, str]] = {
+    1: "very easy",
+    2: "easy",
+    3: "just right",
+    4: "hard",
+    5: "like maximal effort",
+    None: "fine",
+}
+
+_SQRT2: Final = math.sqrt(2.0)
+_INV_SQRT_2PI: Final = 1.0 / math.sqrt(2.0 * math.pi)
+_MIN_VAR: Final = 1e-4
+_EPS: Final = 1e-9
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What is measured and how it moves; ``baseline`` is the honest comfortable amount."""
+
+    unit: str
+    baseline: float
+    step: float
+    target: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.unit, str) or not self.unit.strip():
+            raise ValueError("Goal.unit must be a non-empty string")
+        for name in ("baseline", "step"):
+            value = getattr(self, name)
+            if not _is_real(value) or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"Goal.{name} must be a finite number > 0, got {value!r}")
+        if self.target is not None and (
+            not _is_real(self.target) or not math.isfinite(self.target) or self.target <= 0
+        ):
+            raise ValueError(f"Goal.target must be None or a number > 0, got {self.target!r}")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One day's challenge and what happened; ``effort`` 1 very easy .. 5 maximal."""
+
+    day: date
+    amount: float
+    outcome: Outcome
+    effort: int | None = None
+    reason: FailReason | None = None
+    achieved: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.day, date):
+            raise ValueError(f"Attempt.day must be a date, got {self.day!r}")
+        if not _is_real(self.amount) or not math.isfinite(self.amount) or self.amount <= 0:
+            raise ValueError(f"Attempt.amount must be a finite number > 0, got {self.amount!r}")
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"Attempt.outcome must be one of {sorted(OUTCOMES)}: {self.outcome!r}")
+        if self.effort is not None:
+            if isinstance(self.effort, bool) or not isinstance(self.effort, int):
+                raise ValueError(f"Attempt.effort must be an int 1..5, got {self.effort!r}")
+            if not 1 <= self.effort <= 5:
+                raise ValueError(f"Attempt.effort must be within 1..5, got {self.effort}")
+            if self.outcome != "done":
+                raise ValueError("Attempt.effort is only given with outcome 'done'")
+        if self.reason is not None:
+            if self.reason not in FAIL_REASONS:
+                raise ValueError(
+                    f"Attempt.reason must be one of {sorted(FAIL_REASONS)}, got {self.reason!r}"
+                )
+            if self.outcome != "failed":
+                raise ValueError("Attempt.reason is only given with outcome 'failed'")
+        if self.achieved is not None:
+            if self.outcome != "failed":
+                raise ValueError("Attempt.achieved is only given with outcome 'failed'")
+            if not _is_real(self.achieved) or not math.isfinite(self.achieved):
+                raise ValueError(f"Attempt.achieved must be a finite number, got {self.achieved!r}")
+            if not 0 <= self.achieved <= self.amount:
+                raise ValueError("Attempt.achieved must lie within 0..amount")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The next challenge, the model's honest P(done) at it, and why, in one sentence."""
+
+    amount: float
+    p_success: float
+    reason: str
+    target: float = TARGET_STEADY
+    reason_key: str = "start"
+    facts: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Belief:
+    """The filtered belief about today's ability (log units) and what the choice needs."""
+
+    mean: float
+    var: float
+    growth: float
+    attempts: int  # done or too_hard failures (evidence-bearing attempts)
+    anchor: Attempt | None  # the last evidence-bearing attempt
+    streak: int  # consecutive 'done' at the anchor's amount, ending at the anchor
+
+    def p_done(self, amount: float) -> float:
+        """Posterior-predictive probability of 'done' at ``amount``."""
+        s = math.sqrt(WIDTH * WIDTH + self.var)
+        return GUESS + (1.0 - GUESS - LAPSE) * _cdf((self.mean - math.log(amount)) / s)
+
+
+def _is_real(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _cdf(z: float) -> float:
+    return 0.5 * math.erfc(-z / _SQRT2)
+
+
+def _pdf(z: float) -> float:
+    return _INV_SQRT_2PI * math.exp(-0.5 * z * z)
+
+
+def _interval(
+    m: float, v: float, lo: float, hi: float, noise: float, floor: float
+) -> tuple[float, float]:
+    """Moment-match N(m, v) times ``floor + P(lo < theta + noise < hi)``.
+
+    The likelihood is a probit-smoothed interval; ``floor`` mixes in a constant so one
+    implausible answer (a lapse, a misreport) cannot drag the belief far.
+    """
+    s = math.sqrt(noise * noise + v)
+    zl = zh = 0.0
+    if lo == -math.inf:
+        cl, pl, zpl = 1.0, 0.0, 0.0
+    else:
+        zl = (m - lo) / s
+        cl, pl = _cdf(zl), _pdf(zl)
+        zpl = zl * pl
+    if hi == math.inf:
+        ch, ph, zph = 0.0, 0.0, 0.0
+    else:
+        zh = (m - hi) / s
+        ch, ph = _cdf(zh), _pdf(zh)
+        zph = zh * ph
+    # With both bounds far below the mean, subtract upper tails: no cancellation.
+    two_sided = lo != -math.inf and hi != math.inf
+    zi = _cdf(-zh) - _cdf(-zl) if two_sided and zh > 0.0 else cl - ch
+    if zi <= 1e-12 * floor:
+        return m, v  # the answer is all but impossible under the belief: the floor explains it
+    z = floor + zi
+    w = zi / z  # weight of the interval component
+    dp = (pl - ph) / zi
+    mi = m + v * dp / s
+    vi = v - v * v / (s * s) * ((zpl - zph) / zi + dp * dp)
+    new_m = (1.0 - w) * m + w * mi
+    new_v = (1.0 - w) * v + w * max(vi, 0.0) + (1.0 - w) * w * (mi - m) ** 2
+    return new_m, max(new_v, _MIN_VAR)
+
+
+def _gap_decay(days: int) -> float:
+    if days <= GAP_FREE_DAYS:
+        return 0.0
+    return min(GAP_DECAY_PER_DAY * (days - GAP_FREE_DAYS), GAP_DECAY_MAX)
+
+
+def _informative(a: Attempt) -> bool:
+    """Whether an attempt is evidence about ability (and an anchor for the guardrails)."""
+    if a.outcome == "done":
+        return True
+    return a.outcome == "failed" and (a.reason is None or a.reason == "too_hard")
+
+
+def prior_mean(goal: Goal) -> float:
+    """Log-ability such that P(done at the baseline) is ``PRIOR_P_AT_BASELINE`` a priori."""
+    q = (PRIOR_P_AT_BASELINE - GUESS) / (1.0 - GUESS - LAPSE)
+    s = math.sqrt(WIDTH * WIDTH + PRIOR_SD * PRIOR_SD)
+    return math.log(goal.baseline) + NormalDist().inv_cdf(q) * s
+
+
+def belief(goal: Goal, history: Sequence[Attempt], today: date) -> Belief:
+    """Replay the history through the filter and predict to ``today``."""
+    mt = prior_mean(goal)  # log ability
+    vt = PRIOR_SD * PRIOR_SD
+    mg = GROWTH_MEAN  # growth per effortful session
+    vg = GROWTH_SD * GROWTH_SD
+    c = 0.0  # cov(ability, growth)
+    last_day: date | None = None
+    dose = 0.0
+    attempts = 0
+    anchor: Attempt | None = None
+    streak = 0
+    prev: date | None = None
+    for a in history:
+        if prev is not None and a.day < prev:
+            raise ValueError("history must be ordered oldest first")
+        prev = a.day
+        if not _informative(a):
+            continue
+        # Predict from the last practice to this attempt: growth, drift, gap.
+        days = 0 if last_day is None else (a.day - last_day).days
+        if dose:
+            mt += mg * dose
+            vt += 2.0 * dose * c + dose * dose * vg
+            c += dose * vg
+        vt += DAILY_VAR * days
+        vg += GROWTH_DRIFT_VAR * days
+        if days > GAP_FREE_DAYS:
+            mt -= _gap_decay(days)
+        # Update on the answer; the growth belief follows through the covariance.
+        m0, v0 = mt, vt
+        lx = math.log(a.amount)
+        if a.outcome == "done":
+            mt, vt = _interval(mt, vt, lx, math.inf, WIDTH, GUESS / (1.0 - GUESS - LAPSE))
+            if a.effort is not None:
+                lo, hi = EFFORT_MARGIN[a.effort]
+                mt, vt = _interval(mt, vt, lx + lo, lx + hi, EFFORT_NOISE, EFFORT_MISREPORT)
+            dose = EFFORT_DOSE[a.effort]
+            streak = streak + 1 if anchor is not None and anchor.outcome == "done" and (
+                anchor.amount == a.amount
+            ) else 1
+        else:
+            mt, vt = _interval(mt, vt, -math.inf, lx, WIDTH, LAPSE / (1.0 - GUESS - LAPSE))
+            if a.achieved is not None and a.achieved > 0:
+                la = math.log(a.achieved)
+                mt, vt = _interval(mt, vt, la, math.inf, WIDTH, GUESS / (1.0 - GUESS - LAPSE))
+            dose = FAILURE_DOSE
+            streak = 0
+        k = c / v0
+        mg += k * (mt - m0)
+        vg = max(vg - k * c * (1.0 - vt / v0), 1e-8)
+        c = k * vt
+        last_day = a.day
+        attempts += 1
+        anchor = a
+    if prev is not None and prev > today:
+        raise ValueError(f"history holds an attempt on {prev}, after today ({today})")
+    days = 0 if last_day is None else (today - last_day).days
+    if dose:
+        mt += mg * dose
+        vt += 2.0 * dose * c + dose * dose * vg
+    vt += DAILY_VAR * days
+    mt -= _gap_decay(days)
+    return Belief(mt, vt, mg, attempts, anchor, streak)
+
+
+def _round_down(x: float, step: float) -> float:
+    return max(1, math.floor(x / step + _EPS)) * step
+
+
+def next_challenge(goal: Goal, history: Sequence[Attempt], today: date) -> Plan:
+    """The next amount: posterior-predictive P(done) closest to the target, within guardrails.
+
+    Guardrails (they hold whatever the model says):
+    * a whole multiple of ``goal.step``, at least one step;
+    * never above max(+25 %, one step) over the last attempted amount (the last 'done' or
+      'too_hard' failure; other outcomes were not attempts at that amount);
+    * never raised right after a 'too_hard' failure;
+    * never lowered right after a 'done' unless time away lowered the expectation;
+    * a cold start plans at the baseline or one step above.
+    """
+    if not isinstance(today, date):
+        raise ValueError(f"today must be a date, got {today!r}")
+    b = belief(goal, history, today)
+    step = goal.step
+    anchor = b.anchor
+    failed = anchor is not None and anchor.outcome == "failed"
+    cautious = b.attempts < CAUTIOUS_ATTEMPTS or failed
+    target = TARGET_CAUTIOUS if cautious else TARGET_STEADY
+
+    gap = 0
+    if anchor is None:
+        lo, hi = _round_down(goal.baseline, step), _round_down(goal.baseline + step, step)
+    else:
+        gap = (today - anchor.day).days
+        kept = anchor.amount * math.exp(-_gap_decay(gap))
+        if failed:
+            lo, hi = step, _round_down(kept, step)
+        else:
+            lo = _round_down(kept, step)
+            hi = _round_down(max(anchor.amount * MAX_RAISE, anchor.amount + step), step)
+    hi = max(hi, lo)
+
+    # Continuous solution, then the two neighbouring multiples inside [lo, hi].
+    q = min(max((target - GUESS) / (1.0 - GUESS - LAPSE), 1e-6), 1.0 - 1e-6)
+    s = math.sqrt(WIDTH * WIDTH + b.var)
+    ideal = math.exp(b.mean - NormalDist().inv_cdf(q) * s)
+    k = math.floor(ideal / step + _EPS)
+    best_amount, best_p = lo, b.p_done(lo)
+    best_err = abs(best_p - target)
+    for cand in (k * step, (k + 1) * step, hi):
+        cand = min(max(cand, lo), hi)
+        p = b.p_done(cand)
+        err = abs(p - target)
+        if err < best_err - 1e-12 or (abs(err - best_err) <= 1e-12 and cand < best_amount):
+            best_amount, best_p, best_err = cand, p, err
+    amount = float(round(best_amount / step) * step)
+    key, facts = _explain(goal, b, amount, gap)
+    return Plan(
+        amount=amount,
+        p_success=min(max(best_p, 0.0), 1.0),
+        reason=REASONS[key].format(**facts),
+        target=target,
+        reason_key=key,
+        facts=facts,
+    )
+
+
+def format_amount(goal: Goal, amount: float) -> str:
+    """'12 minutes', '7.5 km': whole numbers without a decimal point."""
+    text = f"{amount:.0f}" if abs(amount - round(amount)) < 1e-9 else f"{amount:g}"
+    return f"{text} {goal.unit}"
+
+
+def _explain(goal: Goal, b: Belief, amount: float, gap: int) -> tuple[str, dict[str, str]]:
+    anchor = b.anchor
+    facts = {"amount": format_amount(goal, amount)}
+    if anchor is None:
+        facts["last"] = format_amount(goal, goal.baseline)
+        return ("start" if amount <= goal.baseline + _EPS else "start_up"), facts
+    facts["last"] = format_amount(goal, anchor.amount)
+    facts["days"] = str(gap)
+    if anchor.outcome == "failed":
+        return "after_fail", facts
+    if gap > GAP_FREE_DAYS and amount < anchor.amount - _EPS:
+        return "after_gap", facts
+    facts["feel"] = FEELINGS[anchor.effort]
+    facts["times"] = {1: "once", 2: "twice"}.get(b.streak, f"{b.streak} times")
+    if amount > anchor.amount + _EPS:
+        return "up", facts
+    if amount < anchor.amount - _EPS:
+        return "ease", facts
+    return "hold", facts

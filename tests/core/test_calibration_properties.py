@@ -1,0 +1,152 @@
+"""Property tests (hypothesis) of the calibrator's promises, over arbitrary histories."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.calibration import Attempt, Goal, next_challenge
+
+D0 = date(2024, 1, 1)
+STEPS = [1.0, 0.5, 5.0, 50.0]
+
+
+@st.composite
+def goals(draw: st.DrawFn) -> Goal:
+    step = draw(st.sampled_from(STEPS))
+    baseline = step * draw(st.integers(1, 40))
+    return Goal(unit="units", baseline=baseline, step=step)
+
+
+@st.composite
+def attempts_after(draw: st.DrawFn, goal: Goal, start: date) -> Attempt:
+    when = start + timedelta(days=draw(st.integers(0, 9)))
+    amount = goal.step * draw(st.integers(1, 80))
+    outcome = draw(st.sampled_from(["done", "done", "failed", "missed", "skipped"]))
+    if outcome == "done":
+        effort = draw(st.none() | st.integers(1, 5))
+        return Attempt(when, amount, "done", effort=effort)
+    if outcome == "failed":
+        reason = draw(st.none() | st.sampled_from(["too_hard", "no_time", "unwell", "other"]))
+        achieved = draw(st.none() | st.floats(0, 1).map(lambda f: round(f * amount, 2)))
+        return Attempt(when, amount, "failed", reason=reason, achieved=achieved)
+    return Attempt(when, amount, outcome)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[Goal, list[Attempt], date]:
+    """A goal, a history (oldest first) and a 'today' on or after its last day."""
+    goal = draw(goals())
+    history: list[Attempt] = []
+    current = D0
+    for _ in range(draw(st.integers(0, 25))):
+        attempt = draw(attempts_after(goal, current))
+        history.append(attempt)
+        current = attempt.day
+    today = current + timedelta(days=draw(st.integers(0, 40)))
+    return goal, history, today
+
+
+def last_attempted(history: list[Attempt]) -> Attempt | None:
+    """The last attempt at an amount: a 'done' or a 'too_hard' (or reasonless) failure."""
+    for a in reversed(history):
+        if a.outcome == "done" or (a.outcome == "failed" and a.reason in (None, "too_hard")):
+            return a
+    return None
+
+
+def is_multiple(x: float, step: float) -> bool:
+    return math.isclose(x / step, round(x / step), abs_tol=1e-9)
+
+
+@given(scenarios())
+def test_deterministic(s: tuple[Goal, list[Attempt], date]) -> None:
+    goal, history, today = s
+    assert next_challenge(goal, history, today) == next_challenge(goal, list(history), today)
+
+
+@given(scenarios())
+def test_amount_is_a_positive_multiple_of_the_step(s: tuple[Goal, list[Attempt], date]) -> None:
+    goal, history, today = s
+    plan = next_challenge(goal, history, today)
+    assert plan.amount >= goal.step > 0
+    assert is_multiple(plan.amount, goal.step)
+
+
+@given(scenarios())
+def test_p_success_is_a_probability(s: tuple[Goal, list[Attempt], date]) -> None:
+    goal, history, today = s
+    p = next_challenge(goal, history, today).p_success
+    assert 0.0 <= p <= 1.0 and math.isfinite(p)
+
+
+@given(scenarios())
+def test_never_above_the_raise_cap(s: tuple[Goal, list[Attempt], date]) -> None:
+    goal, history, today = s
+    last = last_attempted(history)
+    plan = next_challenge(goal, history, today)
+    if last is not None:
+        cap = max(last.amount * 1.25, last.amount + goal.step, goal.step)
+        assert plan.amount <= cap + 1e-9
+
+
+@given(scenarios(), st.data())
+def test_never_raised_right_after_too_hard(
+    s: tuple[Goal, list[Attempt], date], data: st.DataObject
+) -> None:
+    goal, history, today = s
+    amount = goal.step * data.draw(st.integers(1, 80))
+    failed = Attempt(today, amount, "failed", reason="too_hard")
+    plan = next_challenge(goal, [*history, failed], today + timedelta(days=1))
+    assert plan.amount <= amount + 1e-9
+
+
+@given(scenarios(), st.data())
+def test_done_never_yields_less_than_too_hard(
+    s: tuple[Goal, list[Attempt], date], data: st.DataObject
+) -> None:
+    goal, history, today = s
+    amount = goal.step * data.draw(st.integers(1, 80))
+    effort = data.draw(st.none() | st.integers(1, 5))
+    later = today + timedelta(days=data.draw(st.integers(0, 30)))
+    done = next_challenge(goal, [*history, Attempt(today, amount, "done", effort=effort)], later)
+    achieved = data.draw(st.none() | st.floats(0, 1).map(lambda f: round(f * amount, 2)))
+    failed_attempt = Attempt(today, amount, "failed", reason="too_hard", achieved=achieved)
+    failed = next_challenge(goal, [*history, failed_attempt], later)
+    assert done.amount >= failed.amount
+
+
+@given(scenarios(), st.data())
+def test_a_missed_day_never_lowers_the_next_amount(
+    s: tuple[Goal, list[Attempt], date], data: st.DataObject
+) -> None:
+    goal, history, today = s
+    amount = goal.step * data.draw(st.integers(1, 80))
+    kind = data.draw(st.sampled_from(["missed", "skipped"]))
+    before = next_challenge(goal, history, today)
+    after = next_challenge(goal, [*history, Attempt(today, amount, kind)], today)
+    assert after.amount >= before.amount
+
+
+@given(scenarios(), st.data())
+def test_a_no_time_failure_never_lowers_the_next_amount(
+    s: tuple[Goal, list[Attempt], date], data: st.DataObject
+) -> None:
+    goal, history, today = s
+    amount = goal.step * data.draw(st.integers(1, 80))
+    achieved = data.draw(st.none() | st.floats(0, 1).map(lambda f: round(f * amount, 2)))
+    extra = Attempt(today, amount, "failed", reason="no_time", achieved=achieved)
+    before = next_challenge(goal, history, today)
+    after = next_challenge(goal, [*history, extra], today)
+    assert after.amount >= before.amount
+
+
+@settings(max_examples=50)
+@given(goals())
+def test_cold_start_at_or_just_above_the_baseline(goal: Goal) -> None:
+    plan = next_challenge(goal, [], D0)
+    assert goal.baseline - 1e-9 <= plan.amount <= goal.baseline + goal.step + 1e-9
+    assert plan.p_success >= 0.85
