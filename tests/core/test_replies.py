@@ -1,0 +1,243 @@
+"""Reading replies: outcomes, amounts, effort, targets, doubt."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.replies import (
+    AmountError,
+    AmountErrorReason,
+    Outcome,
+    expresses_doubt,
+    normalise,
+    parse_amount,
+    parse_effort,
+    parse_outcome,
+    parse_target,
+)
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("done", Outcome.DONE),
+        ("Done", Outcome.DONE),
+        ("  DONE!!  ", Outcome.DONE),
+        ("did it", Outcome.DONE),
+        ("Did it.", Outcome.DONE),
+        ("I did it!", Outcome.DONE),
+        ("yes", Outcome.DONE),
+        ("Yep", Outcome.DONE),
+        ("\u2705", Outcome.DONE),
+        ("\u2714\ufe0f", Outcome.DONE),
+        ("\U0001f44d\U0001f3fd", Outcome.DONE),  # thumbs up, skin tone
+        ("done \u2705", Outcome.DONE),
+        ("done \U0001f642", Outcome.DONE),  # an unrelated emoji is tolerated
+        ("failed", Outcome.FAILED),
+        ("Failed...", Outcome.FAILED),
+        ("couldn't", Outcome.FAILED),
+        ("couldn\u2019t", Outcome.FAILED),  # typographic apostrophe
+        ("couldnt", Outcome.FAILED),
+        ("No", Outcome.FAILED),
+        ("no.", Outcome.FAILED),
+        ("Not today", Outcome.FAILED),
+        ("\u274c", Outcome.FAILED),
+        ("skip", Outcome.SKIPPED),
+        ("Skip today", Outcome.SKIPPED),
+        ("rest day", Outcome.SKIPPED),
+        ("\u23ed\ufe0f", Outcome.SKIPPED),
+    ],
+)
+def test_parse_outcome(text: str, outcome: Outcome) -> None:
+    assert parse_outcome(text) is outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "maybe", "done ❌", "yes no", "\U0001f642", "I'm done with this app", "14"],
+)
+def test_parse_outcome_refuses_unclear(text: str) -> None:
+    assert parse_outcome(text) is None
+
+
+@given(st.sampled_from(["done", "did it", "yes", "failed", "couldn't", "no", "skip"]), st.data())
+def test_parse_outcome_case_and_space_insensitive(word: str, data: st.DataObject) -> None:
+    flips = data.draw(st.lists(st.booleans(), min_size=len(word), max_size=len(word)))
+    mixed = "".join(c.upper() if f else c for c, f in zip(word, flips, strict=True))
+    pad = data.draw(st.sampled_from(["", " ", "  ", "\t", "\n"]))
+    tail = data.draw(st.sampled_from(["", "!", ".", "!!", "?"]))
+    assert parse_outcome(pad + mixed + tail + pad) is parse_outcome(word)
+    assert parse_outcome(word) is not None
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "value"),
+    [
+        ("10", {}, 10.0),
+        ("10 min", {"unit": "minutes"}, 10.0),
+        ("about 10", {}, 10.0),
+        ("12.5", {}, 12.5),
+        ("12,5", {}, 12.5),
+        ("~10 minutes", {"unit": "minutes"}, 10.0),
+        ("10min", {"unit": "minutes"}, 10.0),
+        ("1,000 words", {"unit": "words", "step": 50}, 1000.0),
+        ("1 000", {}, 1000.0),
+        ("ten", {}, 10.0),
+        ("Twenty-five minutes", {"unit": "minutes"}, 25.0),
+        ("1.5 h", {"unit": "minutes"}, 90.0),
+        ("1 hour", {"unit": "minutes"}, 60.0),
+        ("90 sec", {"unit": "minutes", "step": 0.5}, 1.5),
+        ("10ish", {}, 10.0),
+        ("around 20 or so", {}, 20.0),
+        ("12 pushups", {"unit": "reps"}, 12.0),
+        ("12.5", {"step": 0.5}, 12.5),
+        ("0", {"allow_zero": True}, 0.0),
+        ("20 pages", {"unit": "pages", "step": 1}, 20.0),
+    ],
+)
+def test_parse_amount(text: str, kwargs: dict[str, object], value: float) -> None:
+    assert parse_amount(text, **kwargs) == value  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "reason", "suggestion"),
+    [
+        ("", {}, AmountErrorReason.EMPTY, None),
+        ("lots", {}, AmountErrorReason.NOT_A_NUMBER, None),
+        ("10 15", {}, AmountErrorReason.NOT_A_NUMBER, None),
+        ("1e9", {}, AmountErrorReason.NOT_A_NUMBER, None),
+        ("10-15", {}, AmountErrorReason.RANGE_GIVEN, None),
+        ("10 to 15 minutes", {}, AmountErrorReason.RANGE_GIVEN, None),
+        ("0", {}, AmountErrorReason.NOT_POSITIVE, None),
+        ("-5", {}, AmountErrorReason.NOT_POSITIVE, None),
+        ("-5", {"allow_zero": True}, AmountErrorReason.NEGATIVE, None),
+        ("5000", {"maximum": 600}, AmountErrorReason.TOO_LARGE, 600.0),
+        ("12.5", {"step": 1}, AmountErrorReason.OFF_STEP, 12.0),
+        ("1,030 words", {"step": 50}, AmountErrorReason.OFF_STEP, 1050.0),
+        ("20", {"step": 50}, AmountErrorReason.OFF_STEP, 50.0),
+        ("10 pages", {"unit": "minutes"}, AmountErrorReason.WRONG_UNIT, None),
+        ("10 minutes", {"unit": "words"}, AmountErrorReason.WRONG_UNIT, None),
+    ],
+)
+def test_parse_amount_errors(
+    text: str, kwargs: dict[str, object], reason: AmountErrorReason, suggestion: float | None
+) -> None:
+    result = parse_amount(text, **kwargs)  # type: ignore[arg-type]
+    assert isinstance(result, AmountError)
+    assert result.reason is reason
+    assert result.suggestion == suggestion
+    assert result.text == text
+
+
+def test_parse_amount_rejects_a_bad_step() -> None:
+    with pytest.raises(ValueError, match="step"):
+        parse_amount("10", step=0)
+
+
+@given(st.integers(1, 10_000), st.sampled_from([1, 5, 50]))
+def test_parse_amount_round_trips_multiples_of_step(multiple: int, step: int) -> None:
+    value = multiple * step
+    assert parse_amount(str(value), step=step) == value
+    assert parse_amount(f"{value:,}", step=step) == value
+    assert parse_amount(f"about {value} words", step=step, unit="words") == value
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2))
+def test_parse_amount_round_trips_decimals(value: Decimal) -> None:
+    assert parse_amount(str(value)) == float(value)
+
+
+@given(st.text(max_size=40))
+def test_parse_amount_never_raises_and_is_positive(text: str) -> None:
+    result = parse_amount(text)
+    assert isinstance(result, AmountError) or result > 0
+
+
+# --------------------------------------------------------------------------- target, effort
+
+
+def test_parse_target() -> None:
+    assert parse_target("skip", current=10) is None
+    assert parse_target("Not sure", current=10) is None
+    assert parse_target("30 min", current=10, unit="minutes") == 30.0
+    below = parse_target("10", current=10)
+    assert isinstance(below, AmountError)
+    assert below.reason is AmountErrorReason.NOT_ABOVE_CURRENT
+    bad = parse_target("soon", current=10)
+    assert isinstance(bad, AmountError) and bad.reason is AmountErrorReason.NOT_A_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "effort"),
+    [
+        ("1", 1),
+        ("5", 5),
+        (" 3 ", 3),
+        ("4/5", 4),
+        ("2 out of 5", 2),
+        ("3\ufe0f\u20e3", 3),  # keycap emoji
+        ("very easy", 1),
+        ("Hard", 4),
+        ("maximal", 5),
+        ("0", None),
+        ("6", None),
+        ("35", None),
+        ("meh", None),
+    ],
+)
+def test_parse_effort(text: str, effort: int | None) -> None:
+    assert parse_effort(text) == effort
+
+
+# --------------------------------------------------------------------------- doubt
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't",
+        "i cant",
+        "I cannot do this",
+        "That's too hard for me",
+        "no way",
+        "No way!!",
+        "impossible",
+        "I won't be able to",
+        "not possible today",
+        "I doubt it",
+        "I can\u2019t do it",
+    ],
+)
+def test_expresses_doubt(text: str) -> None:
+    assert expresses_doubt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sure",
+        "done",
+        "it's not too hard",
+        "nothing is impossible",
+        "I can't wait",
+        "I can do it",
+        "",
+    ],
+)
+def test_expresses_no_doubt(text: str) -> None:
+    assert not expresses_doubt(text)
+
+
+def test_normalise() -> None:
+    assert normalise("  Couldn\u2019t  do   it!! ") == "couldn't do it"
+    assert normalise("-5") == "-5"
+    assert normalise(".5") == ".5"
