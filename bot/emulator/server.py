@@ -115,7 +115,7 @@ class BotApiEmulator:
 
     def group_chat(self, chat_id: int = -1001, title: str = "Friends") -> EmulatedChat:
         if chat_id not in self._groups:
-            kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+            kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
             self._groups[chat_id] = EmulatedChat.create(self.state, {
                 "id": chat_id, "type": kind, "title": title})
         return self._groups[chat_id]

@@ -170,13 +170,15 @@ class EmulatedChat(_ChatView):
         original = self._chat.by_id.get(message_id)
         if not isinstance(original, UserMessage) or original.payload["from"]["id"] != sender.id:
             raise AssertionError(f"no message {message_id} from user {sender.id} to edit")
-        original.payload.update({"text": text, "edit_date": self._state.now()})
-        original.payload.pop("entities", None)
+        # A new dict: the original message's update may still be waiting in the queue.
+        edited = {key: value for key, value in original.payload.items() if key != "entities"}
+        edited.update({"text": text, "edit_date": self._state.now()})
         entities = rules.command_entities(text)
         if entities:
-            original.payload["entities"] = entities
-        self._state.push_update("edited_message", dict(original.payload))
-        return original.payload
+            edited["entities"] = entities
+        original.payload = edited
+        self._state.push_update("edited_message", edited)
+        return edited
 
     async def press(self, sender: EmulatedUser, text: str,
                     message: SentMessage | None = None) -> PressResult:

@@ -75,7 +75,7 @@ async def test_html_escapes_and_entities_come_back_as_telegram_sends_them(
     assert body["result"]["entities"] == [
         {"type": "bold", "offset": 0, "length": 5},
         {"type": "text_link", "offset": 8, "length": 4, "url": "https://x.org"}]
-    assert user.messages[0].raw_text.startswith("<b>5 &lt;")
+    assert (user.messages[0].raw_text or "").startswith("<b>5 &lt;")
 
 
 @pytest.mark.parametrize("text", ["Done.", "3-2", "*bold", "_it", "(x)", "a!"])

@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from bot.emulator import BotApiEmulator, EmulatedUser
+
 Api = Any
 
 
@@ -48,8 +49,8 @@ async def test_form_fields_holding_json_strings_are_decoded(
 
 async def test_json_body_carries_nested_objects_directly(user: EmulatedUser, api: Api) -> None:
     markup = {"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]}
-    status, body = await api("sendMessage", via="json", chat_id=user.id, text="hi",
-                             reply_markup=markup)
+    status, _ = await api("sendMessage", via="json", chat_id=user.id, text="hi",
+                          reply_markup=markup)
     assert status == 200 and user.messages[0].reply_markup == markup
 
 
