@@ -133,6 +133,9 @@ def _parse_attributes(src: str, i: int, tag: str, begin: int) -> tuple[dict[str,
         i = name_end
         while i < n and src[i].isspace():
             i += 1
+        if i < n and src[i] != "=" and name == "expandable":  # <blockquote expandable>
+            attrs[name] = ""
+            continue
         if i >= n or src[i] != "=":
             raise _entity_error(f"Expected equal sign in declaration of an attribute of the tag "
                                 f"\"{tag}\" at byte offset {_byte_offset(src, begin)}")
