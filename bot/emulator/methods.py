@@ -3,6 +3,7 @@ decoded parameters and returns the `result`, or raises ApiError with Telegram's 
 
 from __future__ import annotations
 
+import asyncio
 import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -77,8 +78,9 @@ def _image_size(data: bytes) -> tuple[int, int]:
 
 
 class BotApi:
-    def __init__(self, state: EmulatorState) -> None:
+    def __init__(self, state: EmulatorState, callback_query_ttl: float | None = None) -> None:
         self.state = state
+        self.callback_query_ttl = callback_query_ttl
         self.handlers: dict[str, Handler] = {
             "getMe": self.get_me, "deleteWebhook": self.delete_webhook,
             "getWebhookInfo": self.get_webhook_info, "sendMessage": self.send_message,
@@ -228,6 +230,9 @@ class BotApi:
     async def answer_callback_query(self, params: dict[str, Any]) -> Any:
         query = self.state.callback_queries.get(str(params.get("callback_query_id", "")))
         if query is None or query.answered:
+            raise ApiError(400, QUERY_TOO_OLD)
+        age = asyncio.get_running_loop().time() - query.pressed_at
+        if self.callback_query_ttl is not None and age > self.callback_query_ttl:
             raise ApiError(400, QUERY_TOO_OLD)
         rules.check_callback_answer(params)
         query.answered = True

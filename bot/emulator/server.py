@@ -30,7 +30,10 @@ class BotApiEmulator:
 
     def __init__(self, token: str = "123456:TEST-TOKEN", bot_username: str = "notch_sandbox_bot",
                  clock: Callable[[], float] = time.time, *, port: int = 0,
-                 host: str = "127.0.0.1", bot_first_name: str = "Notch") -> None:
+                 host: str = "127.0.0.1", bot_first_name: str = "Notch",
+                 callback_query_ttl: float | None = None) -> None:
+        """`callback_query_ttl`: seconds after a press when answerCallbackQuery starts failing
+        with "query is too old" (Telegram allows about 15; None = never)."""
         self.token = token
         self.host, self.port = host, port
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456
@@ -39,7 +42,7 @@ class BotApiEmulator:
                     "can_read_all_group_messages": False, "supports_inline_queries": False,
                     "can_connect_to_business": False, "has_main_web_app": False}
         self.state = EmulatorState(clock, bot_user)
-        self.api = BotApi(self.state)
+        self.api = BotApi(self.state, callback_query_ttl)
         self.faults = FaultBook()
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._methods = {name.lower(): name for name in [*self.api.handlers, "getUpdates"]}

@@ -103,6 +103,7 @@ class CallbackQuery:
     message_id: int
     data: str
     answer: asyncio.Future[dict[str, Any]]
+    pressed_at: float  # monotonic (loop) time: Telegram's answer window is real time
     answered: bool = False
 
 
@@ -186,8 +187,9 @@ class EmulatorState:
         return stored
 
     def new_callback_query(self, chat_id: int, message_id: int, data: str) -> CallbackQuery:
+        loop = asyncio.get_running_loop()
         query = CallbackQuery(str(next(self._query_ids)), chat_id, message_id, data,
-                              asyncio.get_running_loop().create_future())
+                              loop.create_future(), loop.time())
         self.callback_queries[query.id] = query
         return query
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -296,3 +297,15 @@ async def test_blocked_user_gives_403_and_a_my_chat_member_update(
     await user.unblock()
     status, _ = await api("sendMessage", chat_id=user.id, text="welcome back")
     assert status == 200 and [m.text for m in user.messages] == ["welcome back"]
+
+
+async def test_late_callback_answer_is_too_old_when_a_ttl_is_set(user: EmulatedUser,
+                                                                 api: Api,
+                                                                 emu: BotApiEmulator) -> None:
+    emu.api.callback_query_ttl = 0.05
+    await api("sendMessage", chat_id=user.id, text="t",
+              reply_markup=_keyboard({"text": "Done", "callback_data": "d"}))
+    pressed = await user.press("Done")
+    await asyncio.sleep(0.1)
+    status, body = await api("answerCallbackQuery", callback_query_id=pressed.query_id)
+    assert status == 400 and body["description"].startswith("Bad Request: query is too old")
