@@ -70,6 +70,13 @@ def _without_reply(msg: SentMessage) -> SentMessage:
     return copy
 
 
+def _scope_key(params: dict[str, Any]) -> tuple[str, str]:
+    """Commands are stored per (scope type, language), as Telegram keeps them."""
+    scope = params.get("scope") or {"type": "default"}
+    return (str(scope.get("type")) if isinstance(scope, dict) else "default",
+            str(params.get("language_code") or ""))
+
+
 def _image_size(data: bytes) -> tuple[int, int]:
     if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
@@ -242,23 +249,17 @@ class BotApi:
 
     async def set_my_commands(self, params: dict[str, Any]) -> Any:
         commands = rules.check_commands(params.get("commands"))
-        scope = params.get("scope") or {"type": "default"}
-        key = (str(scope.get("type")) if isinstance(scope, dict) else "default",
-               str(params.get("language_code") or ""))
+        key = _scope_key(params)
         self.state.commands_by_scope[key] = commands
         self.state.commands = commands
         return True
 
     async def get_my_commands(self, params: dict[str, Any]) -> Any:
-        scope = params.get("scope") or {"type": "default"}
-        key = (str(scope.get("type")) if isinstance(scope, dict) else "default",
-               str(params.get("language_code") or ""))
+        key = _scope_key(params)
         return self.state.commands_by_scope.get(key, [])
 
     async def delete_my_commands(self, params: dict[str, Any]) -> Any:
-        scope = params.get("scope") or {"type": "default"}
-        key = (str(scope.get("type")) if isinstance(scope, dict) else "default",
-               str(params.get("language_code") or ""))
+        key = _scope_key(params)
         self.state.commands_by_scope.pop(key, None)
         return True
 
