@@ -1,9 +1,11 @@
-"""The one place the Telegram `Application` is built (PTB's builder, `post_init`, `post_shutdown`)."""
+"""The Telegram `Application`, built in one place: PTB's builder, `post_init`, `post_shutdown`."""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import BotCommand, MenuButtonCommands, Update
@@ -15,7 +17,7 @@ from bot.settings import Settings
 from storage.db import create_engine, make_session_factory
 from storage.migrate import upgrade
 
-# Opt in to PTB's timedelta API now; the int form of RetryAfter.retry_after is deprecated since 22.2.
+# Opt in to PTB's timedelta API: RetryAfter.retry_after as an int is deprecated since 22.2.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,32 @@ def build_application(
     handlers.register(application)
     application.add_error_handler(_report_error)
     return application
+
+
+@asynccontextmanager
+async def serving(application: NotchApp, *, poll_timeout: float = 10) -> AsyncIterator[NotchApp]:
+    """The lifecycle `run_polling` runs, without taking over the event loop.
+
+    The sandbox and the tests share one loop with the emulator, so they cannot call
+    `run_polling`; this keeps the order of hooks identical to it.
+    """
+    assert application.updater is not None
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
 
 
 async def _open(application: NotchApp) -> None:

@@ -16,7 +16,7 @@ import threading
 from typing import TextIO
 
 from bot import texts
-from bot.app import build_application
+from bot.app import build_application, serving
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.settings import Settings
 
@@ -52,7 +52,9 @@ class Terminal:
             self.say("  " + " ".join(f"[#{i} {text}]" for i, text in enumerate(self.buttons, 1)))
 
 
-async def run_sandbox(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+async def run_sandbox(
+    settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     terminal = Terminal(out)
     terminal.say(texts.SANDBOX_BANNER)
     terminal.say(texts.SANDBOX_USAGE)
@@ -60,10 +62,7 @@ async def run_sandbox(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
         local = settings.model_copy(update={"telegram_api_base_url": emulator.base_url})
         application = build_application(local, token=SANDBOX_TOKEN)
         user = emulator.private_chat(user_id=SANDBOX_USER_ID, first_name="you")
-        async with application:
-            assert application.updater is not None
-            await application.updater.start_polling(poll_interval=0, timeout=10)
-            await application.start()
+        async with serving(application):
             printer = asyncio.create_task(_print_bot_messages(user, terminal))
             try:
                 await _type_messages(user, terminal, _lines(stdin))
@@ -71,8 +70,6 @@ async def run_sandbox(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
                 printer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await printer
-                await application.updater.stop()
-                await application.stop()
     terminal.say(texts.SANDBOX_GOODBYE)
 
 

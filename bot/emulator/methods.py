@@ -222,7 +222,7 @@ class BotApi:
         msg.text, msg.entities, msg.raw_text = text, entities, params["text"]
         msg.parse_mode, msg.reply_markup = params.get("parse_mode"), markup
         msg.edit_date = self.state.now()
-        chat.arrived.set()
+        chat.notify(msg, edited=True)
         return message_dict(self.state, chat, msg)
 
     async def edit_message_reply_markup(self, params: dict[str, Any]) -> Any:
@@ -232,6 +232,7 @@ class BotApi:
             raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
         msg.reply_markup = markup
         msg.edit_date = self.state.now()
+        chat.notify(msg, edited=True)
         return message_dict(self.state, chat, msg)
 
     async def answer_callback_query(self, params: dict[str, Any]) -> Any:

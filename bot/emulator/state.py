@@ -71,6 +71,8 @@ class ChatState:
     cursor: int = 0  # how many bot messages the test has read
     menu_button: dict[str, Any] | None = None
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # Live feeds of (message, edited) for whoever watches the chat as it happens (the sandbox).
+    watchers: list[asyncio.Queue[tuple[SentMessage, bool]]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -83,7 +85,12 @@ class ChatState:
     def add_bot_message(self, message: SentMessage) -> None:
         self.bot_messages.append(message)
         self.by_id[message.message_id] = message
+        self.notify(message, edited=False)
+
+    def notify(self, message: SentMessage, *, edited: bool) -> None:
         self.arrived.set()
+        for watcher in self.watchers:
+            watcher.put_nowait((message, edited))
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,16 @@ class _ChatView:
         if unread:
             raise AssertionError(f"the bot sent {len(unread)} unexpected message(s) to chat "
                                  f"{self.chat_id}: {[m.text or m.caption for m in unread]}")
+
+    async def events(self) -> AsyncIterator[tuple[SentMessage, bool]]:
+        """Every bot message and every edit in this chat from now on, as (message, edited)."""
+        feed: asyncio.Queue[tuple[SentMessage, bool]] = asyncio.Queue()
+        self._chat.watchers.append(feed)
+        try:
+            while True:
+                yield await feed.get()
+        finally:
+            self._chat.watchers.remove(feed)
 
     def last_with_button(self, text: str) -> SentMessage | None:
         for msg in reversed(self._chat.bot_messages):

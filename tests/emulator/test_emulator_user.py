@@ -133,3 +133,18 @@ async def test_settle_waits_for_a_slow_call(user: EmulatedUser, api: Api,
     await asyncio.sleep(0.05)
     await emu.settle(quiet=0.05, timeout=2)
     assert call.done() and user.messages[0].text == "slow"
+
+
+async def test_events_feed_sends_and_edits_as_they_happen(user: EmulatedUser, api: Api) -> None:
+    feed = user.events()
+    first = asyncio.ensure_future(anext(feed))
+    await asyncio.sleep(0)  # the watcher registers before the bot speaks
+    _, sent = await api("sendMessage", chat_id=user.chat_id, text="one")
+    message, edited = await asyncio.wait_for(first, 5)
+    assert (message.text, edited) == ("one", False)
+    await api("editMessageText", chat_id=user.chat_id, message_id=sent["result"]["message_id"],
+              text="two")
+    message, edited = await asyncio.wait_for(anext(feed), 5)
+    assert (message.text, edited) == ("two", True)
+    await feed.aclose()
+    assert user._chat.watchers == []

@@ -1,0 +1,64 @@
+"""The bot so far, end to end through the emulator: /start, /help, unknown input."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot import texts
+from storage.db import create_engine, make_session_factory
+from storage.models import User
+from tests.bot.conftest import Notch
+
+
+async def test_start_greets_explains_the_method_and_remembers_the_user(notch: Notch) -> None:
+    ada = notch.user(first_name="Ada")
+    await ada.send_text("/start")
+    greeting = await ada.next_message()
+    assert greeting.text == texts.greeting("Ada")
+    method = await ada.next_message()
+    assert method.text == texts.METHOD
+    assert 3 <= method.text.count(".") <= 5  # three or four plain sentences
+    engine = create_engine(notch.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            users = (await session.exec(select(User))).all()
+    finally:
+        await engine.dispose()
+    assert [(u.telegram_user_id, u.chat_id, u.first_name) for u in users] == [
+        (ada.id, ada.chat_id, "Ada")
+    ]
+
+
+async def test_command_menu_is_set_at_start_up(notch: Notch) -> None:
+    assert notch.emulator.commands == [
+        {"command": name, "description": description} for name, description in texts.COMMANDS
+    ]
+
+
+async def test_help_lists_every_command(notch: Notch) -> None:
+    ada = notch.user()
+    await ada.send_text("/help")
+    reply = await ada.next_message()
+    assert reply.text == texts.help_text()
+    for name, _ in texts.COMMANDS:
+        assert f"/{name}" in reply.text
+
+
+async def test_unknown_command_gets_a_pointer_to_help(notch: Notch) -> None:
+    ada = notch.user()
+    await ada.send_text("/frobnicate now")
+    reply = await ada.next_message()
+    assert reply.text == texts.unknown_command("/frobnicate")
+
+
+async def test_free_text_gets_a_helpful_answer(notch: Notch) -> None:
+    ada = notch.user()
+    await ada.send_text("hello there")
+    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
+
+
+async def test_sticker_gets_a_helpful_answer(notch: Notch) -> None:
+    ada = notch.user()
+    await ada.send_sticker()
+    assert (await ada.next_message()).text == texts.NOT_TEXT
+    await ada.expect_no_message(within=0.3)

@@ -1,0 +1,55 @@
+"""The terminal sandbox, driven as a person would: a pseudo-terminal, typing, reading the screen."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+
+from bot import texts
+from bot.sandbox import SANDBOX_USER_ID
+
+
+def _spawn(tmp_path: Path) -> pexpect.spawn:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.update(TELEGRAM_BOT_TOKEN="", DATABASE_URL=f"sqlite:///{tmp_path / 'sandbox.db'}")
+    return pexpect.spawn(
+        sys.executable, ["-m", "bot.cli", "run"], cwd=str(tmp_path), env=env,
+        encoding="utf-8", timeout=30, dimensions=(50, 400),
+    )
+
+
+def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
+    child = _spawn(tmp_path)
+    try:
+        first_line = child.readline().strip()
+        assert first_line == texts.SANDBOX_BANNER
+        assert "TELEGRAM_BOT_TOKEN" in first_line and "sandbox" in first_line
+        child.sendline("/start")
+        child.expect_exact("Notch: " + texts.greeting("you"))
+        child.expect_exact("Notch: " + texts.METHOD.splitlines()[0])
+        child.sendline("/quit")
+        child.expect_exact(texts.SANDBOX_GOODBYE)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+
+
+def test_sandbox_keeps_state_between_runs_and_ends_on_ctrl_d(tmp_path: Path) -> None:
+    for _ in range(2):
+        child = _spawn(tmp_path)
+        try:
+            child.sendline("/start")
+            child.expect_exact("Notch: " + texts.greeting("you"))
+            child.sendeof()
+            child.expect_exact(texts.SANDBOX_GOODBYE)
+            child.expect(pexpect.EOF)
+        finally:
+            child.close(force=True)
+        assert child.exitstatus == 0
+    with sqlite3.connect(tmp_path / "sandbox.db") as db:
+        assert db.execute("SELECT telegram_user_id FROM users").fetchall() == [(SANDBOX_USER_ID,)]
