@@ -43,6 +43,7 @@ PRIOR_SD: Final = 0.30  # how far a stated comfortable baseline may be off, in l
 PRIOR_P_AT_BASELINE: Final = 0.92  # "comfortable" = very likely done at the baseline
 GROWTH_MEAN: Final = 0.012  # prior expected log-ability gain per effortful session
 GROWTH_SD: Final = 0.012
+GROWTH_KEEP = 0.98  # share of the expected gain per session kept for the next session
 GROWTH_DRIFT_VAR: Final = 2e-6  # per day: growth slows or speeds up over weeks
 DAILY_VAR: Final = 0.02**2  # per day: ability wanders a little, more so with time away
 GAP_FREE_DAYS: Final = 3  # a gap up to this long costs nothing; one missed day never resets
@@ -57,6 +58,8 @@ EFFORT_MARGIN: Final[dict[int, tuple[float, float]]] = {
     5: (-math.inf, 0.15),
 }
 EFFORT_NOISE: Final = 0.15
+BIAS_SD: Final = 0.15  # people differ in how hard the same margin feels: learned per person
+BIAS_DRIFT_VAR: Final = 0.0
 EFFORT_MISREPORT: Final = 0.15  # floor on the effort likelihood: people misreport
 # Practice dose of an attempt for growth: an easy success teaches less.
 EFFORT_DOSE: Final[dict[int | None, float]] = {1: 0.3, 2: 0.6, 3: 1.0, 4: 1.0, 5: 1.0, None: 1.0}
@@ -254,13 +257,63 @@ def prior_mean(goal: Goal) -> float:
     return math.log(goal.baseline) + NormalDist().inv_cdf(q) * s
 
 
+def _condition(
+    st: list[float], effort: bool, lo: float, hi: float, noise: float, fl: float
+) -> None:
+    """Update the joint belief ``st`` on one interval observation, in place.
+
+    The observation sees ability alone, or ability + effort bias (``effort``); the scalar
+    moment-matched update is spread to growth and bias through the covariance.
+    """
+    mt, mg, mb, vtt, vtg, vtb, vgg, vgb, vbb = st
+    if effort:
+        mu, vu = mt + mb, vtt + 2.0 * vtb + vbb
+        pt, pg, pb = vtt + vtb, vtg + vgb, vtb + vbb
+    else:
+        mu, vu = mt, vtt
+        pt, pg, pb = vtt, vtg, vtb
+    new_m, new_v = _interval(mu, vu, lo, hi, noise, fl)
+    dm = (new_m - mu) / vu
+    shrink = (vu - new_v) / (vu * vu)
+    st[0] = mt + pt * dm
+    st[1] = mg + pg * dm
+    st[2] = mb + pb * dm
+    st[3] = max(vtt - pt * pt * shrink, _MIN_VAR)
+    st[4] = vtg - pt * pg * shrink
+    st[5] = vtb - pt * pb * shrink
+    st[6] = max(vgg - pg * pg * shrink, 1e-8)
+    st[7] = vgb - pg * pb * shrink
+    st[8] = max(vbb - pb * pb * shrink, _MIN_VAR)
+
+
+def _advance(st: list[float], dose: float, days: int) -> None:
+    """Predict forward: growth from the last session's dose, drift with days, gap decay."""
+    if dose:
+        mg, vtg, vgg, vgb = st[1], st[4], st[6], st[7]
+        st[0] += mg * dose
+        st[3] += 2.0 * dose * vtg + dose * dose * vgg
+        vtg += dose * vgg
+        st[5] += dose * vgb
+        # Diminishing returns: each session's expected gain shrinks a little (power law of
+        # practice), so a plateau is not mistaken for steady growth.
+        rho = GROWTH_KEEP**dose
+        st[1] = mg * rho
+        st[4] = vtg * rho
+        st[6] = vgg * rho * rho
+        st[7] = vgb * rho
+    st[3] += DAILY_VAR * days
+    st[6] += GROWTH_DRIFT_VAR * days
+    st[8] += BIAS_DRIFT_VAR * days
+    st[0] -= _gap_decay(days)
+
+
 def belief(goal: Goal, history: Sequence[Attempt], today: date) -> Belief:
     """Replay the history through the filter and predict to ``today``."""
-    mt = prior_mean(goal)  # log ability
-    vt = PRIOR_SD * PRIOR_SD
-    mg = GROWTH_MEAN  # growth per effortful session
-    vg = GROWTH_SD * GROWTH_SD
-    c = 0.0  # cov(ability, growth)
+    # Joint Gaussian over (ability, growth per session, effort-report bias): means, then
+    # the covariance entries tt, tg, tb, gg, gb, bb.
+    st = [prior_mean(goal), GROWTH_MEAN, 0.0, PRIOR_SD**2, 0.0, 0.0, GROWTH_SD**2, 0.0, BIAS_SD**2]
+    done_floor = GUESS / (1.0 - GUESS - LAPSE)
+    fail_floor = LAPSE / (1.0 - GUESS - LAPSE)
     last_day: date | None = None
     dose = 0.0
     attempts = 0
@@ -273,51 +326,29 @@ def belief(goal: Goal, history: Sequence[Attempt], today: date) -> Belief:
         prev = a.day
         if not _informative(a):
             continue
-        # Predict from the last practice to this attempt: growth, drift, gap.
-        days = 0 if last_day is None else (a.day - last_day).days
-        if dose:
-            mt += mg * dose
-            vt += 2.0 * dose * c + dose * dose * vg
-            c += dose * vg
-        vt += DAILY_VAR * days
-        vg += GROWTH_DRIFT_VAR * days
-        if days > GAP_FREE_DAYS:
-            mt -= _gap_decay(days)
-        # Update on the answer; the growth belief follows through the covariance.
-        m0, v0 = mt, vt
+        _advance(st, dose, 0 if last_day is None else (a.day - last_day).days)
         lx = math.log(a.amount)
         if a.outcome == "done":
-            mt, vt = _interval(mt, vt, lx, math.inf, WIDTH, GUESS / (1.0 - GUESS - LAPSE))
+            _condition(st, False, lx, math.inf, WIDTH, done_floor)
             if a.effort is not None:
                 lo, hi = EFFORT_MARGIN[a.effort]
-                mt, vt = _interval(mt, vt, lx + lo, lx + hi, EFFORT_NOISE, EFFORT_MISREPORT)
+                _condition(st, True, lx + lo, lx + hi, EFFORT_NOISE, EFFORT_MISREPORT)
             dose = EFFORT_DOSE[a.effort]
-            streak = streak + 1 if anchor is not None and anchor.outcome == "done" and (
-                anchor.amount == a.amount
-            ) else 1
+            same = anchor is not None and anchor.outcome == "done" and anchor.amount == a.amount
+            streak = streak + 1 if same else 1
         else:
-            mt, vt = _interval(mt, vt, -math.inf, lx, WIDTH, LAPSE / (1.0 - GUESS - LAPSE))
+            _condition(st, False, -math.inf, lx, WIDTH, fail_floor)
             if a.achieved is not None and a.achieved > 0:
-                la = math.log(a.achieved)
-                mt, vt = _interval(mt, vt, la, math.inf, WIDTH, GUESS / (1.0 - GUESS - LAPSE))
+                _condition(st, False, math.log(a.achieved), math.inf, WIDTH, done_floor)
             dose = FAILURE_DOSE
             streak = 0
-        k = c / v0
-        mg += k * (mt - m0)
-        vg = max(vg - k * c * (1.0 - vt / v0), 1e-8)
-        c = k * vt
         last_day = a.day
         attempts += 1
         anchor = a
     if prev is not None and prev > today:
         raise ValueError(f"history holds an attempt on {prev}, after today ({today})")
-    days = 0 if last_day is None else (today - last_day).days
-    if dose:
-        mt += mg * dose
-        vt += 2.0 * dose * c + dose * dose * vg
-    vt += DAILY_VAR * days
-    mt -= _gap_decay(days)
-    return Belief(mt, vt, mg, attempts, anchor, streak)
+    _advance(st, dose, 0 if last_day is None else (today - last_day).days)
+    return Belief(st[0], st[3], st[1], attempts, anchor, streak)
 
 
 def _round_down(x: float, step: float) -> float:
