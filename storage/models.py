@@ -10,9 +10,9 @@ values the code does not know.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = [
@@ -21,7 +21,9 @@ __all__ = [
     "NAMING_CONVENTION",
     "USER_STATUSES",
     "Challenge",
+    "Conversation",
     "Goal",
+    "GroupNotice",
     "User",
     "utcnow",
 ]
@@ -59,6 +61,8 @@ class User(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("telegram_user_id"),
         CheckConstraint(_one_of("status", USER_STATUSES), name="status"),
+        # Serves the tick's "whose challenge is due": status = 'active' AND next_send_at <= now.
+        Index("ix_users_status_next_send_at", "status", "next_send_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -69,6 +73,8 @@ class User(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)  # IANA name, e.g. "Europe/Berlin"
     send_time: time = Field(default=time(8, 0))  # local wall-clock time in ``timezone``
     status: str = Field(default="active", max_length=16)
+    next_send_at: datetime | None = None  # when the tick next plans and sends the daily challenge
+    paused_until: date | None = None  # a pause with an end: the tick resumes on that local day
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
 
@@ -118,6 +124,8 @@ class Challenge(SQLModel, table=True):
         ),
         # Serves the scheduler's claim: "status = 'planned' AND due_at <= now".
         Index("ix_challenges_status_due_at", "status", "due_at"),
+        Index("ix_challenges_status_followup_at", "status", "followup_at"),
+        Index("ix_challenges_status_close_at", "status", "close_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -136,4 +144,37 @@ class Challenge(SQLModel, table=True):
     confidence: int | None = None  # Bandura's 0-100 "how sure are you", asked before
     reflection: str | None = Field(default=None, max_length=1000)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    close_at: datetime | None = None  # the next local 04:00: unanswered by then means missed
+    followup_at: datetime | None = None  # the one reminder, if the day still allows one
+    followup_sent_at: datetime | None = None
+    claimed_until: datetime | None = None  # a worker's lease on sending; expires after a crash
+    send_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Conversation(SQLModel, table=True):
+    """The one question a user is in the middle of answering (onboarding, settings, check-in).
+
+    A row, not PTB's per-process ConversationHandler state, so a restart or a second worker
+    continues at the same question.
+    """
+
+    __tablename__ = "conversations"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    topic: str = Field(max_length=32)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    challenge_id: int | None = Field(default=None, foreign_key="challenges.id", ondelete="CASCADE")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class GroupNotice(SQLModel, table=True):
+    """Group chats already told that Notch only coaches in private, so it says so once."""
+
+    __tablename__ = "group_notices"
+
+    chat_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    notified_at: datetime = Field(default_factory=utcnow)

@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables)
 from storage.migrate import alembic_config, current, downgrade, upgrade
 
-APP_TABLES = {"users", "goals", "challenges"}
+APP_TABLES = {"users", "goals", "challenges", "conversations", "group_notices"}
 
 
 def _head() -> str:
@@ -63,8 +63,8 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0001"]
-    assert [rev.revision for rev in script.walk_revisions()] == ["0001"]
+    assert script.get_heads() == ["0002"]
+    assert [rev.revision for rev in script.walk_revisions()] == ["0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
@@ -130,3 +130,35 @@ def test_alembic_config_escapes_percent_in_url() -> None:
     config = alembic_config("postgresql://u:p%40ss@127.0.0.1/db")
     assert config.get_main_option("sqlalchemy.url") == "postgresql+asyncpg://u:p%40ss@127.0.0.1/db"
     assert Path(str(config.get_main_option("script_location"))).joinpath("env.py").is_file()
+
+
+async def test_0002_keeps_existing_rows_and_defaults_new_columns(
+    make_engine: Callable[..., AsyncEngine],
+) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine()
+    await upgrade(engine, "0001")
+    async with engine.begin() as connection:
+        await connection.execute(text(
+            "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
+            " status, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC', '08:00:00', 'active',"
+            " '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')"
+        ))
+        await connection.execute(text(
+            "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
+            " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')"
+        ))
+        await connection.execute(text(
+            "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, plan_reason,"
+            " status, due_at, created_at) VALUES (1, 1, '2026-01-02', 11, 0.9, '', 'done',"
+            " '2026-01-02 08:00:00+00:00', '2026-01-02 08:00:00+00:00')"
+        ))
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        row = (await connection.execute(text(
+            "SELECT amount, status, send_attempts, close_at FROM challenges"
+        ))).one()
+        user = (await connection.execute(text("SELECT next_send_at FROM users"))).one()
+    assert (row.amount, row.status, row.send_attempts, row.close_at) == (11, "done", 0, None)
+    assert user.next_send_at is None

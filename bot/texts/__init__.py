@@ -1,7 +1,9 @@
 """Every sentence a user can read, in one place, ready for translation.
 
-Handlers never build user-facing prose themselves: they pick a constant here or call one of the
-small functions that fill in numbers. Plain text only (no parse_mode), so nothing needs escaping.
+This package holds all user-facing copy: general sentences here, each conversation topic's in its
+own submodule (`bot.texts.onboarding`, `bot.texts.checkin`, ...). Handlers never build prose
+themselves: they pick a constant or call a small function that fills in numbers. Plain text only
+(no parse_mode), so nothing needs escaping.
 """
 
 from __future__ import annotations
