@@ -1,4 +1,11 @@
-"""Handlers, one module per conversation topic; `register` wires them in priority order."""
+"""Handlers, one module per conversation topic; `register` wires them in.
+
+Each module's `handlers()` returns `(group, handler)` pairs. PTB tries groups in ascending order
+and, within a group, the first matching handler. A topic's text handler checks the user's open
+conversation row; if the message is not for it, it returns and the next group gets a turn; if it
+handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and commands, 1 settings,
+2 check-in answers, 3 typed outcomes, 9 the fallback.
+"""
 
 from __future__ import annotations
 
@@ -9,4 +16,5 @@ from bot.handlers import fallback, help_menu, start
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     for module in (start, help_menu, fallback):
-        application.add_handlers(module.handlers())
+        for group, handler in module.handlers():
+            application.add_handler(handler, group=group)

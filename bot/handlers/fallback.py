@@ -6,9 +6,10 @@ Registered last, so it only sees unknown commands, free text and non-text messag
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot import texts
+from bot.handlers.base import Handlers
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,11 +35,11 @@ async def group_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await update.effective_message.reply_text(texts.PRIVATE_ONLY)
 
 
-def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+def handlers() -> Handlers:
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     return [
-        MessageHandler(private & filters.COMMAND, unknown_command),
-        MessageHandler(private & filters.TEXT, unknown_text),
-        MessageHandler(private & ~filters.TEXT, not_text),
-        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_chat),
+        (9, MessageHandler(private & filters.COMMAND, unknown_command)),
+        (9, MessageHandler(private & filters.TEXT, unknown_text)),
+        (9, MessageHandler(private & ~filters.TEXT, not_text)),
+        (9, MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_chat)),
     ]

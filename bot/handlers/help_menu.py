@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import texts
+from bot.handlers.base import Handlers
 
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -13,5 +14,5 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(texts.help_text())
 
 
-def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    return [CommandHandler("help", show_help, filters=filters.ChatType.PRIVATE)]
+def handlers() -> Handlers:
+    return [(0, CommandHandler("help", show_help, filters=filters.ChatType.PRIVATE))]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import texts
+from bot.handlers.base import Handlers
 from bot.services import services
 from storage.users import upsert_telegram_user
 
@@ -27,5 +28,5 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(texts.METHOD)
 
 
-def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    return [CommandHandler("start", start, filters=filters.ChatType.PRIVATE)]
+def handlers() -> Handlers:
+    return [(0, CommandHandler("start", start, filters=filters.ChatType.PRIVATE))]
