@@ -1,16 +1,50 @@
-"""When each user's daily challenge is next due. The caller owns the transaction."""
+"""When each user's daily challenge is due, and the tick's claims on due work.
+
+The caller owns the transaction. Claims never hand the same row to two workers: on PostgreSQL the
+candidate rows are selected ``FOR UPDATE SKIP LOCKED`` (a second worker skips rows the first holds);
+on SQLite, which ignores that clause, the same statement is a compare-and-set ``UPDATE`` whose
+``WHERE`` repeats the conditions (SQLite runs one writer at a time). A claim on sending is a lease
+(``claimed_until``): a worker that dies after claiming loses its claim when the lease runs out, so
+nothing claimed is ever lost.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any, Final, cast
 
+from sqlalchemy import CursorResult, or_
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import next_send_instant, send_instant_for_day
 from storage.goals import active_goal
-from storage.models import User
+from storage.models import Challenge, Goal, User
 
-__all__ = ["reschedule"]
+__all__ = [
+    "LEASE",
+    "advance_user",
+    "claim_due_challenges",
+    "claim_due_followups",
+    "claim_due_users",
+    "close_past_days",
+    "drop_followup",
+    "mark_blocked",
+    "mark_followup_sent",
+    "mark_sent",
+    "mark_unblocked",
+    "postpone",
+    "reject",
+    "reschedule",
+    "resume_due_paused",
+]
+
+LEASE: Final = timedelta(minutes=2)
+"""How long a claim on sending lasts: far longer than one send, short enough to retry soon."""
+
+
+def _rowcount(result: Any) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
@@ -28,3 +62,207 @@ async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
     user.next_send_at = due
     session.add(user)
     await session.flush()
+
+
+# --------------------------------------------------------------------------- users
+
+
+async def resume_due_paused(session: AsyncSession, now: datetime) -> list[int]:
+    """Paused users whose `paused_until` day has come become active again; their ids."""
+    statement = (
+        update(User)
+        .where(
+            col(User.status) == "paused",
+            col(User.paused_until).is_not(None),
+            col(User.next_send_at) <= now,
+        )
+        .values(status="active", paused_until=None, updated_at=now)
+        .returning(col(User.id))
+        .execution_options(synchronize_session=False)
+    )
+    return [int(i) for i in (await session.exec(statement)).scalars().all()]
+
+
+async def claim_due_users(session: AsyncSession, now: datetime, limit: int = 100) -> list[User]:
+    """Active users whose daily challenge is due, locked for this transaction on PostgreSQL.
+
+    Each must then be moved on with `advance_user` (a compare-and-set on `next_send_at`), which
+    is what keeps SQLite, where nothing is locked, from planning a user twice.
+    """
+    statement = (
+        select(User)
+        .where(col(User.status) == "active", col(User.next_send_at) <= now)
+        .order_by(col(User.next_send_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def advance_user(
+    session: AsyncSession, user_id: int, expected: datetime, next_send_at: datetime | None
+) -> bool:
+    """Move a due user's `next_send_at` on, only if nobody else did since it was read."""
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id, col(User.next_send_at) == expected)
+        .values(next_send_at=next_send_at)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def mark_blocked(session: AsyncSession, user_id: int) -> bool:
+    """The user blocked the bot: never write to them again until they come back."""
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id, col(User.status) != "blocked")
+        .values(status="blocked", next_send_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def mark_unblocked(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """A blocked user let the bot back in: active again, with the schedule recomputed."""
+    user = await session.get(User, user_id, populate_existing=True)
+    if user is None or user.status != "blocked":
+        return False
+    user.status = "active"
+    await reschedule(session, user, now)
+    return True
+
+
+# --------------------------------------------------------------------------- challenges
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(col(Challenge.claimed_until).is_(None), col(Challenge.claimed_until) < now)
+
+
+async def _claim(
+    session: AsyncSession, conditions: list[Any], order: Any, now: datetime, lease: timedelta,
+    limit: int,
+) -> list[int]:
+    candidates = (
+        select(col(Challenge.id))
+        .join(Goal, col(Goal.id) == col(Challenge.goal_id))
+        .join(User, col(User.id) == col(Goal.user_id))
+        .where(*conditions, _lease_free(now), col(User.status) == "active")
+        .order_by(order)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Challenge)
+    )
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id).in_(candidates), *conditions, _lease_free(now))
+        .values(claimed_until=now + lease)
+        .returning(col(Challenge.id))
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(int(i) for i in (await session.exec(statement)).scalars().all())
+
+
+async def claim_due_challenges(
+    session: AsyncSession, now: datetime, *, lease: timedelta = LEASE, limit: int = 100
+) -> list[int]:
+    """Planned challenges of active users due by `now` and not leased: lease them, their ids."""
+    conditions = [col(Challenge.status) == "planned", col(Challenge.due_at) <= now]
+    return await _claim(session, conditions, col(Challenge.due_at), now, lease, limit)
+
+
+async def claim_due_followups(
+    session: AsyncSession, now: datetime, *, lease: timedelta = LEASE, limit: int = 100
+) -> list[int]:
+    """Sent, unanswered challenges whose one reminder is due: lease them, their ids."""
+    conditions = [
+        col(Challenge.status) == "sent",
+        col(Challenge.followup_at) <= now,
+        col(Challenge.followup_sent_at).is_(None),
+    ]
+    return await _claim(session, conditions, col(Challenge.followup_at), now, lease, limit)
+
+
+async def close_past_days(session: AsyncSession, now: datetime) -> list[int]:
+    """Unanswered challenges whose local day closed (04:00 next morning) become 'missed'.
+
+    Absence is not failure: the calibrator ignores missed days, and the next message offers to
+    record it late.
+    """
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.status).in_(("planned", "sent")), col(Challenge.close_at) <= now)
+        .values(status="missed", claimed_until=None)
+        .returning(col(Challenge.id))
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(int(i) for i in (await session.exec(statement)).scalars().all())
+
+
+async def mark_sent(
+    session: AsyncSession, challenge_id: int, *, now: datetime, message_id: int,
+    followup_at: datetime | None,
+) -> bool:
+    """planned → sent, with the message to edit later and when to remind (if at all)."""
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == "planned")
+        .values(status="sent", sent_at=now, telegram_message_id=message_id,
+                followup_at=followup_at, claimed_until=None,
+                send_attempts=col(Challenge.send_attempts) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def mark_followup_sent(session: AsyncSession, challenge_id: int, now: datetime) -> bool:
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.followup_sent_at).is_(None))
+        .values(followup_sent_at=now, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def drop_followup(session: AsyncSession, challenge_id: int) -> bool:
+    """No reminder after all (it would land after 21:00 local, or Telegram refused it)."""
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.followup_sent_at).is_(None))
+        .values(followup_at=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def postpone(
+    session: AsyncSession, challenge_id: int, until: datetime, *, followup: bool = False
+) -> bool:
+    """Try again at `until` (Telegram said wait, or the network failed); the lease is released.
+
+    For the daily message `due_at` moves; for a reminder, `followup_at`. `send_attempts` counts
+    the tries, which sets the back-off.
+    """
+    moved = {"followup_at": until} if followup else {"due_at": until}
+    state = "sent" if followup else "planned"
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == state)
+        .values(**moved, claimed_until=None, send_attempts=col(Challenge.send_attempts) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def reject(session: AsyncSession, challenge_id: int, until: datetime) -> bool:
+    """Telegram refused the message itself (400): hold the lease until `until` (the day's close,
+    which then marks it missed) instead of retrying a request that cannot succeed."""
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == "planned")
+        .values(claimed_until=until, send_attempts=col(Challenge.send_attempts) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1

@@ -1,0 +1,289 @@
+"""Challenges: planning a day, its transitions and the evidence they add up to.
+
+Every transition is ONE conditional ``UPDATE … WHERE status IN (…)`` whose row count says whether
+it changed anything, so a double tap, a late press or two workers racing change nothing twice.
+Lookups by a challenge id coming from a button always check the owner (challenge → goal → user's
+Telegram id): an id in ``callback_data`` is user input. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Final, cast
+
+from sqlalchemy import CursorResult, func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import calibration
+from storage.models import FAILURE_REASONS, Challenge, Goal, User
+
+__all__ = [
+    "ANSWERABLE",
+    "UNDO_WINDOW",
+    "Evidence",
+    "Owned",
+    "challenge_for_day",
+    "core_goal",
+    "evidence",
+    "get_challenge",
+    "history",
+    "latest_open",
+    "owned_challenge",
+    "plan_challenge",
+    "record_outcome",
+    "set_achieved",
+    "set_effort",
+    "set_failure_reason",
+    "set_reflection",
+    "successes_at_or_above",
+    "undo",
+]
+
+# A challenge the user can still answer: planned (a button on a message delivered just before a
+# crash, or /skip ahead of the send), sent, or missed (a late answer replaces missed).
+ANSWERABLE: Final = ("planned", "sent", "missed")
+ANSWERED: Final = ("done", "failed", "skipped")
+UNDO_WINDOW: Final = timedelta(minutes=10)
+REFLECTION_MAX: Final = 1000
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A challenge together with the goal and user it belongs to."""
+
+    challenge: Challenge
+    goal: Goal
+    user: User
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a success adds up to: the counts a registration message names."""
+
+    at_level: int  # successes at this amount (this one included)
+    total: int  # successes on this goal
+    baseline: float  # the comfortable amount the user started from
+
+
+def core_goal(goal: Goal) -> calibration.Goal:
+    return calibration.Goal(
+        unit=goal.unit, baseline=goal.baseline, step=goal.step, target=goal.target
+    )
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _rowcount(result: Any) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+async def get_challenge(session: AsyncSession, challenge_id: int) -> Challenge | None:
+    return await session.get(Challenge, challenge_id, populate_existing=True)
+
+
+async def owned_challenge(
+    session: AsyncSession, challenge_id: int, telegram_user_id: int
+) -> Owned | None:
+    """The challenge if it belongs to this Telegram user, else None (foreign or unknown id)."""
+    statement = (
+        select(Challenge, Goal, User)
+        .join(Goal, col(Goal.id) == col(Challenge.goal_id))
+        .join(User, col(User.id) == col(Goal.user_id))
+        .where(col(Challenge.id) == challenge_id, col(User.telegram_user_id) == telegram_user_id)
+        .execution_options(populate_existing=True)
+    )
+    row = (await session.exec(statement)).first()
+    return None if row is None else Owned(*row)
+
+
+async def challenge_for_day(
+    session: AsyncSession, goal_id: int, local_date: date
+) -> Challenge | None:
+    statement = (
+        select(Challenge)
+        .where(col(Challenge.goal_id) == goal_id, col(Challenge.local_date) == local_date)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(statement)).first()
+
+
+async def latest_open(session: AsyncSession, goal_id: int) -> Challenge | None:
+    """The goal's challenge still waiting for an answer today (status 'sent'), newest first."""
+    statement = (
+        select(Challenge)
+        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == "sent")
+        .order_by(col(Challenge.local_date).desc())
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(statement)).first()
+
+
+def _attempt(row: Challenge) -> calibration.Attempt:
+    outcome = cast(calibration.Outcome, row.status)
+    achieved = row.achieved
+    if achieved is not None:
+        achieved = min(max(achieved, 0.0), row.amount)
+    return calibration.Attempt(
+        day=row.local_date,
+        amount=row.amount,
+        outcome=outcome,
+        effort=row.effort if outcome == "done" else None,
+        reason=cast(calibration.FailReason, row.failure_reason) if outcome == "failed" else None,
+        achieved=achieved if outcome == "failed" else None,
+    )
+
+
+async def history(
+    session: AsyncSession, goal_id: int, *, before: date | None = None
+) -> list[calibration.Attempt]:
+    """The goal's settled days as the calibrator's Attempts, oldest first.
+
+    Planned and sent challenges have no outcome yet and are left out; so is anything on or after
+    `before` (planning a day must not see that day itself).
+    """
+    statement = select(Challenge).where(
+        col(Challenge.goal_id) == goal_id,
+        col(Challenge.status).in_(("done", "failed", "skipped", "missed")),
+    )
+    if before is not None:
+        statement = statement.where(col(Challenge.local_date) < before)
+    rows = (await session.exec(statement.order_by(col(Challenge.local_date)))).all()
+    return [_attempt(row) for row in rows]
+
+
+async def plan_challenge(
+    session: AsyncSession,
+    *,
+    goal_id: int,
+    local_date: date,
+    plan: calibration.Plan,
+    due_at: datetime,
+    close_at: datetime,
+) -> Challenge:
+    """The goal's challenge for `local_date`: inserted if new, else the one already there.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` on the unique (goal_id, local_date): two workers planning
+    the same day make one row and both get it back.
+    """
+    table = Challenge.__table__  # type: ignore[attr-defined]
+    insert = (
+        _insert_for(session)(table)
+        .values(
+            goal_id=goal_id, local_date=local_date, amount=plan.amount,
+            p_success=plan.p_success, plan_reason=plan.reason[:500], status="planned",
+            due_at=due_at, close_at=close_at, send_attempts=0, created_at=func.now(),
+        )
+        .on_conflict_do_nothing(index_elements=[table.c.goal_id, table.c.local_date])
+    )
+    await session.exec(insert)
+    found = await challenge_for_day(session, goal_id, local_date)
+    assert found is not None  # inserted now or by the winner of the race
+    return found
+
+
+async def _transition(
+    session: AsyncSession, challenge_id: int, where: Sequence[Any], values: dict[str, Any]
+) -> bool:
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, *where)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def record_outcome(
+    session: AsyncSession, challenge_id: int, outcome: str, now: datetime
+) -> bool:
+    """planned | sent | missed → done | failed | skipped; False if already answered."""
+    if outcome not in ANSWERED:
+        raise ValueError(f"not an answer: {outcome!r}")
+    return await _transition(
+        session, challenge_id, [col(Challenge.status).in_(ANSWERABLE)],
+        {"status": outcome, "answered_at": now, "claimed_until": None},
+    )
+
+
+async def set_effort(session: AsyncSession, challenge_id: int, effort: int) -> bool:
+    """Effort of a success, once (a second tap changes nothing)."""
+    if not 1 <= effort <= 5:
+        raise ValueError(f"effort must be 1..5, got {effort}")
+    return await _transition(
+        session, challenge_id,
+        [col(Challenge.status) == "done", col(Challenge.effort).is_(None)], {"effort": effort},
+    )
+
+
+async def set_failure_reason(session: AsyncSession, challenge_id: int, reason: str) -> bool:
+    if reason not in FAILURE_REASONS:
+        raise ValueError(f"unknown failure reason {reason!r}")
+    return await _transition(
+        session, challenge_id,
+        [col(Challenge.status) == "failed", col(Challenge.failure_reason).is_(None)],
+        {"failure_reason": reason},
+    )
+
+
+async def set_achieved(session: AsyncSession, challenge_id: int, achieved: float) -> bool:
+    """How much was done on a failed day (0 … amount), once."""
+    if achieved < 0:
+        raise ValueError("achieved must be >= 0")
+    return await _transition(
+        session, challenge_id,
+        [col(Challenge.status) == "failed", col(Challenge.achieved).is_(None),
+         col(Challenge.amount) >= achieved],
+        {"achieved": achieved},
+    )
+
+
+async def set_reflection(session: AsyncSession, challenge_id: int, text: str) -> bool:
+    """The one line "what made it work?", kept with a success (the latest one wins)."""
+    return await _transition(
+        session, challenge_id, [col(Challenge.status) == "done"],
+        {"reflection": text.strip()[:REFLECTION_MAX]},
+    )
+
+
+async def undo(session: AsyncSession, challenge_id: int, now: datetime) -> bool:
+    """Take an answer back within UNDO_WINDOW of it: the day is open again (or missed if closed)."""
+    row = await get_challenge(session, challenge_id)
+    if row is None or row.close_at is None:
+        return False
+    back = "sent" if now < row.close_at else "missed"
+    return await _transition(
+        session, challenge_id,
+        [col(Challenge.status).in_(ANSWERED), col(Challenge.answered_at) >= now - UNDO_WINDOW],
+        {"status": back, "answered_at": None, "effort": None, "failure_reason": None,
+         "achieved": None, "reflection": None},
+    )
+
+
+async def evidence(session: AsyncSession, challenge: Challenge) -> Evidence:
+    """Successes at this challenge's amount and in all, and the goal's starting level."""
+    done = select(func.count()).select_from(Challenge).where(
+        col(Challenge.goal_id) == challenge.goal_id, col(Challenge.status) == "done"
+    )
+    total = (await session.exec(done)).one()
+    at_level = (
+        await session.exec(done.where(col(Challenge.amount) == challenge.amount))
+    ).one()
+    goal = await session.get(Goal, challenge.goal_id)
+    assert goal is not None
+    return Evidence(at_level=int(at_level), total=int(total), baseline=goal.baseline)
+
+
+async def successes_at_or_above(session: AsyncSession, goal_id: int, amount: float) -> int:
+    """How often the user has already done at least `amount` ("which you have done before")."""
+    statement = select(func.count()).select_from(Challenge).where(
+        col(Challenge.goal_id) == goal_id, col(Challenge.status) == "done",
+        col(Challenge.amount) >= amount,
+    )
+    return int((await session.exec(statement)).one())
