@@ -7,19 +7,48 @@ migration runs with the same URL, driver and SQLite pragmas as the app.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+import zlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.db import normalize_url
 
 __all__ = ["MIGRATIONS_DIR", "alembic_config", "current", "downgrade", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Several workers start at once and each calls upgrade(): on PostgreSQL a transaction-scoped
+# advisory lock makes them take turns, so the first migrates and the rest find the schema at head
+# (without it the losers die on "duplicate key" creating the same tables).
+_PG_MIGRATION_LOCK_KEY = zlib.crc32(b"notch:migrations")
+# Alembic keeps its `context`/`op` proxies in module globals, so two migrations interleaving on
+# one event loop corrupt each other (and deadlock): one at a time per loop.
+_loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _loop_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _loop_locks.get(loop)
+    if lock is None:
+        lock = _loop_locks[loop] = asyncio.Lock()
+    return lock
+
+
+async def _serialize_across_processes(connection: AsyncConnection) -> None:
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_KEY}
+        )
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -42,14 +71,19 @@ def _run(connection: Connection, action: str, revision: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (idempotent: at head it does nothing)."""
-    async with engine.begin() as connection:
+    """Bring the schema up to ``revision`` (idempotent: at head it does nothing).
+
+    Safe to call from several workers at once (they take turns on PostgreSQL).
+    """
+    async with _loop_lock(), engine.begin() as connection:
+        await _serialize_across_processes(connection)
         await connection.run_sync(_run, "upgrade", revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     """Take the schema down to ``revision`` (``"base"`` drops every table)."""
-    async with engine.begin() as connection:
+    async with _loop_lock(), engine.begin() as connection:
+        await _serialize_across_processes(connection)
         await connection.run_sync(_run, "downgrade", revision)
 
 
