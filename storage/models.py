@@ -24,6 +24,7 @@ __all__ = [
     "Conversation",
     "Goal",
     "GroupNotice",
+    "LadderRatingRow",
     "User",
     "utcnow",
 ]
@@ -63,6 +64,8 @@ class User(SQLModel, table=True):
         CheckConstraint(_one_of("status", USER_STATUSES), name="status"),
         # Serves the tick's "whose challenge is due": status = 'active' AND next_send_at <= now.
         Index("ix_users_status_next_send_at", "status", "next_send_at"),
+        # Serves the tick's "whose weekly review is due", like next_send_at.
+        Index("ix_users_status_next_review_at", "status", "next_review_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -75,6 +78,11 @@ class User(SQLModel, table=True):
     status: str = Field(default="active", max_length=16)
     next_send_at: datetime | None = None  # when the tick next plans and sends the daily challenge
     paused_until: date | None = None  # a pause with an end: the tick resumes on that local day
+    # 0 = Monday .. 6; None: the weekday they started. No CHECK: adding one makes SQLite rebuild
+    # `users`, and dropping the old table with foreign keys on cascades into goals (0003).
+    review_weekday: int | None = None
+    celebrate: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    next_review_at: datetime | None = None  # when the tick next sends the weekly review
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
 
@@ -167,6 +175,31 @@ class Conversation(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     challenge_id: int | None = Field(default=None, foreign_key="challenges.id", ondelete="CASCADE")
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LadderRatingRow(SQLModel, table=True):
+    """One completed efficacy ladder (Bandura 2006): the amounts asked and the 0-100 ratings.
+
+    ``strength`` and ``level`` are stored, not only derived, so a change in how they are
+    computed never rewrites what the person was shown at the time.
+    """
+
+    __tablename__ = "ladder_ratings"
+    __table_args__ = (
+        CheckConstraint("strength >= 0 AND strength <= 100", name="strength_range"),
+        CheckConstraint("level >= 0", name="level_nonnegative"),
+        # Serves "this goal's ratings over time" (charts, the weekly change).
+        Index("ix_ladder_ratings_goal_id_rated_at", "goal_id", "rated_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    goal_id: int = Field(foreign_key="goals.id", ondelete="CASCADE")
+    rated_at: datetime = Field(default_factory=utcnow)
+    levels: list[float] = Field(sa_type=JSON)
+    ratings: list[int] = Field(sa_type=JSON)
+    strength: float  # mean rating
+    level: int  # items rated >= 50
 
 
 class GroupNotice(SQLModel, table=True):

@@ -19,7 +19,9 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables)
 from storage.migrate import alembic_config, current, downgrade, upgrade
 
-APP_TABLES = {"users", "goals", "challenges", "conversations", "group_notices"}
+APP_TABLES = {
+    "users", "goals", "challenges", "conversations", "group_notices", "ladder_ratings",
+}
 
 
 def _head() -> str:
@@ -63,8 +65,8 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0002"]
-    assert [rev.revision for rev in script.walk_revisions()] == ["0002", "0001"]
+    assert script.get_heads() == ["0003"]
+    assert [rev.revision for rev in script.walk_revisions()] == ["0003", "0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
@@ -162,3 +164,37 @@ async def test_0002_keeps_existing_rows_and_defaults_new_columns(
         user = (await connection.execute(text("SELECT next_send_at FROM users"))).one()
     assert (row.amount, row.status, row.send_attempts, row.close_at) == (11, "done", 0, None)
     assert user.next_send_at is None
+
+
+async def test_0003_keeps_every_row_and_defaults_new_user_columns(
+    make_engine: Callable[..., AsyncEngine],
+) -> None:
+    # On SQLite a batch rebuild of `users` would drop it, and with foreign keys on that deletes
+    # every goal and challenge: the upgrade must leave them all in place.
+    from sqlalchemy import text
+
+    engine = make_engine()
+    await upgrade(engine, "0002")
+    async with engine.begin() as connection:
+        await connection.execute(text(
+            "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
+            " status, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC', '08:00:00', 'active',"
+            " '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')"
+        ))
+        await connection.execute(text(
+            "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
+            " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')"
+        ))
+        await connection.execute(text(
+            "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, plan_reason,"
+            " status, due_at, created_at) VALUES (1, 1, '2026-01-02', 11, 0.9, '', 'done',"
+            " '2026-01-02 08:00:00+00:00', '2026-01-02 08:00:00+00:00')"
+        ))
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        challenges = (await connection.execute(text("SELECT amount FROM challenges"))).all()
+        user = (await connection.execute(text(
+            "SELECT review_weekday, celebrate, next_review_at FROM users"
+        ))).one()
+    assert [row.amount for row in challenges] == [11]
+    assert (user.review_weekday, bool(user.celebrate), user.next_review_at) == (None, True, None)
