@@ -11,6 +11,13 @@ from __future__ import annotations
 # Commands shown in Telegram's menu and in /help, in the order a newcomer needs them.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Begin, or see where you are"),
+    ("today", "Today's challenge and how it stands"),
+    ("skip", "Take today as a rest day"),
+    ("pause", "Pause challenges (optionally until a date)"),
+    ("resume", "Restart challenges after a pause"),
+    ("settings", "Change time, time zone or step"),
+    ("stop", "Stop all messages (your history is kept)"),
+    ("cancel", "Leave the question I asked"),
     ("help", "What Notch can do"),
 )
 
@@ -37,7 +44,23 @@ UNKNOWN_TEXT = (
     "I read only commands for now. Send /start to begin, or /help to see what I can do."
 )
 NOT_TEXT = "I can only read text messages. Send /help to see what I understand."
-PRIVATE_ONLY = "I coach one person at a time, so I only talk in private chats. Message me directly."
+PRIVATE_ONLY = (
+    "I coach one person at a time, so I only talk in private chats. Message me directly; "
+    "I won't say anything more here."
+)
+LONG_TEXT = (
+    "That's a lot to read! The short answer I need is a command like /today or /help, or "
+    "done, failed or skip after a challenge."
+)
+EDITS_NOT_READ = (
+    "I don't read edited messages, so nothing changed. If you meant something else, send it as "
+    "a new message."
+)
+BUTTON_STALE = "That button is out of date."
+BUTTON_OUT_OF_DATE = "That button is out of date. Here is where we are now:"
+NOTHING_TO_CANCEL = "There's no open question to leave. Send /help to see what I can do."
+CANCELLED = "Okay, I've dropped that question. Nothing changed."
+NEED_SETUP = "We haven't set up your goal yet. Send /start and it takes about a minute."
 
 INTERNAL_ERROR = (
     "Something went wrong on my side. Nothing you told me is lost; please try again in a minute."
@@ -67,3 +90,14 @@ def help_text() -> str:
 
 def unknown_command(command: str) -> str:
     return UNKNOWN_COMMAND.format(command=command)
+
+
+def format_amount(value: float) -> str:
+    """10.0 → "10", 12.5 → "12.5", 1000 → "1,000": how people write amounts."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_clock(hour: int, minute: int) -> str:
+    return f"{hour:02d}:{minute:02d}"

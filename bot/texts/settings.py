@@ -1,0 +1,62 @@
+"""/settings, /pause, /resume, /stop: short confirmations that say what happens next."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MENU = (
+    "What would you like to change?\n"
+    "- daily time: {time}\n"
+    "- time zone: {zone} ({offset})\n"
+    "- step: {step} {unit}"
+)
+TIME_BUTTON = "Daily time"
+ZONE_BUTTON = "Time zone"
+STEP_BUTTON = "Step"
+
+ASK_STEP = (
+    "Challenges for {behaviour} go up and down in steps of {step} {unit}. What should the step "
+    "be? For example: {example}."
+)
+TIME_CHANGED = "Done: your challenge now arrives at {time} ({zone}). The next one comes {when}."
+ZONE_CHANGED = "Done: your time zone is now {zone} ({offset}). The next challenge comes {when}."
+STEP_CHANGED = "Done: challenges for {behaviour} now move in steps of {step} {unit}."
+
+PAUSE_ASK = (
+    "Pause until when? Send a date like /pause {example}, or tap below to pause until you send "
+    "/resume."
+)
+PAUSE_OPEN_BUTTON = "Until I say /resume"
+PAUSED_UNTIL = (
+    "Paused. Your next challenge comes on {date} at {time}. Send /resume to come back sooner."
+)
+PAUSED_OPEN = "Paused. No challenges until you send /resume."
+PAUSE_BAD_DATE = (
+    "I couldn't read \"{text}\" as a date. Send it as year-month-day, for example "
+    "/pause {example}."
+)
+PAUSE_NOT_FUTURE = "{date} is not after today. Pick a later day, for example /pause {example}."
+PAUSE_TOO_FAR = (
+    "That is more than a year away. Pick a date within a year, or send /pause and tap "
+    "\"Until I say /resume\"."
+)
+PAUSE_NOT_NOW = (
+    "You've stopped all messages, so there's nothing to pause. Send /start to come back."
+)
+RESUMED = "Welcome back! The next challenge comes {when}."
+NOT_PAUSED = "You're not paused: challenges are on. Send /pause if you want a break."
+STOPPED = (
+    "Stopped: I won't send you anything more. Everything you've done is kept; send /start "
+    "whenever you want to pick up again."
+)
+ALREADY_STOPPED = "You're already stopped. Send /start whenever you want to pick up again."
+
+WHEN_TODAY = "today at {time}"
+WHEN_TOMORROW = "tomorrow at {time}"
+WHEN_ON = "on {date} at {time}"
+WHEN_NEVER = "once you are set up"
+
+
+def format_date(day: date) -> str:
+    """"Tue 1 Dec 2026": unambiguous in every locale, unlike 01/12."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

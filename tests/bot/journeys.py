@@ -1,0 +1,86 @@
+"""Driving the real onboarding through the emulator, for any test that needs an onboarded user.
+
+`onboard` types and taps what a person would, checks each question arrives, and stops after the
+"All set" message: with `first="now"` the first challenge message (sent by `bot.daily`) is left
+unread for the caller.
+"""
+
+from __future__ import annotations
+
+from bot.emulator import EmulatedUser
+from bot.emulator.state import SentMessage
+from bot.texts import onboarding as t
+from tests.bot.conftest import Notch
+
+PRESET_LABELS = {p.behaviour: p.label for p in t.PRESETS} | {p.key: p.label for p in t.PRESETS}
+
+
+def _lead(template: str) -> str:
+    """The fixed start of a text template (up to its first placeholder)."""
+    return template.split("{")[0][:40]
+
+
+async def read_until(user: EmulatedUser, starts: str, *, limit: int = 6,
+                     timeout: float = 10.0) -> SentMessage:  # noqa: ASYNC109
+    """The next bot message whose text starts with `starts` (skipping up to `limit` others)."""
+    seen: list[str | None] = []
+    for _ in range(limit):
+        message = await user.next_message(timeout=timeout)
+        if (message.text or "").startswith(starts):
+            return message
+        seen.append(message.text)
+    raise AssertionError(f"no message starting {starts!r}; got {seen}")
+
+
+async def onboard(
+    notch: Notch,
+    user: EmulatedUser,
+    *,
+    behaviour: str = "running",
+    baseline: str = "10",
+    target: str = "skip",
+    time: str = "7:30",
+    zone: str = "Europe/Berlin",
+    first: str = "tomorrow",
+    unit: str = "minutes",
+    step: str = "1",
+) -> list[SentMessage]:
+    """Onboard `user` through /start; returns every bot message read on the way.
+
+    `behaviour` is a preset ("running", "push-ups", "writing", ...) or anything else, which goes
+    through "Something else" with `unit` and `step`. `first` is "now" or "tomorrow".
+    """
+    read: list[SentMessage] = []
+
+    async def expect(starts: str) -> SentMessage:
+        message = await read_until(user, starts)
+        read.append(message)
+        return message
+
+    await user.send_text("/start")
+    await expect(_lead(t.ASK_BEHAVIOUR))
+    if behaviour in PRESET_LABELS:
+        await user.press(PRESET_LABELS[behaviour])
+    else:
+        await user.press(t.OTHER_LABEL)
+        await expect(_lead(t.ASK_NAME))
+        await user.send_text(behaviour)
+        await expect(t.ask_unit(behaviour))
+        await user.send_text(unit)
+        await expect(t.ask_step(unit))
+        await user.send_text(step)
+    await expect(_lead(t.ASK_BASELINE))
+    await user.send_text(baseline)
+    await expect(_lead(t.ASK_TARGET))
+    await user.send_text(target)
+    await expect(_lead(t.ASK_TIME))
+    await user.send_text(time)
+    await expect(_lead(t.ASK_ZONE))
+    await user.send_text(zone)
+    await expect(_lead(t.SUMMARY))
+    await user.press(t.CONFIRM_BUTTON)
+    ask = await expect(_lead(t.ASK_FIRST))
+    await user.press(t.FIRST_NOW_BUTTON if first == "now" else ask.buttons[1])
+    await expect("All set")
+    return read
+
