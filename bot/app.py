@@ -11,7 +11,7 @@ from typing import Any
 from telegram import BotCommand, MenuButtonCommands, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot import handlers, texts
+from bot import handlers, scheduler, texts
 from bot.services import Clock, Services, attach, utc_now
 from bot.settings import Settings
 from storage.db import create_engine, make_session_factory
@@ -86,6 +86,7 @@ async def _open(application: NotchApp) -> None:
     found.sessions = make_session_factory(found.engine)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+    scheduler.start(application)  # the tick: every 30 s, due rows become messages
 
 
 async def _close(application: NotchApp) -> None:

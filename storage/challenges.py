@@ -33,6 +33,7 @@ __all__ = [
     "history",
     "latest_open",
     "owned_challenge",
+    "owner_of",
     "plan_challenge",
     "record_outcome",
     "set_achieved",
@@ -97,6 +98,19 @@ async def owned_challenge(
         .join(Goal, col(Goal.id) == col(Challenge.goal_id))
         .join(User, col(User.id) == col(Goal.user_id))
         .where(col(Challenge.id) == challenge_id, col(User.telegram_user_id) == telegram_user_id)
+        .execution_options(populate_existing=True)
+    )
+    row = (await session.exec(statement)).first()
+    return None if row is None else Owned(*row)
+
+
+async def owner_of(session: AsyncSession, challenge_id: int) -> Owned | None:
+    """The challenge with its goal and user, for the tick (no presser to check)."""
+    statement = (
+        select(Challenge, Goal, User)
+        .join(Goal, col(Goal.id) == col(Challenge.goal_id))
+        .join(User, col(User.id) == col(Goal.user_id))
+        .where(col(Challenge.id) == challenge_id)
         .execution_options(populate_existing=True)
     )
     row = (await session.exec(statement)).first()

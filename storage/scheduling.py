@@ -24,11 +24,13 @@ from storage.models import Challenge, Goal, User
 __all__ = [
     "LEASE",
     "advance_user",
+    "claim_challenge",
     "claim_due_challenges",
     "claim_due_followups",
     "claim_due_users",
     "close_past_days",
     "drop_followup",
+    "get_user",
     "mark_blocked",
     "mark_followup_sent",
     "mark_sent",
@@ -65,6 +67,10 @@ async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
 
 
 # --------------------------------------------------------------------------- users
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id, populate_existing=True)
 
 
 async def resume_due_paused(session: AsyncSession, now: datetime) -> list[int]:
@@ -170,6 +176,20 @@ async def claim_due_challenges(
     """Planned challenges of active users due by `now` and not leased: lease them, their ids."""
     conditions = [col(Challenge.status) == "planned", col(Challenge.due_at) <= now]
     return await _claim(session, conditions, col(Challenge.due_at), now, lease, limit)
+
+
+async def claim_challenge(
+    session: AsyncSession, challenge_id: int, now: datetime, *, lease: timedelta = LEASE
+) -> bool:
+    """Lease one planned challenge for sending right now (the user asked for it), if free."""
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == "planned",
+               _lease_free(now))
+        .values(claimed_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
 
 
 async def claim_due_followups(

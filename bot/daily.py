@@ -1,0 +1,200 @@
+"""Today's challenge: planned with the calibrator, sent with its buttons, shown by /today.
+
+Planning happens when a day's challenge is first needed (at its send time, on "now", on /skip),
+from the goal's settled history, so the amount always reflects every answer given so far.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from typing import Final
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.sender import Outbound, Result, deliver
+from bot.services import Services, services
+from bot.texts import checkin as texts
+from core.calibration import format_amount, next_challenge
+from core.clock import (
+    day_close_instant,
+    followup_instant,
+    get_zone,
+    local_day,
+    send_instant_for_day,
+)
+from storage.challenges import (
+    challenge_for_day,
+    core_goal,
+    history,
+    owner_of,
+    plan_challenge,
+)
+from storage.conversations import clear_conversation
+from storage.goals import active_goal
+from storage.models import Challenge, Goal, User
+from storage.scheduling import claim_challenge, get_user, mark_sent
+from storage.users import get_user_by_telegram_id
+
+log = logging.getLogger(__name__)
+
+LATEST_SEND: Final = time(21, 0)
+"""After this local time a day's challenge is not sent any more (catch-up after downtime)."""
+LATE_GRACE: Final = timedelta(hours=1)
+"""…unless the send time itself is that late: then it may still go out this long after it."""
+
+
+def amount_text(goal: Goal, amount: float) -> str:
+    return format_amount(core_goal(goal), amount)
+
+
+def baseline_text(goal: Goal) -> str:
+    return amount_text(goal, goal.baseline).removesuffix(f" {goal.unit}")
+
+
+def challenge_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.DONE_BUTTON, callback_data=f"done:{challenge_id}"),
+        InlineKeyboardButton(texts.FAIL_BUTTON, callback_data=f"fail:{challenge_id}"),
+        InlineKeyboardButton(texts.SKIP_BUTTON, callback_data=f"skip:{challenge_id}"),
+    ]])
+
+
+def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.LATE_DID_BUTTON, callback_data=f"late:{challenge_id}:done"),
+        InlineKeyboardButton(texts.LATE_DIDNT_BUTTON, callback_data=f"late:{challenge_id}:failed"),
+    ]])
+
+
+def daily_text(goal: Goal, challenge: Challenge) -> str:
+    return texts.daily(amount_text(goal, challenge.amount), challenge.plan_reason)
+
+
+def still_sendable(day: date, tz: str, send_time: time, now: datetime) -> bool:
+    """Whether `day`'s challenge may still go out at `now`: not after 21:00 local (or, for a
+    later send time, not more than LATE_GRACE after it) — a late day is skipped quietly."""
+    send_at = send_instant_for_day(day, tz, send_time)
+    latest = max(send_instant_for_day(day, tz, LATEST_SEND), send_at + LATE_GRACE)
+    return now <= latest
+
+
+async def plan_day(
+    session: AsyncSession, user: User, goal: Goal, day: date, due_at: datetime
+) -> Challenge:
+    """`day`'s challenge: the one already planned, or a new one from the calibrator."""
+    assert goal.id is not None
+    existing = await challenge_for_day(session, goal.id, day)
+    if existing is not None:
+        return existing
+    attempts = await history(session, goal.id, before=day)
+    plan = next_challenge(core_goal(goal), attempts, day)
+    return await plan_challenge(
+        session, goal_id=goal.id, local_date=day, plan=plan, due_at=due_at,
+        close_at=day_close_instant(day, user.timezone),
+    )
+
+
+async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now: datetime) -> bool:
+    """Send a claimed, planned challenge (after yesterday's unanswered one, if any); mark it sent.
+
+    A crash between a successful send and `mark_sent` leaves the row planned with a lease that
+    runs out, so the message is sent again: at most one duplicate per crash.
+    """
+    async with services.session() as session:
+        owned = await owner_of(session, challenge_id)
+        if owned is None or owned.challenge.status != "planned":
+            return False
+        challenge, goal, user = owned.challenge, owned.goal, owned.user
+        assert goal.id is not None and user.id is not None
+        yesterday = await challenge_for_day(
+            session, goal.id, challenge.local_date - timedelta(days=1)
+        )
+    to = Outbound(user_id=user.id, chat_id=user.chat_id, challenge_id=challenge_id,
+                  attempts=challenge.send_attempts, close_at=challenge.close_at)
+    if yesterday is not None and yesterday.status == "missed" and yesterday.sent_at is not None:
+        assert yesterday.id is not None
+        question = texts.LATE_QUESTION.format(amount=amount_text(goal, yesterday.amount))
+        asked = await deliver(services, bot, to, question, now, late_keyboard(yesterday.id))
+        if asked.result is not Result.SENT:
+            return False
+    sent = await deliver(services, bot, to, daily_text(goal, challenge), now,
+                         challenge_keyboard(challenge_id))
+    if sent.result is not Result.SENT or sent.message is None:
+        return False
+    async with services.session() as session:
+        marked = await mark_sent(
+            session, challenge_id, now=now, message_id=sent.message.message_id,
+            followup_at=followup_instant(now, user.timezone),
+        )
+        # A new day's message ends any check-in question left open from an earlier day.
+        await clear_conversation(session, user.id, topic="checkin")
+        await session.commit()
+    if not marked:
+        log.warning("challenge %s was sent but had already left 'planned'", challenge_id)
+    return True
+
+
+async def send_today(services: Services, bot: Bot, user_id: int, now: datetime) -> bool:
+    """Plan (if needed) and send the user's challenge for their current local day, now.
+
+    False if there is nothing to send: no goal, the user blocked the bot, or today's challenge
+    was already sent, answered or is being sent by the tick this very moment.
+    """
+    async with services.session() as session:
+        user = await get_user(session, user_id)
+        if user is None or user.id is None or user.status == "blocked":
+            return False
+        goal = await active_goal(session, user.id)
+        if goal is None:
+            return False
+        challenge = await plan_day(session, user, goal, local_day(now, user.timezone), now)
+        assert challenge.id is not None
+        claimed = challenge.status == "planned" and await claim_challenge(
+            session, challenge.id, now
+        )
+        await session.commit()
+    if not claimed:
+        return False
+    return await deliver_challenge(services, bot, challenge.id, now)
+
+
+async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/today: today's challenge and how it stands, or when it will come."""
+    message, sender = update.effective_message, update.effective_user
+    if message is None or sender is None:
+        return
+    found = services(context)
+    now = found.clock()
+    markup: InlineKeyboardMarkup | None = None
+    async with found.session() as session:
+        user = await get_user_by_telegram_id(session, sender.id)
+        goal = None if user is None or user.id is None else await active_goal(session, user.id)
+        if user is None or goal is None or goal.id is None:
+            await message.reply_text(texts.NO_GOAL)
+            return
+        today = local_day(now, user.timezone)
+        challenge = await challenge_for_day(session, goal.id, today)
+    if challenge is not None and challenge.id is not None:
+        text = texts.TODAY_STATE[challenge.status].format(
+            amount=amount_text(goal, challenge.amount)
+        )
+        if challenge.status == "sent":
+            markup = challenge_keyboard(challenge.id)
+    elif user.status == "paused":
+        text = texts.TODAY_PAUSED
+    elif user.status in ("stopped", "blocked") or user.next_send_at is None:
+        text = texts.TODAY_STOPPED
+    else:
+        local = user.next_send_at.astimezone(get_zone(user.timezone))
+        when = texts.clock_time(local.time())
+        if local_day(user.next_send_at, user.timezone) == today:
+            text = texts.TODAY_UPCOMING.format(time=when)
+        else:
+            text = texts.TODAY_NEXT.format(
+                day=texts.day_name(local_day(user.next_send_at, user.timezone)), time=when
+            )
+    await message.reply_text(text, reply_markup=markup)
+

@@ -1,0 +1,334 @@
+"""Check-in: the answers to a day's challenge, by button or typed, and what follows each.
+
+Done → effort (5 buttons) → the message becomes a registration naming the evidence, with Undo
+(10 minutes) and an optional one-line "what made it work?". Not today → reason → optional "how
+much did you do?" → a neutral note with tomorrow's amount. Every button carries the challenge id,
+checked against the presser; every change is a conditional update, so a second tap changes
+nothing and says so. Conversation topic "checkin" (steps "achieved", "reflection") lives in the
+database like every other open question.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.daily import amount_text, baseline_text, challenge_keyboard, daily_text
+from bot.handlers.base import Handlers
+from bot.services import Services, services
+from bot.texts import checkin as texts
+from core.calibration import next_challenge
+from core.replies import AmountError, normalise, parse_amount, parse_outcome
+from storage.challenges import (
+    UNDO_WINDOW,
+    Owned,
+    challenge_for_day,
+    core_goal,
+    evidence,
+    history,
+    latest_open,
+    owned_challenge,
+    record_outcome,
+    set_achieved,
+    set_effort,
+    set_failure_reason,
+    set_reflection,
+    successes_at_or_above,
+    undo,
+)
+from storage.conversations import clear_conversation, get_conversation, set_conversation
+from storage.goals import active_goal
+from storage.models import FAILURE_REASONS, Challenge, Goal
+from storage.users import get_user_by_telegram_id
+
+log = logging.getLogger(__name__)
+
+TOPIC = "checkin"
+CALLBACK = re.compile(r"^(done|fail|skip|eff|why|undo|late):(\d{1,18})(?::([a-z_0-9]{1,16}))?$")
+SKIP_WORDS = frozenset({"skip", "pass", "-", "no", "dunno", "don't know", "not sure"})
+
+
+def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    """Five buttons, 1 very easy … 5 maximal, in short rows that fit a phone."""
+    buttons = [
+        InlineKeyboardButton(label, callback_data=f"eff:{challenge_id}:{n}")
+        for n, label in texts.EFFORT_BUTTONS.items()
+    ]
+    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4], buttons[4:]])
+
+
+def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(label, callback_data=f"why:{challenge_id}:{key}")
+        for key, label in texts.REASON_BUTTONS.items()
+    ]])
+
+
+def undo_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.UNDO_BUTTON, callback_data=f"undo:{challenge_id}")]]
+    )
+
+
+async def _show(
+    message: Message | None, chat_id: int, context: ContextTypes.DEFAULT_TYPE, text: str,
+    markup: InlineKeyboardMarkup | None = None, *, edit: bool,
+) -> None:
+    """Edit the pressed message into `text` (or send it when there is nothing to edit)."""
+    if edit and isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except BadRequest as exc:  # e.g. "message is not modified", or too old to edit
+            log.warning("could not edit message %s: %s; sending instead", message.message_id, exc)
+    await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+# --------------------------------------------------------------------------- the flows
+
+
+async def _answer(
+    found: Services, owned: Owned, outcome: str, context: ContextTypes.DEFAULT_TYPE,
+    message: Message | None, chat_id: int, *, edit: bool,
+) -> None:
+    """Record done / failed / skipped and ask the one follow-up question it needs."""
+    challenge, goal = owned.challenge, owned.goal
+    assert challenge.id is not None
+    async with found.session() as session:
+        changed = await record_outcome(session, challenge.id, outcome, found.clock())
+        await session.commit()
+    if not changed:
+        await context.bot.send_message(chat_id, texts.ALREADY_ANSWERED)
+        return
+    amount = amount_text(goal, challenge.amount)
+    if outcome == "done":
+        await _show(message, chat_id, context, texts.EFFORT_QUESTION.format(amount=amount),
+                    effort_keyboard(challenge.id), edit=edit)
+    elif outcome == "failed":
+        await _show(message, chat_id, context, texts.REASON_QUESTION.format(amount=amount),
+                    reason_keyboard(challenge.id), edit=edit)
+    else:
+        await _show(message, chat_id, context, texts.SKIPPED, edit=edit)
+
+
+async def _effort(
+    found: Services, owned: Owned, effort: int, context: ContextTypes.DEFAULT_TYPE,
+    message: Message | None, chat_id: int,
+) -> None:
+    challenge, goal, user = owned.challenge, owned.goal, owned.user
+    assert challenge.id is not None and user.id is not None
+    async with found.session() as session:
+        changed = await set_effort(session, challenge.id, effort)
+        if changed:
+            facts = await evidence(session, challenge)
+            await set_conversation(session, user.id, topic=TOPIC, step="reflection",
+                                   challenge_id=challenge.id)
+        await session.commit()
+    if not changed:
+        stale = challenge.status != "done"
+        await context.bot.send_message(
+            chat_id, texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED
+        )
+        return
+    text = texts.registered(amount_text(goal, challenge.amount), challenge.local_date,
+                            facts.at_level, facts.total, baseline_text(goal))
+    await _show(message, chat_id, context, text, undo_keyboard(challenge.id), edit=True)
+    await context.bot.send_message(chat_id, texts.REFLECTION_INVITE)
+
+
+async def _reason(
+    found: Services, owned: Owned, reason: str, context: ContextTypes.DEFAULT_TYPE,
+    message: Message | None, chat_id: int,
+) -> None:
+    challenge, user = owned.challenge, owned.user
+    assert challenge.id is not None and user.id is not None
+    if reason not in FAILURE_REASONS:
+        await context.bot.send_message(chat_id, texts.NOT_YOURS)
+        return
+    async with found.session() as session:
+        changed = await set_failure_reason(session, challenge.id, reason)
+        if changed:
+            await set_conversation(session, user.id, topic=TOPIC, step="achieved",
+                                   challenge_id=challenge.id)
+        await session.commit()
+    if not changed:
+        stale = challenge.status != "failed"
+        await context.bot.send_message(
+            chat_id, texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED
+        )
+        return
+    logged = texts.REASON_LOGGED.format(reason=texts.REASON_BUTTONS[reason])
+    await _show(message, chat_id, context, logged, edit=True)
+    await context.bot.send_message(
+        chat_id, texts.ACHIEVED_QUESTION.format(unit=owned.goal.unit)
+    )
+
+
+async def _undo(
+    found: Services, owned: Owned, context: ContextTypes.DEFAULT_TYPE,
+    message: Message | None, chat_id: int,
+) -> None:
+    challenge, goal, user = owned.challenge, owned.goal, owned.user
+    assert challenge.id is not None and user.id is not None
+    now = found.clock()
+    async with found.session() as session:
+        changed = await undo(session, challenge.id, now)
+        if changed:
+            await clear_conversation(session, user.id, topic=TOPIC)
+        await session.commit()
+    if not changed:
+        late = challenge.answered_at is not None and now - challenge.answered_at > UNDO_WINDOW
+        await context.bot.send_message(
+            chat_id, texts.UNDO_TOO_LATE if late else texts.ALREADY_ANSWERED
+        )
+        return
+    reopened = now < challenge.close_at if challenge.close_at is not None else False
+    text = f"{texts.UNDONE}\n{daily_text(goal, challenge)}"
+    markup = challenge_keyboard(challenge.id) if reopened else InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.LATE_DID_BUTTON, callback_data=f"late:{challenge.id}:done"),
+        InlineKeyboardButton(texts.LATE_DIDNT_BUTTON,
+                             callback_data=f"late:{challenge.id}:failed"),
+    ]])
+    await _show(message, chat_id, context, text, markup, edit=True)
+
+
+async def what_next(found: Services, goal: Goal, challenge: Challenge) -> str:
+    """The neutral note after a failure: what happened means this, and tomorrow is that."""
+    assert goal.id is not None
+    day = challenge.local_date + timedelta(days=1)
+    async with found.session() as session:
+        if await challenge_for_day(session, goal.id, day) is not None:
+            return texts.failed_next(challenge.failure_reason, None, False)  # a late answer
+        plan = next_challenge(core_goal(goal), await history(session, goal.id, before=day), day)
+        before = await successes_at_or_above(session, goal.id, plan.amount)
+    return texts.failed_next(challenge.failure_reason, amount_text(goal, plan.amount), before > 0)
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, presser = update.callback_query, update.effective_user
+    if query is None or presser is None:
+        return
+    await query.answer()  # first: the client spins until the query is answered
+    chat_id = update.effective_chat.id if update.effective_chat is not None else presser.id
+    match = CALLBACK.match(query.data or "")
+    if match is None:
+        return
+    verb, raw_id, arg = match[1], int(match[2]), match[3]
+    message = query.message if isinstance(query.message, Message) else None
+    found = services(context)
+    async with found.session() as session:
+        owned = await owned_challenge(session, raw_id, presser.id)
+    if owned is None:
+        await context.bot.send_message(chat_id, texts.NOT_YOURS)
+        raise ApplicationHandlerStop
+    if verb in ("done", "fail", "skip"):
+        outcome = {"done": "done", "fail": "failed", "skip": "skipped"}[verb]
+        await _answer(found, owned, outcome, context, message, chat_id, edit=True)
+    elif verb == "late" and arg in ("done", "failed"):
+        await _answer(found, owned, arg, context, message, chat_id, edit=True)
+    elif verb == "eff" and arg is not None and arg.isdigit() and 1 <= int(arg) <= 5:
+        await _effort(found, owned, int(arg), context, message, chat_id)
+    elif verb == "why" and arg is not None:
+        await _reason(found, owned, arg, context, message, chat_id)
+    elif verb == "undo":
+        await _undo(found, owned, context, message, chat_id)
+    else:
+        await context.bot.send_message(chat_id, texts.NOT_YOURS)
+    raise ApplicationHandlerStop
+
+
+async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group 2: the reply to "how much did you do?" or "what made it work?", if one is open."""
+    message, sender = update.effective_message, update.effective_user
+    if message is None or message.text is None or sender is None:
+        return
+    found = services(context)
+    async with found.session() as session:
+        user = await get_user_by_telegram_id(session, sender.id)
+        if user is None or user.id is None:
+            return
+        row = await get_conversation(session, user.id)
+        if row is None or row.topic != TOPIC or row.challenge_id is None:
+            return
+        owned = await owned_challenge(session, row.challenge_id, sender.id)
+        wanted = {"reflection": "done", "achieved": "failed"}.get(row.step)
+        if owned is None or owned.challenge.status != wanted:
+            await clear_conversation(session, user.id, topic=TOPIC)  # answer was undone
+            await session.commit()
+            return
+        step = row.step
+    challenge, goal = owned.challenge, owned.goal
+    assert challenge.id is not None
+    if step == "reflection":
+        async with found.session() as session:
+            await set_reflection(session, challenge.id, message.text)
+            await clear_conversation(session, user.id, topic=TOPIC)
+            await session.commit()
+        await message.reply_text(texts.REFLECTION_KEPT)
+        raise ApplicationHandlerStop
+    achieved: float | None = None
+    if normalise(message.text) not in SKIP_WORDS:
+        parsed = parse_amount(message.text, unit=goal.unit, allow_zero=True,
+                              maximum=challenge.amount)
+        if isinstance(parsed, AmountError):
+            await message.reply_text(texts.ACHIEVED_INVALID.format(
+                unit=goal.unit, amount=amount_text(goal, challenge.amount)))
+            raise ApplicationHandlerStop
+        achieved = parsed
+    async with found.session() as session:
+        if achieved is not None:
+            await set_achieved(session, challenge.id, achieved)
+        await clear_conversation(session, user.id, topic=TOPIC)
+        await session.commit()
+    if achieved is not None:
+        challenge.achieved = achieved
+    await message.reply_text(await what_next(found, goal, challenge))
+    raise ApplicationHandlerStop
+
+
+async def on_outcome_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group 3: "done", "did it", "no", "❌", "skip" … for today's open challenge."""
+    message, sender = update.effective_message, update.effective_user
+    if message is None or message.text is None or sender is None:
+        return
+    outcome = parse_outcome(message.text)
+    if outcome is None:
+        return
+    found = services(context)
+    async with found.session() as session:
+        user = await get_user_by_telegram_id(session, sender.id)
+        goal = None if user is None or user.id is None else await active_goal(session, user.id)
+        if goal is None or goal.id is None:
+            return  # not onboarded: the fallback explains what to do
+        open_one = await latest_open(session, goal.id)
+        owned = None
+        if open_one is not None and open_one.id is not None:
+            owned = await owned_challenge(session, open_one.id, sender.id)
+    if owned is None:
+        await message.reply_text(texts.NOTHING_OPEN)
+        raise ApplicationHandlerStop
+    await _answer(found, owned, outcome.value, context, None, message.chat_id, edit=False)
+    raise ApplicationHandlerStop
+
+
+def handlers() -> Handlers:
+    private_text = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT
+    return [
+        (2, CallbackQueryHandler(on_button, pattern=CALLBACK)),
+        (2, MessageHandler(private_text & ~filters.COMMAND, on_checkin_text)),
+        (3, MessageHandler(private_text & ~filters.COMMAND, on_outcome_words)),
+    ]

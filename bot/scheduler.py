@@ -1,0 +1,180 @@
+"""The scheduler tick: one function of `now` that turns due rows into messages.
+
+Run every 30 s by PTB's JobQueue (APScheduler). No per-user jobs exist: each tick asks the
+database what is due, so a restart rebuilds nothing and catch-up after downtime is natural — past
+days are closed (missed), today's challenge still goes out while the day allows, nothing floods.
+Every step claims its rows first (SKIP LOCKED / compare-and-set, storage/scheduling.py), so
+several workers can tick at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from telegram import Bot
+from telegram.ext import Application, ContextTypes
+
+from bot.daily import (
+    LATEST_SEND,
+    amount_text,
+    challenge_keyboard,
+    deliver_challenge,
+    plan_day,
+    still_sendable,
+)
+from bot.sender import Outbound, Result, deliver
+from bot.services import Services
+from bot.texts import checkin as texts
+from core.clock import local_day, next_send_instant, send_instant_for_day
+from storage.challenges import owner_of
+from storage.goals import active_goal
+from storage.scheduling import (
+    advance_user,
+    claim_due_challenges,
+    claim_due_followups,
+    claim_due_users,
+    close_past_days,
+    drop_followup,
+    mark_followup_sent,
+    resume_due_paused,
+)
+
+log = logging.getLogger(__name__)
+
+INTERVAL: Final = 30  # seconds between ticks
+JOB_NAME: Final = "notch-tick"
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for logs and tests."""
+
+    closed: int = 0  # days closed as missed
+    resumed: int = 0  # paused users whose day came
+    planned: int = 0  # users whose day was planned
+    too_late: int = 0  # days skipped quietly: the tick came after 21:00 local
+    sent: int = 0  # daily messages delivered
+    followups: int = 0  # reminders delivered
+    unsent: int = 0  # sends that failed (postponed, blocked or rejected; all logged)
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
+
+
+async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
+    report = TickReport()
+    async with services.session() as session:
+        report.closed = len(await close_past_days(session, now))
+        report.resumed = len(await resume_due_paused(session, now))
+        await session.commit()
+    await _plan_due_users(services, now, report)
+    await _send_due_challenges(services, bot, now, report)
+    await _send_due_followups(services, bot, now, report)
+    if report:
+        log.info("tick at %s: %s", now.isoformat(), report)
+    return report
+
+
+async def _plan_due_users(services: Services, now: datetime, report: TickReport) -> None:
+    """Plan today's challenge for every user whose send time has come, and move them on."""
+    async with services.session() as session:
+        for user in await claim_due_users(session, now):
+            assert user.id is not None and user.next_send_at is not None
+            goal = await active_goal(session, user.id)
+            upcoming = None if goal is None else next_send_instant(
+                now, user.timezone, user.send_time
+            )
+            if not await advance_user(session, user.id, user.next_send_at, upcoming):
+                continue  # another worker moved this user on
+            if goal is None:
+                continue
+            today = local_day(now, user.timezone)
+            send_at = send_instant_for_day(today, user.timezone, user.send_time)
+            if send_at > now:
+                continue  # today's time is still ahead (the schedule was stale)
+            if not still_sendable(today, user.timezone, user.send_time, now):
+                report.too_late += 1
+                log.info("user %s: today's challenge skipped, the tick came after %s local",
+                         user.id, LATEST_SEND)
+                continue
+            await plan_day(session, user, goal, today, send_at)
+            report.planned += 1
+        await session.commit()
+
+
+async def _send_due_challenges(
+    services: Services, bot: Bot, now: datetime, report: TickReport
+) -> None:
+    async with services.session() as session:
+        claimed = await claim_due_challenges(session, now)
+        await session.commit()
+    for challenge_id in claimed:
+        try:
+            if await deliver_challenge(services, bot, challenge_id, now):
+                report.sent += 1
+            else:
+                report.unsent += 1
+        except Exception:  # one broken row must not stop the others; its lease lapses, retried
+            log.exception("sending challenge %s failed", challenge_id)
+            report.unsent += 1
+
+
+async def _send_due_followups(
+    services: Services, bot: Bot, now: datetime, report: TickReport
+) -> None:
+    async with services.session() as session:
+        claimed = await claim_due_followups(session, now)
+        await session.commit()
+    for challenge_id in claimed:
+        try:
+            if await _send_followup(services, bot, challenge_id, now):
+                report.followups += 1
+        except Exception:
+            log.exception("sending the reminder for challenge %s failed", challenge_id)
+            report.unsent += 1
+
+
+async def _send_followup(services: Services, bot: Bot, challenge_id: int, now: datetime) -> bool:
+    async with services.session() as session:
+        owned = await owner_of(session, challenge_id)
+        if owned is None or owned.challenge.status != "sent":
+            return False
+        challenge, goal, user = owned.challenge, owned.goal, owned.user
+        latest = send_instant_for_day(challenge.local_date, user.timezone, LATEST_SEND)
+        if now > latest:  # came too late (downtime): no reminders at night
+            await drop_followup(session, challenge_id)
+            await session.commit()
+            return False
+    assert user.id is not None
+    to = Outbound(user_id=user.id, chat_id=user.chat_id, challenge_id=challenge_id,
+                  followup=True, attempts=challenge.send_attempts)
+    text = texts.FOLLOWUP.format(amount=amount_text(goal, challenge.amount))
+    sent = await deliver(services, bot, to, text, now, challenge_keyboard(challenge_id))
+    if sent.result is not Result.SENT:
+        return False
+    async with services.session() as session:
+        await mark_followup_sent(session, challenge_id, now)
+        await session.commit()
+    return True
+
+
+async def _run(context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = context.bot_data["services"]
+    assert isinstance(found, Services)
+    await tick(found, context.bot, found.clock())
+
+
+def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Run the tick every 30 s on the application's job queue (called from post_init)."""
+    if application.job_queue is None:
+        raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
+    application.job_queue.run_repeating(
+        _run,
+        interval=INTERVAL,
+        first=timedelta(seconds=INTERVAL),
+        name=JOB_NAME,
+        job_kwargs={"misfire_grace_time": 300, "coalesce": True, "max_instances": 1},
+    )

@@ -1,0 +1,132 @@
+"""The one way the tick writes to a user, and what each of Telegram's refusals means for the row.
+
+PTB's AIORateLimiter (bot/app.py) already paces requests and absorbs short `RetryAfter`s; what
+reaches this module is what the limiter gave up on. Nothing is swallowed: every failure is logged,
+and the row's state says what happens next, so a message is neither lost nor sent twice.
+
+* `Forbidden` (403): the user blocked the bot → user 'blocked', no `next_send_at`, stop.
+* `RetryAfter` (429): Telegram says wait → the row is postponed by exactly that long.
+* `TimedOut` / `NetworkError` (5xx, connection): back-off 30 s, 60 s, … at most 30 min.
+* `BadRequest` (400): the request itself is wrong and will never succeed → logged as an error and
+  held (the daily row until its day closes, a reminder dropped) instead of retried forever.
+
+`BadRequest` and `TimedOut` are subclasses of `NetworkError`, so they are caught first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.services import Services
+from storage.scheduling import drop_followup, mark_blocked, postpone, reject
+
+log = logging.getLogger(__name__)
+
+BACKOFF_FIRST: Final = timedelta(seconds=30)
+BACKOFF_MAX: Final = timedelta(minutes=30)
+HOLD_REJECTED: Final = timedelta(days=1)
+
+
+class Result(StrEnum):
+    SENT = "sent"
+    BLOCKED = "blocked"
+    RETRY = "retry"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """Who a message goes to and which row it belongs to (None: a message with no row)."""
+
+    user_id: int
+    chat_id: int
+    challenge_id: int | None = None
+    followup: bool = False  # the row's reminder, not its daily message
+    attempts: int = 0  # earlier tries of this row, for the back-off
+    close_at: datetime | None = None  # until when a rejected daily message is held
+
+
+@dataclass(frozen=True)
+class Delivery:
+    result: Result
+    message: Message | None = None
+    retry_at: datetime | None = None
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s after the first failure, doubling, never more than 30 minutes."""
+    delay: timedelta = BACKOFF_FIRST * (2 ** min(max(attempts, 0), 16))
+    return min(delay, BACKOFF_MAX)
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def deliver(
+    services: Services,
+    bot: Bot,
+    to: Outbound,
+    text: str,
+    now: datetime,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> Delivery:
+    """Send `text`; on failure, record what Telegram's answer means and say so."""
+    kind = "reminder" if to.followup else "daily"
+    what = f"user {to.user_id} challenge {to.challenge_id} ({kind})"
+    try:
+        message = await bot.send_message(to.chat_id, text, reply_markup=reply_markup)
+    except Forbidden as exc:
+        log.warning("send to %s refused (%s): the user blocked the bot; stop sending", what, exc)
+        async with services.session() as session:
+            await mark_blocked(session, to.user_id)
+            await session.commit()
+        return Delivery(Result.BLOCKED)
+    except RetryAfter as exc:
+        retry_at = now + timedelta(seconds=_seconds(exc.retry_after))
+        log.warning("send to %s throttled by Telegram: retry at %s", what, retry_at.isoformat())
+        await _postpone(services, to, retry_at)
+        return Delivery(Result.RETRY, retry_at=retry_at)
+    except BadRequest as exc:
+        log.error("send to %s rejected by Telegram as a bad request: %s; not retrying", what, exc)
+        await _hold(services, to, now)
+        return Delivery(Result.REJECTED)
+    except (TimedOut, NetworkError) as exc:
+        retry_at = now + backoff(to.attempts)
+        log.warning("send to %s failed (%s: %s): retry at %s", what, type(exc).__name__, exc,
+                    retry_at.isoformat())
+        await _postpone(services, to, retry_at)
+        return Delivery(Result.RETRY, retry_at=retry_at)
+    except TelegramError as exc:  # ChatMigrated, Conflict, …: unexpected here; back off, loudly
+        retry_at = now + backoff(to.attempts)
+        log.error("send to %s failed unexpectedly (%s: %s): retry at %s", what,
+                  type(exc).__name__, exc, retry_at.isoformat())
+        await _postpone(services, to, retry_at)
+        return Delivery(Result.RETRY, retry_at=retry_at)
+    return Delivery(Result.SENT, message=message)
+
+
+async def _postpone(services: Services, to: Outbound, until: datetime) -> None:
+    if to.challenge_id is None:
+        return
+    async with services.session() as session:
+        await postpone(session, to.challenge_id, until, followup=to.followup)
+        await session.commit()
+
+
+async def _hold(services: Services, to: Outbound, now: datetime) -> None:
+    if to.challenge_id is None:
+        return
+    async with services.session() as session:
+        if to.followup:
+            await drop_followup(session, to.challenge_id)
+        else:
+            await reject(session, to.challenge_id, to.close_at or now + HOLD_REJECTED)
+        await session.commit()

@@ -1,0 +1,123 @@
+"""The daily challenge and its answers: what the coach says, button labels, registrations.
+
+Short sentences; success named with its evidence, failure treated as information.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Final
+
+# --- the daily message ----------------------------------------------------------------------
+DONE_BUTTON: Final = "✅ Done"
+FAIL_BUTTON: Final = "❌ Not today"
+SKIP_BUTTON: Final = "Skip today"
+
+DAILY = (
+    "Today's challenge: {amount}.\n{reason}\n"
+    "Tap below when you know how it went, or reply done, failed or skip."
+)
+FOLLOWUP = "A reminder, no pressure: today's {amount} is still open. How did it go?"
+
+LATE_QUESTION = "Yesterday's {amount} went unanswered — did you do it?"
+LATE_DID_BUTTON: Final = "Did it"
+LATE_DIDNT_BUTTON: Final = "Didn't"
+
+# --- done → effort → registered ---------------------------------------------------------------
+EFFORT_QUESTION = "Done: {amount}. How hard did it feel?"
+EFFORT_BUTTONS: Final[dict[int, str]] = {
+    1: "1 very easy",
+    2: "2 easy",
+    3: "3 just right",
+    4: "4 hard",
+    5: "5 maximal",
+}
+REGISTERED = (
+    "Registered: {amount} on {day}. Your {at_level} success at this level, {total} in all "
+    "— you started at {baseline}."
+)
+UNDO_BUTTON: Final = "Undo"
+REFLECTION_INVITE = "If you like, reply with one line: what made it work?"
+REFLECTION_KEPT = "Kept with that success. See you tomorrow."
+UNDONE = "Undone. Nothing is recorded for that day yet:"
+UNDO_TOO_LATE = "Too late to undo: answers can be taken back for 10 minutes."
+
+# --- failed → reason → how much → what next ---------------------------------------------------
+REASON_QUESTION = "Logged as not done: {amount}. What got in the way?"
+REASON_BUTTONS: Final[dict[str, str]] = {
+    "too_hard": "Too hard",
+    "no_time": "No time",
+    "unwell": "Unwell",
+    "other": "Other",
+}
+REASON_LOGGED = "Logged: {reason}."
+ACHIEVED_QUESTION = "How much did you do? A number of {unit} (0 is fine), or skip."
+ACHIEVED_INVALID = "I need a number of {unit} between 0 and {amount}, like 5, or skip."
+FAILED_NEXT: Final[dict[str, str]] = {
+    "too_hard": "Logged — that step was too big.",
+    "no_time": "Logged — a day without time says nothing about what you can do.",
+    "unwell": "Logged — get well first; a day unwell says nothing about what you can do.",
+    "other": "Logged — thanks for saying.",
+}
+NEXT_AMOUNT = "Tomorrow: {amount}."
+NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
+ACHIEVED_KEPT = "Noted: {achieved} done."
+
+# --- skipping ---------------------------------------------------------------------------------
+SKIPPED = "Rest day noted: nothing is lost. See you tomorrow."
+SKIP_TODAY = "Today is a rest day: {amount} skipped. See you tomorrow."
+SKIP_TOMORROW = "Today is already answered, so tomorrow ({day}) will be your rest day."
+SKIP_ALREADY = "Today and tomorrow are already settled; nothing to skip."
+
+# --- buttons from the past, someone else's, twice ---------------------------------------------
+NOT_YOURS = "That button isn't yours, or it is out of date. Nothing changed."
+ALREADY_ANSWERED = "Already recorded — nothing changed."
+DAY_CLOSED = "That day is settled; nothing changed."
+
+# --- typed outcomes and /today ----------------------------------------------------------------
+NOTHING_OPEN = "There's no challenge waiting for an answer right now. /today shows where you are."
+NO_GOAL = "There's no goal yet. Send /start to set one up."
+TODAY_UPCOMING = "Today's challenge comes at {time} your time."
+TODAY_NEXT = "Your next challenge comes on {day} at {time} your time."
+TODAY_PAUSED = "Challenges are paused. Send /resume to restart them."
+TODAY_STOPPED = "Challenges are stopped. Send /start to restart them."
+TODAY_STATE: Final[dict[str, str]] = {
+    "planned": "Today's challenge: {amount}. It is on its way.",
+    "sent": "Today's challenge: {amount}. Still open: tap a button on it, or reply done, "
+    "failed or skip.",
+    "done": "Today's challenge: {amount}. Done and registered.",
+    "failed": "Today's challenge: {amount}. Not done today; that's logged.",
+    "skipped": "Today is a rest day ({amount} skipped).",
+    "missed": "Today's challenge: {amount}. It went unanswered.",
+}
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd …"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def day_name(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def clock_time(value: time) -> str:
+    return f"{value:%H:%M}"
+
+
+def daily(amount: str, reason: str) -> str:
+    return DAILY.format(amount=amount, reason=reason)
+
+
+def registered(amount: str, day: date, at_level: int, total: int, baseline: str) -> str:
+    return REGISTERED.format(amount=amount, day=day_name(day), at_level=ordinal(at_level),
+                             total=ordinal(total), baseline=baseline)
+
+
+def failed_next(reason: str | None, next_amount: str | None, done_before: bool) -> str:
+    head = FAILED_NEXT.get(reason or "other", FAILED_NEXT["other"])
+    if next_amount is None:
+        return head
+    tail = NEXT_AMOUNT_DONE_BEFORE if done_before else NEXT_AMOUNT
+    return f"{head} {tail.format(amount=next_amount)}"
