@@ -16,6 +16,7 @@ import pytest
 
 from bot.app import NotchApp, build_application, serving
 from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.scheduler import TickReport, tick
 from bot.settings import load_settings
 
 TOKEN = "123456:TEST-TOKEN-e2e"
@@ -44,6 +45,13 @@ class Notch:
 
     def user(self, user_id: int = 1001, first_name: str = "Ada") -> EmulatedUser:
         return self.emulator.private_chat(user_id=user_id, first_name=first_name)
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """Run the scheduler tick once at `now` (moving the FakeClock there first)."""
+        if now is not None:
+            self.clock.now = now
+        found = self.application.bot_data["services"]
+        return await tick(found, self.application.bot, self.clock.now)
 
 
 @pytest.fixture
