@@ -15,7 +15,7 @@ from tests.bot.conftest import Notch
 PRESET_LABELS = {p.behaviour: p.label for p in t.PRESETS} | {p.key: p.label for p in t.PRESETS}
 
 
-def _lead(template: str) -> str:
+def lead(template: str) -> str:
     """The fixed start of a text template (up to its first placeholder)."""
     return template.split("{")[0][:40]
 
@@ -58,28 +58,28 @@ async def onboard(
         return message
 
     await user.send_text("/start")
-    await expect(_lead(t.ASK_BEHAVIOUR))
+    await expect(lead(t.ASK_BEHAVIOUR))
     if behaviour in PRESET_LABELS:
         await user.press(PRESET_LABELS[behaviour])
     else:
         await user.press(t.OTHER_LABEL)
-        await expect(_lead(t.ASK_NAME))
+        await expect(lead(t.ASK_NAME))
         await user.send_text(behaviour)
         await expect(t.ask_unit(behaviour))
         await user.send_text(unit)
         await expect(t.ask_step(unit))
         await user.send_text(step)
-    await expect(_lead(t.ASK_BASELINE))
+    await expect(lead(t.ASK_BASELINE))
     await user.send_text(baseline)
-    await expect(_lead(t.ASK_TARGET))
+    await expect(lead(t.ASK_TARGET))
     await user.send_text(target)
-    await expect(_lead(t.ASK_TIME))
+    await expect(lead(t.ASK_TIME))
     await user.send_text(time)
-    await expect(_lead(t.ASK_ZONE))
+    await expect(lead(t.ASK_ZONE))
     await user.send_text(zone)
-    await expect(_lead(t.SUMMARY))
+    await expect(lead(t.SUMMARY))
     await user.press(t.CONFIRM_BUTTON)
-    ask = await expect(_lead(t.ASK_FIRST))
+    ask = await expect(lead(t.ASK_FIRST))
     await user.press(t.FIRST_NOW_BUTTON if first == "now" else ask.buttons[1])
     await expect("All set")
     return read
