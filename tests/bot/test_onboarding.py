@@ -32,7 +32,7 @@ async def test_onboarding_with_buttons_creates_goal_and_schedules_tomorrow(notch
     ada = notch.user()
     read = await onboard(notch, ada)
     assert read[-1].text == t.DONE_TOMORROW.format(time="07:30")
-    users, goals, conversations = await _rows(notch)
+    _, goals, conversations = await _rows(notch)
     assert [(g.behaviour, g.unit, g.step, g.baseline, g.target, g.active) for g in goals] == [
         ("running", "minutes", 1, 10, None, True)]
     (user,) = users
@@ -83,7 +83,7 @@ async def test_something_else_with_typed_answers_and_every_reprompt(notch: Notch
     assert target.text == t.ask_target("60 words")
     assert (await _say(ada, "15")).text == t.TARGET_NOT_ABOVE.format(baseline="20", unit="words")
     assert (await _say(ada, "100")).text == t.ASK_TIME
-    users, goals, conversations = await _rows(notch)
+    _, goals, conversations = await _rows(notch)
     assert goals == []  # nothing is created before the user confirms
     (conversation,) = conversations
     assert (conversation.topic, conversation.step) == ("onboarding", "time")
