@@ -32,7 +32,7 @@ async def test_onboarding_with_buttons_creates_goal_and_schedules_tomorrow(notch
     ada = notch.user()
     read = await onboard(notch, ada)
     assert read[-1].text == t.DONE_TOMORROW.format(time="07:30")
-    _, goals, conversations = await _rows(notch)
+    users, goals, conversations = await _rows(notch)
     assert [(g.behaviour, g.unit, g.step, g.baseline, g.target, g.active) for g in goals] == [
         ("running", "minutes", 1, 10, None, True)]
     (user,) = users
