@@ -1,0 +1,185 @@
+"""/settings (time, zone, step), /pause with and without a date, /resume, /stop, /help."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlmodel import select
+
+from bot import texts
+from bot.emulator import EmulatedUser
+from bot.emulator.state import SentMessage
+from bot.texts import onboarding as to
+from bot.texts import settings as t
+from storage.db import create_engine, make_session_factory
+from storage.models import Conversation, Goal, User
+from tests.bot.conftest import Notch
+from tests.bot.journeys import onboard
+
+
+async def _state(notch: Notch) -> tuple[User, Goal, list[Conversation]]:
+    engine = create_engine(notch.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            user = (await session.exec(select(User))).one()
+            goal = (await session.exec(select(Goal))).one()
+            conversations = list((await session.exec(select(Conversation))).all())
+    finally:
+        await engine.dispose()
+    return user, goal, conversations
+
+
+async def _say(user: EmulatedUser, text: str) -> SentMessage:
+    await user.send_text(text)
+    return await user.next_message()
+
+
+async def _pick(user: EmulatedUser, label: str) -> SentMessage:
+    await user.send_text("/settings")
+    menu = await user.next_message()
+    await (await user.press(label, message=menu)).answered()
+    return await user.next_message()
+
+
+async def test_settings_needs_a_goal_first(notch: Notch) -> None:
+    ada = notch.user()
+    for command in ("/settings", "/pause", "/resume"):
+        assert (await _say(ada, command)).text == texts.NEED_SETUP
+
+
+async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)
+    await ada.send_text("/settings")
+    menu = await ada.next_message()
+    assert menu.text == t.MENU.format(time="07:30", zone="Europe/Berlin", offset="UTC+2",
+                                      step="1", unit="minutes")
+    assert menu.buttons == [t.TIME_BUTTON, t.ZONE_BUTTON, t.STEP_BUTTON]
+    # Daily time: the onboarding parser and its re-prompts; 18:15 is still ahead today.
+    await (await ada.press(t.TIME_BUTTON)).answered()
+    assert (await ada.next_message()).text == to.ASK_TIME
+    assert (await _say(ada, "3:00")).text == to.TIME_AT_NIGHT.format(time="03:00")
+    assert (await _say(ada, "6:15 pm")).text == t.TIME_CHANGED.format(
+        time="18:15", zone="Europe/Berlin", when=t.WHEN_TODAY.format(time="18:15"))
+    user, _, conversations = await _state(notch)
+    assert user.send_time == time(18, 15) and conversations == []
+    assert user.next_send_at == datetime(2026, 6, 1, 16, 15, tzinfo=UTC)
+    # Time zone: a city; then an offset, with the daylight-saving note.
+    assert (await _pick(ada, t.ZONE_BUTTON)).text == to.ASK_ZONE
+    assert (await _say(ada, "Atlantis, Narnia")).text == to.ZONE_NOT_FOUND.format(
+        text="Atlantis, Narnia")
+    assert (await _say(ada, "Tokyo")).text == t.ZONE_CHANGED.format(
+        zone="Asia/Tokyo", offset="UTC+9", when=t.WHEN_TODAY.format(time="18:15"))
+    user, _, _ = await _state(notch)
+    assert user.timezone == "Asia/Tokyo"
+    assert user.next_send_at == datetime(2026, 6, 1, 9, 15, tzinfo=UTC)
+    await _pick(ada, t.ZONE_BUTTON)
+    assert (await _say(ada, "UTC+5:45")).text == to.FIXED_OFFSET.format(offset="UTC+5:45")
+    assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
+        zone="Asia/Kathmandu", offset="UTC+5:45", when=t.WHEN_TODAY.format(time="18:15"))
+    # A shared location answers too.
+    await _pick(ada, t.ZONE_BUTTON)
+    await ada.send_location(52.52, 13.40)
+    assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
+        zone="Europe/Berlin", offset="UTC+2", when=t.WHEN_TODAY.format(time="18:15"))
+    # Step: a number of the goal's unit.
+    step_question = await _pick(ada, t.STEP_BUTTON)
+    assert step_question.text == t.ASK_STEP.format(behaviour="running", step="1",
+                                                   unit="minutes", example="2 minutes")
+    await ada.send_sticker()
+    assert (await ada.next_message()).text == f"{to.NOT_TEXT}\n{step_question.text}"
+    assert (await _say(ada, "a bit")).text == to.AMOUNT_NOT_A_NUMBER.format(
+        text="a bit", example="2 minutes")
+    assert (await _say(ada, "5 pages")).text == to.AMOUNT_WRONG_UNIT.format(
+        unit="minutes", example="2 minutes")
+    assert (await _say(ada, "2 min")).text == t.STEP_CHANGED.format(
+        behaviour="running", step="2", unit="minutes")
+    _, goal, conversations = await _state(notch)
+    assert goal.step == 2 and conversations == []
+
+
+async def test_cancel_leaves_settings_unchanged(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)
+    await _pick(ada, t.TIME_BUTTON)
+    assert (await _say(ada, "/cancel")).text == texts.CANCELLED
+    assert (await _say(ada, "9:00")).text == texts.UNKNOWN_TEXT
+    user, _, conversations = await _state(notch)
+    assert user.send_time == time(7, 30) and conversations == []
+
+
+async def test_pause_until_resume_and_resume(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)
+    ask = await _say(ada, "/pause")
+    assert ask.text == t.PAUSE_ASK.format(example="2026-06-08")
+    assert ask.buttons == [t.PAUSE_OPEN_BUTTON]
+    await (await ada.press(t.PAUSE_OPEN_BUTTON)).answered()
+    assert (await ada.next_message()).text == t.PAUSED_OPEN
+    user, _, _ = await _state(notch)
+    assert (user.status, user.paused_until, user.next_send_at) == ("paused", None, None)
+    await ada.send_text("/start")
+    assert (await ada.next_message()).text == to.menu(
+        name="Ada", behaviour="running", time="07:30", zone="Europe/Berlin", paused=True,
+        paused_until=None)
+    assert (await _say(ada, "/resume")).text == t.RESUMED.format(
+        when=t.WHEN_TOMORROW.format(time="07:30"))
+    user, _, _ = await _state(notch)
+    assert user.status == "active"
+    assert user.next_send_at == datetime(2026, 6, 2, 5, 30, tzinfo=UTC)
+    assert (await _say(ada, "/resume")).text == t.NOT_PAUSED
+
+
+async def test_pause_with_a_date(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)
+    for command, reply in {
+        "/pause 2026-13-01": t.PAUSE_BAD_DATE.format(text="2026-13-01", example="2026-06-08"),
+        "/pause next week": t.PAUSE_BAD_DATE.format(text="next week", example="2026-06-08"),
+        "/pause 2026-06-01": t.PAUSE_NOT_FUTURE.format(date="Mon 1 Jun 2026",
+                                                       example="2026-06-08"),
+        "/pause 2027-07-01": t.PAUSE_TOO_FAR,
+    }.items():
+        assert (await _say(ada, command)).text == reply, command
+    user, _, _ = await _state(notch)
+    assert user.status == "active"
+    assert (await _say(ada, "/pause until 2026-06-10")).text == t.PAUSED_UNTIL.format(
+        date="Wed 10 Jun 2026", time="07:30")
+    user, _, _ = await _state(notch)
+    assert (user.status, user.paused_until) == ("paused", date(2026, 6, 10))
+    assert user.next_send_at == datetime(2026, 6, 10, 5, 30, tzinfo=UTC)
+    # A second pause moves the end date.
+    assert (await _say(ada, "/pause 2026-06-05")).text == t.PAUSED_UNTIL.format(
+        date="Fri 5 Jun 2026", time="07:30")
+    user, _, _ = await _state(notch)
+    assert user.next_send_at == datetime(2026, 6, 5, 5, 30, tzinfo=UTC)
+
+
+async def test_stop_keeps_everything_and_start_resumes(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)
+    assert (await _say(ada, "/stop")).text == t.STOPPED
+    user, goal, _ = await _state(notch)
+    assert (user.status, user.next_send_at, goal.active) == ("stopped", None, True)
+    assert (await _say(ada, "/stop")).text == t.ALREADY_STOPPED
+    assert (await _say(ada, "/pause")).text == t.PAUSE_ASK.format(example="2026-06-08")
+    await (await ada.press(t.PAUSE_OPEN_BUTTON)).answered()
+    assert (await ada.next_message()).text == t.PAUSE_NOT_NOW
+    user, _, _ = await _state(notch)
+    assert user.status == "stopped"
+    await ada.send_text("/start")
+    assert (await ada.next_message()).text == to.REACTIVATED.format(
+        when=t.WHEN_TOMORROW.format(time="07:30"))
+    user, _, _ = await _state(notch)
+    assert user.status == "active" and user.next_send_at is not None
+
+
+async def test_help_lists_every_command_of_the_daily_loop(notch: Notch) -> None:
+    ada = notch.user()
+    reply = await _say(ada, "/help")
+    names = [name for name, _ in texts.COMMANDS]
+    assert names == ["start", "today", "skip", "pause", "resume", "settings", "stop", "cancel",
+                     "help"]
+    assert reply.text is not None
+    for name in names:
+        assert f"/{name} - " in reply.text
