@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import checkin, fallback, help_menu, membership, onboarding, today
+from bot.handlers import checkin, fallback, help_menu, membership, onboarding, settings, today
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for module in (onboarding, help_menu, today, checkin, membership, fallback):
+    for module in (onboarding, settings, help_menu, today, checkin, membership, fallback):
         for group, handler in module.handlers():
             application.add_handler(handler, group=group)
