@@ -87,6 +87,7 @@ async def _open(application: NotchApp) -> None:
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
     scheduler.start(application)  # the tick: every 30 s, due rows become messages
+    handlers.onboarding.preload_in_background()  # the place index (~2 s) off the loop
 
 
 async def _close(application: NotchApp) -> None:

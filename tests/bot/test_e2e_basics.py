@@ -1,16 +1,17 @@
-"""The bot so far, end to end through the emulator: /start, /help, unknown input."""
+"""The basics end to end through the emulator: /start, /help, unknown input."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
 from bot import texts
+from bot.texts import onboarding
 from storage.db import create_engine, make_session_factory
-from storage.models import User
+from storage.models import Conversation, User
 from tests.bot.conftest import Notch
 
 
-async def test_start_greets_explains_the_method_and_remembers_the_user(notch: Notch) -> None:
+async def test_start_greets_explains_the_method_and_begins_onboarding(notch: Notch) -> None:
     ada = notch.user(first_name="Ada")
     await ada.send_text("/start")
     greeting = await ada.next_message()
@@ -18,14 +19,22 @@ async def test_start_greets_explains_the_method_and_remembers_the_user(notch: No
     method = await ada.next_message()
     assert method.text == texts.METHOD
     assert 3 <= method.text.count(".") <= 5  # three or four plain sentences
+    question = await ada.next_message()
+    assert question.text == onboarding.ASK_BEHAVIOUR
+    assert question.buttons[-1] == onboarding.OTHER_LABEL
+    await ada.expect_no_message(within=0.2)
     engine = create_engine(notch.database_url)
     try:
         async with make_session_factory(engine)() as session:
             users = (await session.exec(select(User))).all()
+            conversations = (await session.exec(select(Conversation))).all()
     finally:
         await engine.dispose()
     assert [(u.telegram_user_id, u.chat_id, u.first_name) for u in users] == [
         (ada.id, ada.chat_id, "Ada")
+    ]
+    assert [(c.user_id, c.topic, c.step) for c in conversations] == [
+        (users[0].id, "onboarding", "behaviour")
     ]
 
 

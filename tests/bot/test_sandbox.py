@@ -11,6 +11,7 @@ import pexpect
 
 from bot import texts
 from bot.sandbox import SANDBOX_USER_ID
+from bot.texts import onboarding
 
 
 def _spawn(tmp_path: Path) -> pexpect.spawn:
@@ -31,6 +32,10 @@ def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
         child.sendline("/start")
         child.expect_exact("Notch: " + texts.greeting("you"))
         child.expect_exact("Notch: " + texts.METHOD.splitlines()[0])
+        child.expect_exact("Notch: " + onboarding.ASK_BEHAVIOUR)
+        child.expect_exact("[#1 Running]")
+        child.sendline("#1")
+        child.expect_exact("Notch: " + onboarding.ask_baseline("running", "10 minutes")[:60])
         child.sendline("/quit")
         child.expect_exact(texts.SANDBOX_GOODBYE)
         child.expect(pexpect.EOF)
@@ -40,11 +45,15 @@ def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
 
 
 def test_sandbox_keeps_state_between_runs_and_ends_on_ctrl_d(tmp_path: Path) -> None:
-    for _ in range(2):
+    for run in range(2):
         child = _spawn(tmp_path)
         try:
             child.sendline("/start")
-            child.expect_exact("Notch: " + texts.greeting("you"))
+            if run == 0:
+                child.expect_exact("Notch: " + texts.greeting("you"))
+            else:  # the second run continues the onboarding the first one began
+                child.expect_exact("Notch: " + onboarding.RESUMING)
+                child.expect_exact("Notch: " + onboarding.ASK_BEHAVIOUR)
             child.sendeof()
             child.expect_exact(texts.SANDBOX_GOODBYE)
             child.expect(pexpect.EOF)
