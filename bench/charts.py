@@ -1,0 +1,146 @@
+"""Chart benchmark: how long /progress takes to render a year of history.
+
+Run: ``make bench`` (or ``.venv/bin/python bench/charts.py``; ``--runs N``, ``--no-write``).
+The budget is 300 ms for a year (issue 5); the render runs in a worker thread, so this is the
+time one /progress keeps a thread busy, not the event loop.
+
+The history is generated (seeded): a person practising almost daily for 365 days, amounts
+growing from 10 to ~30 minutes with day-to-day noise, ~78 % done, ~8 % failed, ~9 % missed,
+~5 % skipped, confidence given on ~70 % of attempts, the calibrator's band every day and a
+ladder rating every week. Timings: wall clock per render (``time.perf_counter``), after two
+warm-up renders (font cache, imports), median and 95th percentile over ``--runs`` renders.
+Writes the table into docs/BENCHMARKS.md between the charts markers, leaving the rest alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import matplotlib  # noqa: E402
+
+from bot.charts import HEIGHT_PX, WIDTH_PX, BandPoint, ProgressData, render_progress  # noqa: E402
+from core.evidence import Entry, Status  # noqa: E402
+
+START, END = "<!-- charts:start -->", "<!-- charts:end -->"
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+BUDGET_MS = 300.0
+D0 = date(2026, 1, 5)
+
+
+def year_of_history(seed: int = 7, days: int = 365) -> ProgressData:
+    """A plausible year for one goal (see the module docstring), reproducible from ``seed``."""
+    rng = np.random.default_rng(seed)
+    entries: list[Entry] = []
+    band: list[BandPoint] = []
+    ladder: list[tuple[date, float]] = []
+    level = 10.0
+    for i in range(days):
+        day = D0 + timedelta(days=i)
+        level *= 1 + rng.uniform(0.0, 0.006)  # ~ x3 over a year
+        amount = float(round(level * rng.uniform(0.95, 1.12)))
+        band.append(BandPoint(day, round(level * 0.9, 1), round(level * 1.15, 1)))
+        u = rng.random()
+        status: Status = "done" if u < 0.78 else "failed" if u < 0.86 else (
+            "missed" if u < 0.95 else "skipped")
+        confidence = None
+        if status in ("done", "failed") and rng.random() < 0.7:
+            confidence = int(rng.choice([20, 40, 60, 60, 80, 80, 100]))
+        entries.append(Entry(day, amount, status, effort=int(rng.integers(1, 6)) if
+                             status == "done" else None, confidence=confidence))
+        if i % 7 == 0:
+            ladder.append((day, min(100.0, 35 + 50 * i / days + rng.normal(0, 5))))
+    return ProgressData(unit="min", entries=entries, band=band, ladder=ladder,
+                        baseline=10, target=30)
+
+
+def measure(runs: int, seed: int = 7) -> dict[str, float]:
+    data = year_of_history(seed)
+    for _ in range(2):
+        render_progress(data)
+    timings = []
+    size = 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        png = render_progress(data)
+        timings.append((time.perf_counter() - t0) * 1000)
+        size = len(png)
+    timings.sort()
+    return {
+        "runs": runs,
+        "median": statistics.median(timings),
+        "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+        "min": timings[0],
+        "max": timings[-1],
+        "kb": size / 1024,
+    }
+
+
+def table(result: dict[str, float]) -> str:
+    return "\n".join([
+        "| history | image | runs | median ms | p95 ms | min ms | max ms | PNG KiB | budget |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| 365 days, 1 goal | {WIDTH_PX}x{HEIGHT_PX} | {result['runs']:.0f} "
+        f"| {result['median']:.1f} | {result['p95']:.1f} | {result['min']:.1f} "
+        f"| {result['max']:.1f} | {result['kb']:.0f} | {BUDGET_MS:.0f} ms "
+        f"({'met' if result['p95'] < BUDGET_MS else 'NOT met'} at p95) |",
+    ])
+
+
+def section(result: dict[str, float], command: str) -> str:
+    return "\n".join([
+        START,
+        "## Progress chart",
+        "",
+        f"Command: `{command}` · date: {date.today().isoformat()} · Python "
+        f"{platform.python_version()} · matplotlib {matplotlib.__version__} · "
+        f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} "
+        "at the end (other work on the machine shows in p95 and max; min is the render alone).",
+        "",
+        "Wall time of `bot.charts.render_progress` (Agg, PNG) for a generated year of history "
+        "(assumptions: docstring of `bench/charts.py`), after two warm-up renders.",
+        "",
+        table(result),
+        END,
+        "",
+    ])
+
+
+def write_section(text: str, path: Path = DOC) -> None:
+    """Replace only the charts section; append it (markers included) if it is missing."""
+    old = path.read_text() if path.exists() else "# Benchmarks\n"
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        new = head + text.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    result = measure(args.runs)
+    print(table(result))
+    if not args.no_write:
+        write_section(section(result, "make bench  (.venv/bin/python bench/charts.py)"))
+        print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
