@@ -46,6 +46,7 @@ async def test_first_challenge_now_is_sent_at_once(notch: Notch) -> None:
     assert read[-1].text == t.DONE_NOW
     challenge_message = await ada.next_message()
     assert checkin.DONE_BUTTON in challenge_message.buttons
+    await notch.emulator.settle()  # the bot marks the challenge sent once Telegram has answered
     user, (goal,), (challenge,) = await _state(notch)
     assert (goal.behaviour, goal.unit, goal.baseline) == ("push-ups", "reps", 12)
     assert challenge.status == "sent" and challenge.goal_id == goal.id
