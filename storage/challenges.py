@@ -19,7 +19,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import calibration
-from storage.models import FAILURE_REASONS, Challenge, Goal, User
+from storage.models import FAILURE_REASONS, Challenge, Goal, User, utcnow
 
 __all__ = [
     "ANSWERABLE",
@@ -192,7 +192,7 @@ async def plan_challenge(
         .values(
             goal_id=goal_id, local_date=local_date, amount=plan.amount,
             p_success=plan.p_success, plan_reason=plan.reason[:500], status="planned",
-            due_at=due_at, close_at=close_at, send_attempts=0, created_at=func.now(),
+            due_at=due_at, close_at=close_at, send_attempts=0, created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=[table.c.goal_id, table.c.local_date])
     )
