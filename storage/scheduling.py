@@ -160,9 +160,14 @@ async def _claim(
         .limit(limit)
         .with_for_update(skip_locked=True, of=Challenge)
     )
+    # Two statements, not UPDATE … WHERE id IN (SELECT … SKIP LOCKED): PostgreSQL may run such a
+    # subquery more than once, locking rows it then does not update.
+    ids = list((await session.exec(candidates)).all())
+    if not ids:
+        return []
     statement = (
         update(Challenge)
-        .where(col(Challenge.id).in_(candidates), *conditions, _lease_free(now))
+        .where(col(Challenge.id).in_(ids), *conditions, _lease_free(now))
         .values(claimed_until=now + lease)
         .returning(col(Challenge.id))
         .execution_options(synchronize_session=False)
