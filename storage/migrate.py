@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import weakref
 import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
@@ -21,7 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.db import normalize_url
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "current", "downgrade", "upgrade"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "MigrationError",
+    "alembic_config",
+    "current",
+    "downgrade",
+    "migration_connection",
+    "upgrade",
+]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -51,6 +61,38 @@ async def _serialize_across_processes(connection: AsyncConnection) -> None:
         )
 
 
+class MigrationError(RuntimeError):
+    """A migration would leave the database inconsistent; it was rolled back."""
+
+
+@asynccontextmanager
+async def migration_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One transaction for schema changes, taken in turns, safe for SQLite's table rebuilds.
+
+    SQLite alters most things by copying a table and dropping the old one; with foreign keys
+    on, that DROP cascades and deletes every goal and challenge of every user. So foreign keys
+    are off while a migration runs (the pragma only takes effect outside a transaction), the
+    result is checked with `PRAGMA foreign_key_check` before commit, and they are on again after.
+    """
+    async with _loop_lock(), engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await connection.commit()
+        try:
+            async with connection.begin():
+                await _serialize_across_processes(connection)
+                yield connection
+                if sqlite:
+                    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise MigrationError(f"migration broke {len(broken)} foreign key(s)")
+        finally:
+            if sqlite:
+                await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await connection.commit()
+
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config for Notch's migrations, optionally bound to ``url``."""
     config = Config()
@@ -75,15 +117,13 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     Safe to call from several workers at once (they take turns on PostgreSQL).
     """
-    async with _loop_lock(), engine.begin() as connection:
-        await _serialize_across_processes(connection)
+    async with migration_connection(engine) as connection:
         await connection.run_sync(_run, "upgrade", revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     """Take the schema down to ``revision`` (``"base"`` drops every table)."""
-    async with _loop_lock(), engine.begin() as connection:
-        await _serialize_across_processes(connection)
+    async with migration_connection(engine) as connection:
         await connection.run_sync(_run, "downgrade", revision)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -198,3 +199,43 @@ async def test_0003_keeps_every_row_and_defaults_new_user_columns(
         ))).one()
     assert [row.amount for row in challenges] == [11]
     assert (user.review_weekday, bool(user.celebrate), user.next_review_at) == (None, True, None)
+
+
+def _rebuild_users(connection: Connection) -> None:
+    from alembic.operations import Operations
+
+    context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+    with Operations(context).batch_alter_table("users", recreate="always") as batch:
+        batch.alter_column("first_name", existing_type=sa.String(256), nullable=True)
+
+
+async def test_a_sqlite_table_rebuild_inside_a_migration_keeps_dependent_rows(
+    tmp_path: Path,
+) -> None:
+    # A future migration that makes SQLite copy-and-drop `users` must not cascade-delete goals
+    # (only SQLite rebuilds tables, so this test has no PostgreSQL twin).
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+    from storage.migrate import migration_connection
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'rebuild.db'}")
+    await upgrade(engine)
+
+    async with engine.begin() as connection:
+        await connection.execute(text(
+            "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
+            " status, celebrate, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC',"
+            " '08:00:00', 'active', true, '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')"
+        ))
+        await connection.execute(text(
+            "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
+            " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')"
+        ))
+    async with migration_connection(engine) as connection:
+        await connection.run_sync(_rebuild_users)
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM goals"))).scalar_one() == 1
+        pragma = await connection.exec_driver_sql("PRAGMA foreign_keys")
+        assert pragma.scalar_one() == 1  # and foreign keys are back on afterwards
+    await engine.dispose()
