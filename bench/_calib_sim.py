@@ -36,6 +36,16 @@ def practice_value(p: float) -> float:
     return float((p**3.4 * (1.0 - p) ** 0.6) / (0.85**3.4 * 0.15**0.6))
 
 
+def practice_value_harder(p: float) -> float:
+    """The earlier assumption: the harder the session, the more it teaches (1.0 at p = 0.85).
+
+    Linear in the failure probability, (1 - p) / 0.15, capped at 2.5: 2.0 at p = 0.70, 0.33
+    at 0.95. Under it, controllers that aim below 0.80 gain more by construction; it is kept
+    as the "alt-assumptions" population so the table shows Notch without the 85 % kernel.
+    """
+    return float(min((1.0 - p) / 0.15, 2.5))
+
+
 def live(learner: Learner, ctl: Controller, day_rows: int, row: int, run: Run) -> None:
     """Simulate one learner under one controller; write into ``run`` at ``row``."""
     pop = learner.pop
@@ -87,7 +97,8 @@ def live(learner: Learner, ctl: Controller, day_rows: int, row: int, run: Run) -
                             achieved = part
                     ctl.observe(day, amount, "failed", reason=reason, achieved=achieved)
                     run.outcome[row, day] = FAILED
-                stimulus = practice_value(p)
+                stimulus = practice_value(p) if pop.growth == "85-rule" else (
+                    practice_value_harder(p))
                 ability += learner.rate * stimulus * max(learner.ceiling - ability, 0.0)
         if practised:
             idle = 0

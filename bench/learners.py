@@ -30,7 +30,7 @@ class Population:
     name: str
     unit: str
     step: float
-    comfortable_lo: float  # true comfortable amount (p_true = 0.95), log-uniform in [lo, hi]
+    comfortable_lo: float  # true comfortable amount, log-uniform in [lo, hi]
     comfortable_hi: float
     link: str = "logistic"  # success curve in the realised margin; "gumbel" is asymmetric
     misjudge: float = 0.30  # reported baseline = true comfortable x U(1 - m, 1 + m)
@@ -38,6 +38,8 @@ class Population:
     growth_gap: tuple[float, float] = (0.2, 1.0)  # ceiling above start, log units
     growth_rate: tuple[float, float] = (0.02, 0.07)  # fraction of the gap closed per full session
     break_prob: float = 0.5
+    comfortable_p: float = 0.95  # what "comfortable" means: p_true at the true comfortable amount
+    growth: str = "85-rule"  # practice-value kernel (bench/_calib_sim.py): "85-rule" | "harder"
     note: str = ""
 
 
@@ -59,6 +61,17 @@ POPULATIONS: tuple[Population, ...] = (
         break_prob=0.7,
         note="a different learner model: asymmetric success curve, stingier effort reports, "
         "worse baselines, faster growth, more breaks",
+    ),
+    Population(
+        "alt-assumptions",
+        "minutes",
+        1.0,
+        8.0,
+        40.0,
+        comfortable_p=0.90,
+        growth="harder",
+        note="the earlier simulation's assumptions: 'comfortable' = p_true 0.90, and growth "
+        "that rewards harder sessions",
     ),
 )
 
@@ -129,10 +142,10 @@ def make_learner(pop_index: int, index: int, days: int = DAYS) -> Learner:
     table = (1.0 - lapse) * (
         _curve(pop.link, slope * (_MARGIN_GRID[:, None] + day_sd * _GH_X[None, :])) @ _GH_W
     )
-    m95 = float(np.interp(0.95, table, _MARGIN_GRID))
+    m_comf = float(np.interp(pop.comfortable_p, table, _MARGIN_GRID))
     m80 = float(np.interp(0.80, table, _MARGIN_GRID))
     comfortable = math.exp(rng.uniform(math.log(pop.comfortable_lo), math.log(pop.comfortable_hi)))
-    start = math.log(comfortable) + m95
+    start = math.log(comfortable) + m_comf
     said = comfortable * rng.uniform(1.0 - pop.misjudge, 1.0 + pop.misjudge)
     baseline = max(pop.step, round(said / pop.step) * pop.step)
     on_break = np.zeros(days, dtype=bool)

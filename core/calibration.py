@@ -36,7 +36,7 @@ OUTCOMES: Final = frozenset({"done", "failed", "missed", "skipped"})
 FAIL_REASONS: Final = frozenset({"too_hard", "no_time", "unwell", "other"})
 
 # --- Model settings (one set for every goal; see bench/calibration.py) -------------------
-WIDTH: Final = 0.30  # probit sd of the success curve, in log-amount units
+WIDTH: Final = 0.22  # probit sd of the success curve, in log-amount units
 GUESS: Final = 0.01  # P(done) far above ability (luck, a generous self-report)
 LAPSE: Final = 0.03  # P(failed) far below ability (a bad day that still says "too hard")
 PRIOR_SD: Final = 0.30  # how far a stated comfortable baseline may be off, in log units
@@ -70,9 +70,9 @@ FAILURE_DOSE: Final = 0.6
 # symmetric) is ~0.82, so aiming at 0.83 keeps more challenges inside it than 0.80 does
 # (benchmark: steady-state in-band ~0.78 at 0.80 -> ~0.81 at 0.83, calibration unchanged).
 TARGET_STEADY: Final = 0.83
-TARGET_FIRST: Final = 0.93  # the first attempts: early failures hurt belief the most
+TARGET_FIRST: Final = 0.95  # the first attempts: early failures hurt belief the most
 FIRST_ATTEMPTS: Final = 3
-TARGET_AFTER_FAIL: Final = 0.88  # right after a too_hard failure (0.90 drops out of band)
+TARGET_AFTER_FAIL: Final = 0.86  # right after a too_hard failure (0.90 drops out of band)
 MAX_RAISE: Final = 1.25  # never more than +25 % (or one step) over the last attempted amount
 
 # --- Sentences (one place, keyed, so a translation layer can take them over) -------------
