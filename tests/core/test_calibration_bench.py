@@ -57,3 +57,21 @@ def test_writer_replaces_only_its_own_section(tmp_path: Path) -> None:
     assert "second" in text and "first" not in text
     assert "<!-- x:start -->keep<!-- x:end -->" in text and "other intro" in text
     assert text.count("calibration:start") == 1
+
+
+def test_alt_assumptions_population_keeps_the_earlier_assumptions() -> None:
+    from bench._calib_sim import practice_value, practice_value_harder
+    from bench.learners import make_learner
+
+    names = [p.name for p in POPULATIONS]
+    alt = names.index("alt-assumptions")
+    assert POPULATIONS[alt].comfortable_p == 0.90
+    # The earlier growth kernel rewards harder sessions; the default one peaks near 0.85.
+    assert practice_value_harder(0.6) > practice_value_harder(0.85) > practice_value_harder(0.95)
+    assert practice_value(0.6) < practice_value(0.85) > practice_value(0.95)
+    # "Comfortable" = p_true 0.90 there, 0.95 elsewhere: the stated baseline is harder.
+    def at_baseline(pop: int) -> float:
+        people = [make_learner(pop, i) for i in range(60)]
+        return float(np.median([x.p_true(x.start, x.baseline) for x in people]))
+
+    assert at_baseline(alt) < at_baseline(names.index("minutes")) - 0.02
