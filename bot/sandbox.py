@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import logging
 import re
 import sys
 import threading
@@ -55,6 +56,9 @@ class Terminal:
 async def run_sandbox(
     settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
+    root = logging.getLogger()
+    if root.level > logging.DEBUG:  # the terminal is the phone: only problems may interrupt it
+        root.setLevel(max(root.level, logging.WARNING))
     terminal = Terminal(out)
     terminal.say(texts.SANDBOX_BANNER)
     terminal.say(texts.SANDBOX_USAGE)

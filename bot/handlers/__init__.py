@@ -9,12 +9,32 @@ handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and command
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes
 
 from bot.handlers import checkin, fallback, help_menu, membership, onboarding, settings, today
+
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+
+
+def _final(callback: Callback) -> Callback:
+    """A command is answered once: after its handler, no later group may answer it too."""
+
+    @functools.wraps(callback)
+    async def answer_once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        await callback(update, context)
+        raise ApplicationHandlerStop
+
+    return answer_once
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     for module in (onboarding, settings, help_menu, today, checkin, membership, fallback):
         for group, handler in module.handlers():
+            if isinstance(handler, CommandHandler):
+                handler.callback = _final(handler.callback)
             application.add_handler(handler, group=group)

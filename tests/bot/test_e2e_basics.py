@@ -71,3 +71,17 @@ async def test_sticker_gets_a_helpful_answer(notch: Notch) -> None:
     await ada.send_sticker()
     assert (await ada.next_message()).text == texts.NOT_TEXT
     await ada.expect_no_message(within=0.3)
+
+
+async def test_every_menu_command_is_answered_once_and_never_called_unknown(notch: Notch) -> None:
+    ada = notch.user()
+    unknown = texts.unknown_command("/x").split("/x")[0]
+    for name, _ in texts.COMMANDS:
+        if name == "stop":
+            continue  # /stop ends messages; it has its own tests
+        before = len(ada.messages)
+        await ada.send_text(f"/{name}")
+        await ada.next_message()
+        await notch.emulator.settle()
+        replies = [m.text or "" for m in ada.messages[before:]]
+        assert not any(text.startswith(unknown) for text in replies), (name, replies)
