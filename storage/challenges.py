@@ -19,6 +19,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import calibration
+from core.evidence import Entry, Status
 from storage.models import FAILURE_REASONS, Challenge, Goal, User, utcnow
 
 __all__ = [
@@ -29,14 +30,17 @@ __all__ = [
     "challenge_for_day",
     "core_goal",
     "evidence",
+    "evidence_entries",
     "get_challenge",
     "history",
+    "last_sent_day",
     "latest_open",
     "owned_challenge",
     "owner_of",
     "plan_challenge",
     "record_outcome",
     "set_achieved",
+    "set_confidence",
     "set_effort",
     "set_failure_reason",
     "set_reflection",
@@ -48,6 +52,8 @@ __all__ = [
 # crash, or /skip ahead of the send), sent, or missed (a late answer replaces missed).
 ANSWERABLE: Final = ("planned", "sent", "missed")
 ANSWERED: Final = ("done", "failed", "skipped")
+OPEN: Final = ("planned", "sent")  # a confidence rating is taken only before the answer
+SETTLED: Final = ("done", "failed", "skipped", "missed")
 UNDO_WINDOW: Final = timedelta(minutes=10)
 REFLECTION_MAX: Final = 1000
 
@@ -258,6 +264,18 @@ async def set_achieved(session: AsyncSession, challenge_id: int, achieved: float
     )
 
 
+async def set_confidence(session: AsyncSession, challenge_id: int, confidence: int) -> bool:
+    """Bandura's 0-100 "how sure are you" for an open challenge; a later tap replaces it.
+
+    Only before the answer: a rating given after the outcome is known is not a prediction.
+    """
+    if isinstance(confidence, bool) or not 0 <= confidence <= 100:
+        raise ValueError(f"confidence is 0..100, got {confidence!r}")
+    return await _transition(
+        session, challenge_id, [col(Challenge.status).in_(OPEN)], {"confidence": confidence}
+    )
+
+
 async def set_reflection(session: AsyncSession, challenge_id: int, text: str) -> bool:
     """The one line "what made it work?", kept with a success (the latest one wins)."""
     return await _transition(
@@ -301,3 +319,34 @@ async def successes_at_or_above(session: AsyncSession, goal_id: int, amount: flo
         col(Challenge.amount) >= amount,
     )
     return int((await session.exec(statement)).one())
+
+
+def _entry(row: Challenge) -> Entry:
+    return Entry(
+        day=row.local_date, amount=row.amount, status=cast(Status, row.status),
+        effort=row.effort, confidence=row.confidence, reflection=row.reflection,
+        failure_reason=row.failure_reason,
+    )
+
+
+async def evidence_entries(
+    session: AsyncSession, goal_id: int, *, before: date | None = None
+) -> list[Entry]:
+    """The goal's settled days as core's mastery-log entries, oldest first (before `before`)."""
+    statement = select(Challenge).where(
+        col(Challenge.goal_id) == goal_id, col(Challenge.status).in_(SETTLED)
+    )
+    if before is not None:
+        statement = statement.where(col(Challenge.local_date) < before)
+    rows = (await session.exec(statement.order_by(col(Challenge.local_date)))).all()
+    return [_entry(row) for row in rows]
+
+
+async def last_sent_day(session: AsyncSession, goal_id: int, *, before: date) -> date | None:
+    """The latest local day before `before` whose daily message went out (answered or not)."""
+    statement = select(func.max(Challenge.local_date)).where(
+        col(Challenge.goal_id) == goal_id, col(Challenge.sent_at).is_not(None),
+        col(Challenge.local_date) < before,
+    )
+    found = (await session.exec(statement)).one()
+    return cast(date | None, found)

@@ -10,35 +10,42 @@ nothing claimed is ever lost.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import CursorResult, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import next_send_instant, send_instant_for_day
+from core.clock import local_day, next_send_instant, send_instant_for_day
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
 
 __all__ = [
     "LEASE",
+    "REVIEW_MIN_GAP",
     "advance_user",
     "claim_challenge",
     "claim_due_challenges",
     "claim_due_followups",
+    "claim_due_reviews",
     "claim_due_users",
     "close_past_days",
     "drop_followup",
     "get_user",
     "mark_blocked",
     "mark_followup_sent",
+    "mark_review_sent",
     "mark_sent",
     "mark_unblocked",
+    "next_review_instant",
     "postpone",
+    "postpone_review",
     "reject",
     "reschedule",
+    "reschedule_review",
     "resume_due_paused",
+    "review_weekday",
 ]
 
 LEASE: Final = timedelta(minutes=2)
@@ -62,8 +69,119 @@ async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
         elif user.status == "paused" and user.paused_until is not None:
             due = send_instant_for_day(user.paused_until, user.timezone, user.send_time)
     user.next_send_at = due
+    reschedule_review(user, now, has_goal=due is not None)
     session.add(user)
     await session.flush()
+
+
+# --------------------------------------------------------------------------- weekly review
+
+REVIEW_MIN_GAP: Final = timedelta(days=1)
+"""A review is never set for less than a day ahead: onboarding on the review weekday (the default)
+gives the first review a week later, not an empty one an hour later, and the review just sent
+never schedules itself again for the same day."""
+
+
+def review_weekday(user: User) -> int:
+    """The weekday of the review, 0 = Monday: the chosen one, else the local weekday the user
+    started on. The column is not range-checked by the database, so a bad value means default."""
+    chosen = user.review_weekday
+    if chosen is not None and not isinstance(chosen, bool) and 0 <= chosen <= 6:
+        return chosen
+    return local_day(user.created_at, user.timezone).weekday()
+
+
+def next_review_instant(now: datetime, tz: str, send_time: time, weekday: int) -> datetime:
+    """The first send instant on `weekday` (local) at least REVIEW_MIN_GAP after `now`."""
+    if not 0 <= weekday <= 6:
+        raise ValueError(f"weekday is 0..6, got {weekday!r}")
+    earliest = now + REVIEW_MIN_GAP
+    day: date = local_day(earliest, tz) - timedelta(days=1)
+    for _ in range(10):
+        if day.weekday() == weekday:
+            candidate = send_instant_for_day(day, tz, send_time)
+            if candidate >= earliest:
+                return candidate
+        day += timedelta(days=1)
+    raise AssertionError("unreachable: every weekday comes within ten days")
+
+
+def reschedule_review(user: User, now: datetime, *, has_goal: bool) -> None:
+    """Recompute `next_review_at` with the daily schedule (the one place it is computed).
+
+    Due only for a user who is due for challenges: active, or paused with an end date (then the
+    first review on or after the day they resume). The caller adds and flushes the user.
+    """
+    due: datetime | None = None
+    if has_goal and user.status in ("active", "paused"):
+        start = now
+        if user.status == "paused" and user.paused_until is not None:
+            resume_at = send_instant_for_day(user.paused_until, user.timezone, user.send_time)
+            start = max(now, resume_at - REVIEW_MIN_GAP)
+        due = next_review_instant(start, user.timezone, user.send_time, review_weekday(user))
+    user.next_review_at = due
+
+
+async def claim_due_reviews(
+    session: AsyncSession, now: datetime, *, lease: timedelta = LEASE, limit: int = 100
+) -> list[tuple[int, datetime]]:
+    """Active users whose weekly review is due: lease each (its `next_review_at` moves to
+    `now + lease`, a compare-and-set) and return (user id, lease end).
+
+    A worker that dies before sending loses the lease and the review goes out after it; one that
+    dies between sending and :func:`mark_review_sent` sends it once more (the one duplicate).
+    """
+    candidates = (
+        select(col(User.id), col(User.next_review_at))
+        .where(col(User.status) == "active", col(User.next_review_at) <= now)
+        .order_by(col(User.next_review_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed: list[tuple[int, datetime]] = []
+    until = now + lease
+    for user_id, due in (await session.exec(candidates)).all():
+        assert user_id is not None and due is not None
+        statement = (
+            update(User)
+            .where(col(User.id) == user_id, col(User.next_review_at) == due,
+                   col(User.status) == "active")
+            .values(next_review_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        if _rowcount(await session.exec(statement)) == 1:
+            claimed.append((int(user_id), until))
+    return claimed
+
+
+async def mark_review_sent(
+    session: AsyncSession, user_id: int, leased_until: datetime, now: datetime
+) -> bool:
+    """The review went out: next week's, unless the schedule changed meanwhile."""
+    user = await session.get(User, user_id, populate_existing=True)
+    if user is None or user.next_review_at != leased_until:
+        return False
+    following = next_review_instant(now, user.timezone, user.send_time, review_weekday(user))
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id, col(User.next_review_at) == leased_until)
+        .values(next_review_at=following)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
+
+
+async def postpone_review(
+    session: AsyncSession, user_id: int, leased_until: datetime, until: datetime
+) -> bool:
+    """Try the review again at `until` (Telegram said wait, or the network failed)."""
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id, col(User.next_review_at) == leased_until)
+        .values(next_review_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(await session.exec(statement)) == 1
 
 
 # --------------------------------------------------------------------------- users
@@ -124,7 +242,7 @@ async def mark_blocked(session: AsyncSession, user_id: int) -> bool:
     statement = (
         update(User)
         .where(col(User.id) == user_id, col(User.status) != "blocked")
-        .values(status="blocked", next_send_at=None)
+        .values(status="blocked", next_send_at=None, next_review_at=None)
         .execution_options(synchronize_session=False)
     )
     return _rowcount(await session.exec(statement)) == 1
