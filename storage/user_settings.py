@@ -24,6 +24,8 @@ __all__ = [
     "pause",
     "reactivate",
     "resume",
+    "set_celebrate",
+    "set_review_weekday",
     "set_send_time",
     "set_timezone",
     "stop",
@@ -41,6 +43,36 @@ async def set_send_time(session: AsyncSession, user: User, send_time: time, now:
     if send_time.tzinfo is not None:
         raise ValueError("a send time is a naive local wall time")
     user.send_time = send_time
+    await reschedule(session, user, now)
+
+
+async def set_celebrate(session: AsyncSession, user: User, on: bool) -> bool:
+    """Turn the celebration (a reaction on the user's success message) on or off.
+
+    A conditional UPDATE: True only if the setting changed, so a double tap says "already".
+    """
+    assert user.id is not None
+    session.add(user)
+    result = await session.exec(
+        update(User)
+        .where(col(User.id) == user.id, col(User.celebrate) == (not on))
+        .values(celebrate=on, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(user)
+    return bool(result.rowcount)
+
+
+async def set_review_weekday(
+    session: AsyncSession, user: User, weekday: int, now: datetime
+) -> None:
+    """The weekly review's day, 0 = Monday .. 6 = Sunday (ValueError otherwise).
+
+    The database does not check the range (see migration 0003), so this is the gate.
+    """
+    if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
+        raise ValueError(f"a weekday is 0 (Monday) .. 6 (Sunday), got {weekday!r}")
+    user.review_weekday = weekday
     await reschedule(session, user, now)
 
 

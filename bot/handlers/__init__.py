@@ -16,7 +16,18 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes
 
-from bot.handlers import checkin, fallback, help_menu, membership, onboarding, settings, today
+from bot.handlers import (
+    checkin,
+    data_rights,
+    evidence,
+    fallback,
+    help_menu,
+    membership,
+    onboarding,
+    progress,
+    settings,
+    today,
+)
 
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
 
@@ -33,7 +44,8 @@ def _final(callback: Callback) -> Callback:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for module in (onboarding, settings, help_menu, today, checkin, membership, fallback):
+    for module in (onboarding, settings, help_menu, today, evidence, progress, data_rights,
+                   checkin, membership, fallback):
         for group, handler in module.handlers():
             if isinstance(handler, CommandHandler):
                 handler.callback = _final(handler.callback)

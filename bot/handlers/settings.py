@@ -1,4 +1,4 @@
-"""/settings (daily time, time zone, step), /pause, /resume and /stop.
+"""/settings (daily time, time zone, step, celebration, review day), /pause, /resume, /stop.
 
 /settings asks which field to change with buttons, then holds a "settings" conversation row whose
 step names the field; the answer goes through the same parsers as onboarding. Every change goes
@@ -33,7 +33,15 @@ from storage.conversations import clear_conversation, get_conversation, set_conv
 from storage.goals import active_goal, set_step
 from storage.models import Goal, User
 from storage.scheduling import reschedule
-from storage.user_settings import pause, resume, set_send_time, set_timezone, stop
+from storage.user_settings import (
+    pause,
+    resume,
+    set_celebrate,
+    set_review_weekday,
+    set_send_time,
+    set_timezone,
+    stop,
+)
 from storage.users import get_user_by_telegram_id
 
 TOPIC = "settings"
@@ -47,15 +55,34 @@ def _clock(user: User) -> str:
     return texts.format_clock(user.send_time.hour, user.send_time.minute)
 
 
+def review_day(user: User) -> str:
+    """The review's weekday in words; unset means the weekday they started (local)."""
+    if user.review_weekday is not None and 0 <= user.review_weekday <= 6:
+        return t.REVIEW_CHOSEN.format(day=t.WEEKDAYS[user.review_weekday])
+    started = local_day(user.created_at, user.timezone)
+    return t.REVIEW_DEFAULT.format(day=t.WEEKDAYS[started.weekday()])
+
+
 def settings_menu(user: User, goal: Goal, now: datetime) -> Reply:
     text = t.MENU.format(
         time=_clock(user), zone=user.timezone, offset=ob.zone_offset_label(user.timezone, now),
         step=texts.format_amount(goal.step), unit=goal.unit,
+        celebrate=t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF, review=review_day(user),
     )
+    celebrate = (InlineKeyboardButton(t.CELEBRATE_TURN_OFF_BUTTON, callback_data="set:cel:off")
+                 if user.celebrate else
+                 InlineKeyboardButton(t.CELEBRATE_TURN_ON_BUTTON, callback_data="set:cel:on"))
     buttons = [[InlineKeyboardButton(t.TIME_BUTTON, callback_data="set:time"),
                 InlineKeyboardButton(t.ZONE_BUTTON, callback_data="set:zone"),
-                InlineKeyboardButton(t.STEP_BUTTON, callback_data="set:step")]]
+                InlineKeyboardButton(t.STEP_BUTTON, callback_data="set:step")],
+               [celebrate, InlineKeyboardButton(t.REVIEW_BUTTON, callback_data="set:review")]]
     return text, InlineKeyboardMarkup(buttons)
+
+
+def review_keyboard() -> InlineKeyboardMarkup:
+    days = [InlineKeyboardButton(label, callback_data=f"set:rday:{n}")
+            for n, label in enumerate(t.WEEKDAY_BUTTONS)]
+    return InlineKeyboardMarkup([days[:4], days[4:]])
 
 
 def _question(step: str, goal: Goal) -> str:
@@ -197,6 +224,74 @@ async def _answer(session: AsyncSession, user: User, goal: Goal, step: str, mess
     return [*notes, (changed, None)]
 
 
+# ------------------------------------------------------------------ celebration, review day
+
+
+async def _button_user(update: Update, context: ContextTypes.DEFAULT_TYPE
+                       ) -> tuple[str, int] | None:
+    """Answer the query first; (its data, chat id), or None if there is nothing to answer."""
+    query, sender = update.callback_query, update.effective_user
+    if query is None or sender is None or query.data is None or update.effective_chat is None:
+        return None
+    await query.answer()
+    return query.data, update.effective_chat.id
+
+
+async def on_celebrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`set:cel:on|off`: an explicit value, so a double tap repeats it and changes nothing."""
+    pressed = await _button_user(update, context)
+    if pressed is None or update.effective_user is None:
+        return
+    on = pressed[0] == "set:cel:on"
+    async with services(context).session() as session:
+        user, goal = await _load(session, update.effective_user.id)
+        if user is None or goal is None:
+            reply = texts.NEED_SETUP
+        elif await set_celebrate(session, user, on):
+            reply = t.CELEBRATE_NOW_ON if on else t.CELEBRATE_NOW_OFF
+        else:
+            reply = t.CELEBRATE_ALREADY_ON if on else t.CELEBRATE_ALREADY_OFF
+        await session.commit()
+    await context.bot.send_message(pressed[1], reply)
+    raise ApplicationHandlerStop
+
+
+async def on_review_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`set:review`: the seven days as buttons (no typed answer, so no open question)."""
+    pressed = await _button_user(update, context)
+    if pressed is None or update.effective_user is None:
+        return
+    async with services(context).session() as session:
+        user, goal = await _load(session, update.effective_user.id)
+    if user is None or goal is None:
+        await context.bot.send_message(pressed[1], texts.NEED_SETUP)
+    else:
+        await context.bot.send_message(pressed[1], t.ASK_REVIEW.format(review=review_day(user)),
+                                       reply_markup=review_keyboard())
+    raise ApplicationHandlerStop
+
+
+async def on_review_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`set:rday:0..6`: store the day and reschedule (which also moves the next review)."""
+    pressed = await _button_user(update, context)
+    if pressed is None or update.effective_user is None:
+        return
+    raw = pressed[0].removeprefix("set:rday:")
+    found = services(context)
+    async with found.session() as session:
+        user, goal = await _load(session, update.effective_user.id)
+        if user is None or goal is None:
+            reply = texts.NEED_SETUP
+        elif not (raw.isdigit() and 0 <= int(raw) <= 6):
+            reply = texts.BUTTON_STALE
+        else:
+            await set_review_weekday(session, user, int(raw), found.clock())
+            reply = t.REVIEW_CHANGED.format(day=t.WEEKDAYS[int(raw)])
+        await session.commit()
+    await context.bot.send_message(pressed[1], reply)
+    raise ApplicationHandlerStop
+
+
 # ------------------------------------------------------------------ /pause, /resume, /stop
 
 _DATE = re.compile(r"^(?:until\s+)?(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -322,6 +417,9 @@ def handlers() -> Handlers:
         (0, CommandHandler("stop", stop_command, filters=private)),
         (0, CallbackQueryHandler(show_settings, pattern=r"^menu:settings$")),
         (0, CallbackQueryHandler(on_pause_button, pattern=r"^set:pause$")),
+        (0, CallbackQueryHandler(on_celebrate, pattern=r"^set:cel:(on|off)$")),
+        (0, CallbackQueryHandler(on_review_pick, pattern=r"^set:review$")),
+        (0, CallbackQueryHandler(on_review_day, pattern=r"^set:rday:")),
         (0, CallbackQueryHandler(on_pick, pattern=r"^set:")),
         (1, MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, on_message)),
     ]

@@ -15,9 +15,14 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("skip", "Take today as a rest day"),
     ("pause", "Pause challenges (optionally until a date)"),
     ("resume", "Restart challenges after a pause"),
-    ("settings", "Change time, time zone or step"),
+    ("evidence", "Your successes, dated: the latest and the hardest-won"),
+    ("progress", "Your progress as a chart, with the numbers"),
+    ("settings", "Change time, zone, step, celebration or review day"),
     ("stop", "Stop all messages (your history is kept)"),
     ("cancel", "Leave the question I asked"),
+    ("privacy", "What I store about you, and why"),
+    ("export", "Get all your data as files"),
+    ("delete", "Delete all your data"),
     ("help", "What Notch can do"),
 )
 

@@ -8,11 +8,33 @@ MENU = (
     "What would you like to change?\n"
     "- daily time: {time}\n"
     "- time zone: {zone} ({offset})\n"
-    "- step: {step} {unit}"
+    "- step: {step} {unit}\n"
+    "- celebration: {celebrate}\n"
+    "- weekly review: {review}"
 )
 TIME_BUTTON = "Daily time"
 ZONE_BUTTON = "Time zone"
 STEP_BUTTON = "Step"
+
+# --- celebration and the weekly review day ----------------------------------------------------
+CELEBRATE_ON = "on (a 🎉 on your message when you did it)"
+CELEBRATE_OFF = "off"
+CELEBRATE_TURN_OFF_BUTTON = "Celebration off"
+CELEBRATE_TURN_ON_BUTTON = "Celebration on"
+CELEBRATE_NOW_ON = "Done: when you tell me you did it, I'll put a 🎉 on your message."
+CELEBRATE_NOW_OFF = "Done: no more reactions. Your successes are still registered in words."
+CELEBRATE_ALREADY_ON = "Celebration is already on."
+CELEBRATE_ALREADY_OFF = "Celebration is already off."
+REVIEW_BUTTON = "Review day"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_BUTTONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+REVIEW_CHOSEN = "{day}"
+REVIEW_DEFAULT = "{day} (the day you started)"
+ASK_REVIEW = (
+    "Which day should your weekly review come? It sums up your week and asks you to re-rate "
+    "how sure you are of each level. Now: {review}."
+)
+REVIEW_CHANGED = "Done: your weekly review now comes on {day}s, at your daily time."
 
 ASK_STEP = (
     "Challenges for {behaviour} go up and down in steps of {step} {unit}. What should the step "

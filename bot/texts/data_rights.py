@@ -1,0 +1,54 @@
+"""/export, /delete and /privacy: what is stored, why, and how to take it or remove it."""
+
+from __future__ import annotations
+
+from typing import Final
+
+PRIVACY: Final = (
+    "What I store about you, and why:\n"
+    "- Your Telegram id, chat id, first name and language: to know who is writing and where to "
+    "answer.\n"
+    "- Your time zone and daily time, pause or stop, review day and celebration setting: to "
+    "send challenges when you asked, and only then.\n"
+    "- Your goal (what you practise, its unit, step, starting level and target): to set each "
+    "day's challenge.\n"
+    "- Every challenge: the date, the amount, what you answered, how hard it felt, what got in "
+    "the way, how sure you were and your own words on what made it work: that is the evidence "
+    "I show back to you, and what the next challenge is calculated from.\n"
+    "- Your ladder ratings (how sure you are of each level): to show how your belief moves.\n"
+    "- The question you are in the middle of answering, so a restart doesn't lose it.\n"
+    "Nothing is shared with anyone or used for anything else. Send /export to get all of it "
+    "as a file, /delete to remove all of it."
+)
+
+EXPORT_NOTHING: Final = (
+    "I have nothing stored about you, so there is nothing to export. Send /start to begin."
+)
+EXPORT_JSON_CAPTION: Final = (
+    "Everything I store about you, as JSON: {rows} rows in {tables} tables."
+)
+EXPORT_CSV_CAPTION: Final = "Your challenges, one row per day, for a spreadsheet: {days} days."
+EXPORT_JSON_NAME: Final = "notch-export-{day}.json"
+EXPORT_CSV_NAME: Final = "notch-challenges-{day}.csv"
+
+DELETE_NOTHING: Final = (
+    "I have nothing stored about you, so there is nothing to delete. If you write to me again, "
+    "you start as a new user."
+)
+DELETE_ASK: Final = (
+    "This deletes everything I store about you: your goal, {days} days of challenges with "
+    "your answers and words, your ratings and your settings. It cannot be undone. If you want "
+    "a copy first, send /export.\nDelete everything?"
+)
+DELETE_CONFIRM_BUTTON: Final = "Yes, delete everything"
+DELETE_KEEP_BUTTON: Final = "No, keep it"
+DELETED: Final = (
+    "Deleted: {rows} rows, everything I stored about you. I won't write to you again. If you "
+    "send /start one day, you begin as a new user."
+)
+DELETE_KEPT: Final = "Okay, nothing was deleted."
+DELETE_STALE: Final = (
+    "That confirmation is out of date, so nothing was deleted. Send /delete again if you "
+    "still want to delete your data."
+)
+DELETE_ALREADY: Final = "Already done: there is nothing of yours left to delete."
