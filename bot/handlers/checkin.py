@@ -26,6 +26,7 @@ from telegram.ext import (
 
 from bot.daily import amount_text, baseline_text, challenge_keyboard, daily_text
 from bot.handlers.base import Handlers
+from bot.handlers.celebration import celebrate
 from bot.services import Services, services
 from bot.texts import checkin as texts
 from core.calibration import next_challenge
@@ -279,6 +280,7 @@ async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await clear_conversation(session, user.id, topic=TOPIC)
             await session.commit()
         await message.reply_text(texts.REFLECTION_KEPT)
+        await celebrate(update, context)
         raise ApplicationHandlerStop
     achieved: float | None = None
     if normalise(message.text) not in SKIP_WORDS:
@@ -322,6 +324,8 @@ async def on_outcome_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await message.reply_text(texts.NOTHING_OPEN)
         raise ApplicationHandlerStop
     await _answer(found, owned, outcome.value, context, None, message.chat_id, edit=False)
+    if outcome.value == "done":
+        await celebrate(update, context)
     raise ApplicationHandlerStop
 
 
