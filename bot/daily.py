@@ -14,9 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.replay import log_of, replay_text
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services, services
 from bot.texts import checkin as texts
+from bot.texts import efficacy as efficacy_texts
 from core.calibration import format_amount, next_challenge
 from core.clock import (
     day_close_instant,
@@ -25,10 +27,14 @@ from core.clock import (
     local_day,
     send_instant_for_day,
 )
+from core.efficacy import UI_RATINGS
+from core.evidence import AWAY_DAYS, Entry, ReplayReason, should_replay
 from storage.challenges import (
     challenge_for_day,
     core_goal,
+    evidence_entries,
     history,
+    last_sent_day,
     owner_of,
     plan_challenge,
 )
@@ -54,12 +60,21 @@ def baseline_text(goal: Goal) -> str:
     return amount_text(goal, goal.baseline).removesuffix(f" {goal.unit}")
 
 
-def challenge_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.DONE_BUTTON, callback_data=f"done:{challenge_id}"),
-        InlineKeyboardButton(texts.FAIL_BUTTON, callback_data=f"fail:{challenge_id}"),
-        InlineKeyboardButton(texts.SKIP_BUTTON, callback_data=f"skip:{challenge_id}"),
-    ]])
+def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> InlineKeyboardMarkup:
+    """The outcome buttons, and below them the optional 0-100 confidence row (`conf:<id>:<v>`),
+    the chosen value ticked; rating never replaces or hides the outcome buttons."""
+    return InlineKeyboardMarkup([
+        [
+            InlineKeyboardButton(texts.DONE_BUTTON, callback_data=f"done:{challenge_id}"),
+            InlineKeyboardButton(texts.FAIL_BUTTON, callback_data=f"fail:{challenge_id}"),
+            InlineKeyboardButton(texts.SKIP_BUTTON, callback_data=f"skip:{challenge_id}"),
+        ],
+        [
+            InlineKeyboardButton(efficacy_texts.confidence_label(value, value == confidence),
+                                 callback_data=f"conf:{challenge_id}:{value}")
+            for value in UI_RATINGS
+        ],
+    ])
 
 
 def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
@@ -70,7 +85,24 @@ def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 
 def daily_text(goal: Goal, challenge: Challenge) -> str:
-    return texts.daily(amount_text(goal, challenge.amount), challenge.plan_reason)
+    return texts.daily(amount_text(goal, challenge.amount), challenge.plan_reason,
+                       challenge.confidence)
+
+
+def back_after_break(
+    entries: list[Entry], goal: Goal, today: date, previous_sent: date | None
+) -> str | None:
+    """The replay for a user away five days or more, once per absence: only when the previous
+    daily message went out before the absence had reached five days (else it already had it)."""
+    answered = [e.day for e in entries if e.status in ("done", "failed", "skipped")]
+    last_active = max(answered) if answered else None
+    log = log_of(goal, entries)
+    reason = should_replay(log, today=today, last_active=last_active)
+    if reason is not ReplayReason.BACK_AFTER_BREAK or last_active is None:
+        return None
+    if previous_sent is not None and (previous_sent - last_active).days >= AWAY_DAYS:
+        return None
+    return replay_text(goal, log, reason)
 
 
 def still_sendable(day: date, tz: str, send_time: time, now: datetime) -> bool:
@@ -112,6 +144,11 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
         yesterday = await challenge_for_day(
             session, goal.id, challenge.local_date - timedelta(days=1)
         )
+        welcome_back = back_after_break(
+            await evidence_entries(session, goal.id, before=challenge.local_date), goal,
+            challenge.local_date,
+            await last_sent_day(session, goal.id, before=challenge.local_date),
+        )
     to = Outbound(user_id=user.id, chat_id=user.chat_id, challenge_id=challenge_id,
                   attempts=challenge.send_attempts, close_at=challenge.close_at)
     if yesterday is not None and yesterday.status == "missed" and yesterday.sent_at is not None:
@@ -121,7 +158,7 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
         if asked.result is not Result.SENT:
             return False
     sent = await deliver(services, bot, to, daily_text(goal, challenge), now,
-                         challenge_keyboard(challenge_id))
+                         challenge_keyboard(challenge_id, challenge.confidence))
     if sent.result is not Result.SENT or sent.message is None:
         return False
     async with services.session() as session:
@@ -134,6 +171,9 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
         await session.commit()
     if not marked:
         log.warning("challenge %s was sent but had already left 'planned'", challenge_id)
+    elif welcome_back is not None:
+        await deliver(services, bot, Outbound(user_id=user.id, chat_id=user.chat_id),
+                      welcome_back, now)
     return True
 
 
@@ -182,7 +222,7 @@ async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             amount=amount_text(goal, challenge.amount)
         )
         if challenge.status == "sent":
-            markup = challenge_keyboard(challenge.id)
+            markup = challenge_keyboard(challenge.id, challenge.confidence)
     elif user.status == "paused":
         text = texts.TODAY_PAUSED
     elif user.status in ("stopped", "blocked") or user.next_send_at is None:

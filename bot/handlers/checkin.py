@@ -27,9 +27,13 @@ from telegram.ext import (
 from bot.daily import amount_text, baseline_text, challenge_keyboard, daily_text
 from bot.handlers.base import Handlers
 from bot.handlers.celebration import celebrate
+from bot.replay import goal_log, replay_text
 from bot.services import Services, services
 from bot.texts import checkin as texts
+from bot.texts import efficacy as efficacy_texts
 from core.calibration import next_challenge
+from core.efficacy import UI_RATINGS
+from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
 from core.replies import AmountError, normalise, parse_amount, parse_outcome
 from storage.challenges import (
     UNDO_WINDOW,
@@ -42,6 +46,7 @@ from storage.challenges import (
     owned_challenge,
     record_outcome,
     set_achieved,
+    set_confidence,
     set_effort,
     set_failure_reason,
     set_reflection,
@@ -56,7 +61,9 @@ from storage.users import get_user_by_telegram_id
 log = logging.getLogger(__name__)
 
 TOPIC = "checkin"
-CALLBACK = re.compile(r"^(done|fail|skip|eff|why|undo|late):(\d{1,18})(?::([a-z_0-9]{1,16}))?$")
+CALLBACK = re.compile(
+    r"^(done|fail|skip|eff|why|undo|late|conf):(\d{1,18})(?::([a-z_0-9]{1,16}))?$"
+)
 SKIP_WORDS = frozenset({"skip", "pass", "-", "no", "dunno", "don't know", "not sure"})
 
 
@@ -142,8 +149,10 @@ async def _effort(
             chat_id, texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED
         )
         return
+    sure = challenge.confidence
     text = texts.registered(amount_text(goal, challenge.amount), challenge.local_date,
-                            facts.at_level, facts.total, baseline_text(goal))
+                            facts.at_level, facts.total, baseline_text(goal), sure,
+                            beat_doubt=sure is not None and sure <= SURPRISE_CONFIDENCE)
     await _show(message, chat_id, context, text, undo_keyboard(challenge.id), edit=True)
     await context.bot.send_message(chat_id, texts.REFLECTION_INVITE)
 
@@ -196,12 +205,56 @@ async def _undo(
         return
     reopened = now < challenge.close_at if challenge.close_at is not None else False
     text = f"{texts.UNDONE}\n{daily_text(goal, challenge)}"
-    markup = challenge_keyboard(challenge.id) if reopened else InlineKeyboardMarkup([[
+    late_markup = InlineKeyboardMarkup([[
         InlineKeyboardButton(texts.LATE_DID_BUTTON, callback_data=f"late:{challenge.id}:done"),
         InlineKeyboardButton(texts.LATE_DIDNT_BUTTON,
                              callback_data=f"late:{challenge.id}:failed"),
     ]])
+    markup = challenge_keyboard(challenge.id, challenge.confidence) if reopened else late_markup
     await _show(message, chat_id, context, text, markup, edit=True)
+
+
+async def _confidence(
+    found: Services, owned: Owned, value: int, context: ContextTypes.DEFAULT_TYPE,
+    message: Message | None, chat_id: int,
+) -> None:
+    """Store how sure the user is (changeable while the day is open), show it on the message
+    with the outcome buttons kept, and replay the log when the rating is low (<= 40)."""
+    challenge, goal = owned.challenge, owned.goal
+    assert challenge.id is not None
+    before = challenge.confidence
+    async with found.session() as session:
+        changed = await set_confidence(session, challenge.id, value)
+        await session.commit()
+    if not changed:
+        await context.bot.send_message(chat_id, efficacy_texts.CONFIDENCE_CLOSED)
+        return
+    if before == value:
+        return  # the same tap again: the message already says so
+    challenge.confidence = value
+    await _show(message, chat_id, context, daily_text(goal, challenge),
+                challenge_keyboard(challenge.id, value), edit=True)
+    # Moving within the low range (40 → 20) does not replay again: once is support, twice nags.
+    already_low = before is not None and before <= DOUBT_CONFIDENCE
+    async with found.session() as session:
+        _, log_ = await goal_log(session, goal)
+    reason = should_replay(log_, confidence=value)
+    if reason is ReplayReason.LOW_CONFIDENCE and not already_low:
+        text = replay_text(goal, log_, reason)
+        if text is not None:
+            await context.bot.send_message(chat_id, text)
+
+
+async def _after_failure(found: Services, goal: Goal, chat_id: int,
+                         context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After the failure's answer is complete: two failures in a row replay the log."""
+    async with found.session() as session:
+        entries, log_ = await goal_log(session, goal)
+    reason = should_replay(log_, entries=entries)
+    if reason is ReplayReason.TWO_FAILURES:
+        text = replay_text(goal, log_, reason)
+        if text is not None:
+            await context.bot.send_message(chat_id, text)
 
 
 async def what_next(found: Services, goal: Goal, challenge: Challenge) -> str:
@@ -247,6 +300,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reason(found, owned, arg, context, message, chat_id)
     elif verb == "undo":
         await _undo(found, owned, context, message, chat_id)
+    elif verb == "conf" and arg is not None and arg.isdigit() and int(arg) in UI_RATINGS:
+        await _confidence(found, owned, int(arg), context, message, chat_id)
     else:
         await context.bot.send_message(chat_id, texts.NOT_YOURS)
     raise ApplicationHandlerStop
@@ -299,6 +354,7 @@ async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if achieved is not None:
         challenge.achieved = achieved
     await message.reply_text(await what_next(found, goal, challenge))
+    await _after_failure(found, goal, message.chat_id, context)
     raise ApplicationHandlerStop
 
 

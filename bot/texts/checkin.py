@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Final
 
+from bot.texts import efficacy
+
 # --- the daily message ----------------------------------------------------------------------
 DONE_BUTTON: Final = "✅ Done"
 FAIL_BUTTON: Final = "❌ Not today"
@@ -106,13 +108,21 @@ def clock_time(value: time) -> str:
     return f"{value:%H:%M}"
 
 
-def daily(amount: str, reason: str) -> str:
-    return DAILY.format(amount=amount, reason=reason)
+def daily(amount: str, reason: str, confidence: int | None = None) -> str:
+    """The daily message; its last line asks how sure the user is, or says what they said."""
+    asked = (efficacy.CONFIDENCE_QUESTION if confidence is None
+             else efficacy.CONFIDENCE_KEPT.format(value=confidence))
+    return f"{DAILY.format(amount=amount, reason=reason)}\n{asked}"
 
 
-def registered(amount: str, day: date, at_level: int, total: int, baseline: str) -> str:
-    return REGISTERED.format(amount=amount, day=day_name(day), at_level=ordinal(at_level),
+def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
+               confidence: int | None = None, *, beat_doubt: bool = False) -> str:
+    """The registration; `beat_doubt` adds "You were 40 % sure. You did it." (belief vs fact)."""
+    text = REGISTERED.format(amount=amount, day=day_name(day), at_level=ordinal(at_level),
                              total=ordinal(total), baseline=baseline)
+    if beat_doubt and confidence is not None:
+        text += "\n" + efficacy.BEAT_DOUBT.format(value=confidence)
+    return text
 
 
 def failed_next(reason: str | None, next_amount: str | None, done_before: bool) -> str:

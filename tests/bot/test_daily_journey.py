@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from bot.emulator import EmulatedUser
 from bot.texts import checkin as t
+from bot.texts import efficacy
 from core.calibration import next_challenge
 from core.clock import day_close_instant
 from storage.challenges import core_goal, history
@@ -55,6 +56,12 @@ async def _fail(notch: Notch, ada: EmulatedUser, message_is_new: bool, reason: s
     await ada.send_text(how_much)
     answer = await ada.next_message()
     assert answer.text is not None and answer.text.startswith(t.FAILED_NEXT[reason])
+    # A second failure in a row (after at least one success) replays the mastery log.
+    attempts = [r.status for r in await challenges(notch) if r.status in ("done", "failed")]
+    if "done" in attempts and attempts[-2:] == ["failed", "failed"]:
+        replay = await ada.next_message()
+        assert replay.text is not None
+        assert replay.text.startswith(efficacy.REPLAY_INTRO["two_failures"])
     return answer.text
 
 

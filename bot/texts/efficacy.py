@@ -1,0 +1,168 @@
+"""Belief and evidence: confidence, the efficacy ladder, the mastery log replayed, the review.
+
+Numbers are facts from core; these functions only put them into sentences. Plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Final
+
+# --- confidence before the challenge ------------------------------------------------------------
+CONFIDENCE_QUESTION: Final = "How sure are you that you can do this today? (optional, 0-100)"
+CONFIDENCE_KEPT: Final = "You said {value} % sure."
+CONFIDENCE_CLOSED: Final = "That day is already answered, so its rating stays as it was."
+BEAT_DOUBT: Final = "You were {value} % sure. You did it."
+
+
+def confidence_label(value: int, chosen: bool) -> str:
+    return f"✓{value}" if chosen else str(value)
+
+
+# --- the mastery log, replayed -------------------------------------------------------------------
+EFFORT_WORDS: Final[dict[int, str]] = {
+    1: "very easy",
+    2: "easy",
+    3: "just right",
+    4: "hard",
+    5: "maximal effort",
+}
+REPLAY_INTRO: Final[dict[str, str]] = {
+    "low_confidence": "Not so sure today? Here is what you have already done:",
+    "doubt": "It can feel that way. Here is what you have already done:",
+    "two_failures": (
+        "Two hard days in a row say something about those days, not about what you can do. "
+        "What you have done:"
+    ),
+    "back_after_break": "Welcome back. What you did before the break is still yours:",
+}
+DOUBT_NO_LOG: Final = (
+    "It can feel that way. There's no success on record yet, so your first challenge is set "
+    "well within reach: one small step is all it asks."
+)
+
+
+def mastery_line(day: date, amount: str, effort: int | None, reflection: str | None, *,
+                 personal_best: bool, nth_success: int) -> str:
+    """'Tue 3 Jun: 14 minutes (hard), a personal best — "went before breakfast"'."""
+    parts = [f"{day:%a} {day.day} {day:%b}: {amount}"]
+    if effort in EFFORT_WORDS:
+        parts[0] += f" ({EFFORT_WORDS[effort]})"
+    if personal_best:
+        parts.append("a personal best")
+    elif nth_success == 1:
+        parts.append("your first success")
+    line = ", ".join(parts)
+    if reflection:
+        line += f" — “{reflection}”"
+    return line
+
+
+def replay(reason: str, lines: Sequence[str]) -> str:
+    intro = REPLAY_INTRO.get(reason, REPLAY_INTRO["doubt"])
+    return "\n".join([intro, *(f"• {line}" for line in lines)])
+
+
+# --- the efficacy ladder -------------------------------------------------------------------------
+LADDER_INTRO: Final = (
+    "One more thing, for the record of your belief. For each amount: how sure are you that you "
+    "could do it today? 0 = not at all, 100 = certain. Tap one number per row."
+)
+LADDER_REVIEW_INTRO: Final = "Rate the ladder again: how sure are you today, for each amount?"
+LADDER_PROGRESS: Final = "{rated} of {total} rated."
+LADDER_DONE: Final = "Ladder saved: strength {strength:.0f} of 100, level {level} of {total}."
+LADDER_FIRST: Final = "This is your first rating; the next one shows how your belief moves."
+LADDER_UP: Final = "Since last time: strength {before:.0f} → {after:.0f} (+{delta:.0f})"
+LADDER_DOWN: Final = "Since last time: strength {before:.0f} → {after:.0f} ({delta:.0f})"
+LADDER_SAME: Final = "Since last time: strength unchanged at {after:.0f}"
+LADDER_LEVEL: Final = ", level {before} → {after}."
+LADDER_MOVED_UP: Final = (
+    " The rungs moved up with your level, so the same sureness now covers more."
+)
+LADDER_ALREADY: Final = "That ladder is already saved; nothing changed."
+LADDER_STALE: Final = "That button is out of date. Nothing changed."
+
+
+def ladder_progress(rated: int, total: int) -> str:
+    return LADDER_PROGRESS.format(rated=rated, total=total)
+
+
+def ladder_done(strength: float, level: int, total: int) -> str:
+    return LADDER_DONE.format(strength=strength, level=level, total=total)
+
+
+def ladder_change(before: float, after: float, level_before: int, level_after: int,
+                  same_ladder: bool) -> str:
+    delta = after - before
+    if round(delta) > 0:
+        head = LADDER_UP.format(before=before, after=after, delta=delta)
+    elif round(delta) < 0:
+        head = LADDER_DOWN.format(before=before, after=after, delta=delta)
+    else:
+        head = LADDER_SAME.format(after=after)
+    text = head + LADDER_LEVEL.format(before=level_before, after=level_after)
+    return text + ("" if same_ladder else LADDER_MOVED_UP)
+
+
+# --- belief against evidence ----------------------------------------------------------------------
+BELIEF: Final[dict[str, str]] = {
+    "under_confident": (
+        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "{rate:.0f} % of the time ({n} rated days): you are under-confident — you can do more "
+        "than you believe."
+    ),
+    "calibrated": (
+        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "{rate:.0f} % of the time ({n} rated days): your belief matches the evidence."
+    ),
+    "over_confident": (
+        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "{rate:.0f} % of the time ({n} rated days): a little less than you expected. The "
+        "challenges adjust to that."
+    ),
+    "too_few": (
+        "Rate how sure you are on the daily message (0-100) on a few more days and the review "
+        "will show how your belief compares with what you do."
+    ),
+}
+BELIEF_WEEKS_TITLE: Final = "Week by week (sure → done):"
+
+
+def belief(verdict: str, weeks: int, confidence: float, rate: float, n: int) -> str:
+    return BELIEF[verdict].format(weeks=weeks, confidence=confidence, rate=rate, n=n)
+
+
+def belief_week(start: date, confidence: float, rate: float) -> str:
+    return f"{start:%d %b}: {confidence:.0f} % → {rate:.0f} %"
+
+
+# --- the weekly review ----------------------------------------------------------------------
+REVIEW_TITLE: Final = "Your week, {start} - {end}."
+REVIEW_SUCCESSES: Final[dict[int, str]] = {
+    0: "No success recorded this week.",
+    1: "1 success this week, {total} in all.",
+}
+REVIEW_SUCCESSES_MANY: Final = "{count} successes this week, {total} in all."
+REVIEW_LEVEL_UP: Final = "Your level rose from {before} to {after} (you started at {start})."
+REVIEW_LEVEL_SAME: Final = "Your level holds at {after} (you started at {start})."
+REVIEW_HIGHLIGHT: Final = "Highlight: {line}"
+REVIEW_EVIDENCE: Final = "From your record: {line}"
+REVIEW_QUIET: Final = (
+    "A quiet week: nothing was answered. That's fine — your record stays yours, and "
+    "tomorrow's challenge is set within reach."
+)
+
+
+def review_title(start: date, end: date) -> str:
+    return REVIEW_TITLE.format(start=f"{start.day} {start:%b}", end=f"{end.day} {end:%b}")
+
+
+def review_successes(count: int, total: int) -> str:
+    template = REVIEW_SUCCESSES.get(count, REVIEW_SUCCESSES_MANY)
+    return template.format(count=count, total=total)
+
+
+def review_level(before: str, after: str, start: str, rose: bool) -> str:
+    template = REVIEW_LEVEL_UP if rose else REVIEW_LEVEL_SAME
+    return template.format(before=before, after=after, start=start)
