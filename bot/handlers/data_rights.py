@@ -117,26 +117,29 @@ async def on_delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = query.message if isinstance(query.message, Message) else None
     match = CALLBACK.match(query.data or "")
     if match is None:
-        await _say(message, chat_id, context, t.DELETE_STALE)
+        await _say(None, chat_id, context, t.DELETE_STALE)
         return
     verb, user_id, created, asked = match[1], int(match[2]), match[3], int(match[4], 16)
     found = services(context)
     now = found.clock()
     async with found.session() as session:
         user = await get_user_by_telegram_id(session, presser.id)
+        # The outcome replaces the question; "out of date" and "already done" come as new
+        # messages, so the record of what happened before stays readable.
+        edit = False
         if user is None:
             reply = t.DELETE_ALREADY if verb == "del" else t.DELETE_KEPT
         elif user.id != user_id or _stamp(user.created_at) != created:
             reply = t.DELETE_STALE  # another person's button, or from before an earlier delete
         elif verb == "dkeep":
-            reply = t.DELETE_KEPT
+            reply, edit = t.DELETE_KEPT, True
         elif not timedelta(minutes=-1) <= now - _from_stamp(asked) <= CONFIRM_WINDOW:
             reply = t.DELETE_STALE
         else:
             rows = await delete_user(session, user_id)
             await session.commit()
-            reply = t.DELETED.format(rows=rows) if rows else t.DELETE_ALREADY
-    await _say(message, chat_id, context, reply)
+            reply, edit = (t.DELETED.format(rows=rows), True) if rows else (t.DELETE_ALREADY, False)
+    await _say(message if edit else None, chat_id, context, reply)
 
 
 def _from_stamp(milliseconds: int) -> datetime:
