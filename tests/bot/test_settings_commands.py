@@ -11,10 +11,11 @@ from bot.emulator import EmulatedUser
 from bot.emulator.state import SentMessage
 from bot.texts import onboarding as to
 from bot.texts import settings as t
+from core.clock import local_day
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, Goal, User
 from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
+from tests.bot.journeys import onboard, read_until
 
 
 async def _state(notch: Notch) -> tuple[User, Goal, list[Conversation]]:
@@ -51,10 +52,14 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
     ada = notch.user()
     await onboard(notch, ada)
     await ada.send_text("/settings")
-    menu = await ada.next_message()
+    menu = await read_until(ada, "What would you like")
+    user, _, _ = await _state(notch)
+    started = t.WEEKDAYS[local_day(user.created_at, "Europe/Berlin").weekday()]
     assert menu.text == t.MENU.format(time="07:30", zone="Europe/Berlin", offset="UTC+2",
-                                      step="1", unit="minutes")
-    assert menu.buttons == [t.TIME_BUTTON, t.ZONE_BUTTON, t.STEP_BUTTON]
+                                      step="1", unit="minutes", celebrate=t.CELEBRATE_ON,
+                                      review=t.REVIEW_DEFAULT.format(day=started))
+    assert menu.buttons == [t.TIME_BUTTON, t.ZONE_BUTTON, t.STEP_BUTTON,
+                            t.CELEBRATE_TURN_OFF_BUTTON, t.REVIEW_BUTTON]
     # Daily time: the onboarding parser and its re-prompts; 18:15 is still ahead today.
     await (await ada.press(t.TIME_BUTTON)).answered()
     assert (await ada.next_message()).text == to.ASK_TIME
@@ -178,8 +183,51 @@ async def test_help_lists_every_command_of_the_daily_loop(notch: Notch) -> None:
     ada = notch.user()
     reply = await _say(ada, "/help")
     names = [name for name, _ in texts.COMMANDS]
-    assert names == ["start", "today", "skip", "pause", "resume", "settings", "stop", "cancel",
-                     "help"]
+    assert names == ["start", "today", "skip", "pause", "resume", "evidence", "progress",
+                     "settings", "stop", "cancel", "privacy", "export", "delete", "help"]
     assert reply.text is not None
     for name in names:
         assert f"/{name} - " in reply.text
+
+
+async def test_celebration_off_and_on_and_a_double_tap(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)
+    await ada.send_text("/settings")
+    menu = await read_until(ada, "What would you like")
+    await (await ada.press(t.CELEBRATE_TURN_OFF_BUTTON, message=menu)).answered()
+    assert (await read_until(ada, t.CELEBRATE_NOW_OFF)).text == t.CELEBRATE_NOW_OFF
+    user, _, _ = await _state(notch)
+    assert user.celebrate is False
+    # The old menu's button again (a double tap): nothing changes, and it says so.
+    await (await ada.press(t.CELEBRATE_TURN_OFF_BUTTON, message=menu)).answered()
+    assert (await ada.next_message()).text == t.CELEBRATE_ALREADY_OFF
+    menu = await _say(ada, "/settings")
+    assert menu.text is not None and f"- celebration: {t.CELEBRATE_OFF}\n" in menu.text
+    assert t.CELEBRATE_TURN_ON_BUTTON in menu.buttons
+    await (await ada.press(t.CELEBRATE_TURN_ON_BUTTON, message=menu)).answered()
+    assert (await ada.next_message()).text == t.CELEBRATE_NOW_ON
+    user, _, _ = await _state(notch)
+    assert user.celebrate is True
+
+
+async def test_review_day_buttons_store_the_weekday(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)
+    await ada.send_text("/settings")
+    menu = await read_until(ada, "What would you like")
+    await (await ada.press(t.REVIEW_BUTTON, message=menu)).answered()
+    ask = await ada.next_message()
+    assert ask.text is not None and ask.text.startswith(t.ASK_REVIEW.split("{")[0])
+    assert ask.buttons == list(t.WEEKDAY_BUTTONS)
+    await (await ada.press("Wed", message=ask)).answered()
+    assert (await ada.next_message()).text == t.REVIEW_CHANGED.format(day="Wednesday")
+    user, _, conversations = await _state(notch)
+    assert user.review_weekday == 2 and user.next_send_at is not None
+    assert all(c.topic != "settings" for c in conversations)
+    menu = await _say(ada, "/settings")
+    assert menu.text is not None and menu.text.endswith("- weekly review: Wednesday")
+    await (await ada.press("Sun", message=ask)).answered()
+    assert (await ada.next_message()).text == t.REVIEW_CHANGED.format(day="Sunday")
+    user, _, _ = await _state(notch)
+    assert user.review_weekday == 6
