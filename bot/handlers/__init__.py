@@ -4,7 +4,7 @@ Each module's `handlers()` returns `(group, handler)` pairs. PTB tries groups in
 and, within a group, the first matching handler. A topic's text handler checks the user's open
 conversation row; if the message is not for it, it returns and the next group gets a turn; if it
 handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and commands, 1 settings,
-2 check-in answers, 3 typed outcomes, 9 the fallback.
+2 check-in answers and ladder buttons, 3 typed outcomes, 8 doubt in words, 9 the fallback.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from bot.handlers import (
     evidence,
     fallback,
     help_menu,
+    ladder,
     membership,
     onboarding,
     progress,
+    reflection,
     settings,
     today,
 )
@@ -45,7 +47,7 @@ def _final(callback: Callback) -> Callback:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     for module in (onboarding, settings, help_menu, today, evidence, progress, data_rights,
-                   checkin, membership, fallback):
+                   checkin, ladder, reflection, membership, fallback):
         for group, handler in module.handlers():
             if isinstance(handler, CommandHandler):
                 handler.callback = _final(handler.callback)

@@ -414,6 +414,10 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Seque
 async def _after(services_: Services, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                  user: User, turn: Turn, now: datetime) -> None:
     await _send(context, chat_id, turn.replies)
+    if turn.done:  # the efficacy ladder for the new goal, right after "All set"
+        from bot.handlers import ladder
+
+        await ladder.send_ladder(services_, context.bot, user)
     if turn.send_now:
         assert user.id is not None
         from bot import daily  # the daily loop's module; imported late to keep start-up light

@@ -1,7 +1,7 @@
 """Driving the real onboarding through the emulator, for any test that needs an onboarded user.
 
 `onboard` types and taps what a person would, checks each question arrives, and stops after the
-"All set" message: with `first="now"` the first challenge message (sent by `bot.daily`) is left
+"All set" message and the efficacy ladder after it: with `first="now"` the first challenge message (sent by `bot.daily`) is left
 unread for the caller.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.emulator import EmulatedUser
 from bot.emulator.state import SentMessage
+from bot.texts import efficacy
 from bot.texts import onboarding as t
 from tests.bot.conftest import Notch
 
@@ -82,5 +83,6 @@ async def onboard(
     ask = await expect(lead(t.ASK_FIRST))
     await user.press(t.FIRST_NOW_BUTTON if first == "now" else ask.buttons[1])
     await expect("All set")
+    await read_until(user, lead(efficacy.LADDER_INTRO))  # the ladder follows; rated or not
     return read
 
