@@ -25,6 +25,7 @@ from bot.daily import (
     plan_day,
     still_sendable,
 )
+from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.texts import checkin as texts
@@ -35,10 +36,14 @@ from storage.scheduling import (
     advance_user,
     claim_due_challenges,
     claim_due_followups,
+    claim_due_reviews,
     claim_due_users,
     close_past_days,
     drop_followup,
+    get_user,
     mark_followup_sent,
+    mark_review_sent,
+    postpone_review,
     resume_due_paused,
 )
 
@@ -58,6 +63,7 @@ class TickReport:
     too_late: int = 0  # days skipped quietly: the tick came after 21:00 local
     sent: int = 0  # daily messages delivered
     followups: int = 0  # reminders delivered
+    reviews: int = 0  # weekly reviews delivered
     unsent: int = 0  # sends that failed (postponed, blocked or rejected; all logged)
 
     def __bool__(self) -> bool:
@@ -73,6 +79,7 @@ async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
     await _plan_due_users(services, now, report)
     await _send_due_challenges(services, bot, now, report)
     await _send_due_followups(services, bot, now, report)
+    await _send_due_reviews(services, bot, now, report)
     if report:
         log.info("tick at %s: %s", now.isoformat(), report)
     return report
@@ -159,6 +166,46 @@ async def _send_followup(services: Services, bot: Bot, challenge_id: int, now: d
         await mark_followup_sent(session, challenge_id, now)
         await session.commit()
     return True
+
+
+async def _send_due_reviews(
+    services: Services, bot: Bot, now: datetime, report: TickReport
+) -> None:
+    """Weekly reviews due now (after the day's challenge, which the same tick sent first)."""
+    async with services.session() as session:
+        claimed = await claim_due_reviews(session, now)
+        await session.commit()
+    for user_id, leased_until in claimed:
+        try:
+            if await send_review(services, bot, user_id, leased_until, now):
+                report.reviews += 1
+        except Exception:  # its lease lapses and the next tick tries again
+            log.exception("sending the weekly review to user %s failed", user_id)
+            report.unsent += 1
+
+
+async def send_review(
+    services: Services, bot: Bot, user_id: int, leased_until: datetime, now: datetime
+) -> bool:
+    """Compose and send one claimed review, then move it to next week (a crash between the send
+    and that mark sends it once more after the lease: the one duplicate window)."""
+    async with services.session() as session:
+        user = await get_user(session, user_id)
+        goal = None if user is None else await active_goal(session, user_id)
+        if user is None or goal is None:
+            await mark_review_sent(session, user_id, leased_until, now)
+            await session.commit()
+            return False
+        text, markup = await compose_review(session, user, goal, now)
+    sent = await deliver(services, bot, Outbound(user_id=user_id, chat_id=user.chat_id), text,
+                         now, markup)
+    async with services.session() as session:
+        if sent.result is Result.RETRY and sent.retry_at is not None:
+            await postpone_review(session, user_id, leased_until, sent.retry_at)
+        elif sent.result is not Result.BLOCKED:  # sent, or refused for good: next week's
+            await mark_review_sent(session, user_id, leased_until, now)
+        await session.commit()
+    return sent.result is Result.SENT
 
 
 async def _run(context: ContextTypes.DEFAULT_TYPE) -> None:
