@@ -7,7 +7,6 @@ import csv
 import io
 import json
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -145,7 +144,7 @@ async def test_export_holds_every_row_and_reimports_to_the_same_numbers(notch: N
 
 async def test_delete_asks_removes_only_that_user_and_a_second_press_is_harmless(
         notch: Notch) -> None:
-    ada, bob = await _two_users(notch)
+    ada, _ = await _two_users(notch)
     before = await _counts(notch)
     # "No" keeps everything.
     await ada.send_text("/delete")

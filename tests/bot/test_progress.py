@@ -8,6 +8,7 @@ import random
 import struct
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -150,8 +151,7 @@ async def test_a_year_of_history_is_a_phone_sized_png_with_its_numbers(notch: No
     assert photo.kind == "photo" and photo.file_bytes is not None
     assert png_size(photo.file_bytes) == (1080, 1600)
     if os.environ.get("NOTCH_KEEP_CHART"):
-        with open(os.environ["NOTCH_KEEP_CHART"], "wb") as out:
-            out.write(photo.file_bytes)
+        Path(os.environ["NOTCH_KEEP_CHART"]).write_bytes(photo.file_bytes)  # noqa: ASYNC240
     # The caption's numbers, counted here from the generated days.
     days = history.days
     done = [d for d in days if d.status == "done"]
@@ -166,7 +166,8 @@ async def test_a_year_of_history_is_a_phone_sized_png_with_its_numbers(notch: No
     assert lines[1] == f"This week: {len(this_week)} done (since Mon 1 Jun)."
     assert lines[2] == f"In all: {len(done)} done out of {len(attempts)} attempts."
     change = round(100 * (current / 10 - 1))
-    assert lines[3] == f"Level now: {current:.0f} minutes, from 10 minutes at the start (+{change} %)."
+    assert lines[3] == (f"Level now: {current:.0f} minutes, from 10 minutes at the start "
+                        f"(+{change} %).")
     assert lines[4] == f"Longest run of successes: {longest} (current run: {current_run})."
     assert lines[5] == (f"Efficacy strength: {round(last)} of 100, from {round(first)} at your "
                         f"first ladder (+{round(last - first)}).")
