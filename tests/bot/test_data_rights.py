@@ -8,7 +8,8 @@ import io
 import json
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from bot import texts
 from bot.emulator import EmulatedUser
@@ -43,14 +44,15 @@ async def _counts(notch: Notch) -> dict[int, dict[str, int]]:
     engine = create_engine(notch.database_url)
     try:
         async with make_session_factory(engine)() as session:
-            users = (await session.exec(select(User.id, User.telegram_user_id))).all()
+            users = (await session.exec(select(User))).all()
             out: dict[int, dict[str, int]] = {}
-            for user_id, telegram_id in users:
-                export = await export_user(session, user_id)
-                out[telegram_id] = {key: len(rows) for key, rows in export.items()
-                                    if isinstance(rows, list)}
+            for user in users:
+                assert user.id is not None
+                export = await export_user(session, user.id)
+                out[user.telegram_user_id] = {key: len(rows) for key, rows in export.items()
+                                              if isinstance(rows, list)}
             totals = {table.name: int((await session.exec(
-                select(func.count()).select_from(table))).scalar_one())
+                select(func.count()).select_from(table))).one())
                 for table in user_tables()}
             out[0] = totals
     finally:
@@ -114,6 +116,9 @@ async def test_export_holds_every_row_and_reimports_to_the_same_numbers(notch: N
     counts = await _counts(notch)
     assert {k: len(v) for k, v in export.items() if isinstance(v, list)} == counts[ADA]
     assert counts[ADA]["challenges"] == 60 and counts[ADA]["ladder_ratings"] == 3
+    # Every row in the database is Ada's or Bob's: the export left none of hers out.
+    assert counts[0] == {"users": 2} | {name: counts[ADA][name] + counts[BOB][name]
+                                        for name in counts[ADA]}
     assert export["user"]["telegram_user_id"] == ADA
     rows = 1 + sum(counts[ADA].values())
     assert as_json.caption == t.EXPORT_JSON_CAPTION.format(rows=rows, tables=1 + len(counts[ADA]))
@@ -126,8 +131,9 @@ async def test_export_holds_every_row_and_reimports_to_the_same_numbers(notch: N
         async with make_session_factory(engine)() as session:
             copy_id = await import_user(session, export, telegram_user_id=9999, chat_id=9999)
             await session.commit()
-            original = (await session.exec(select(User).where(User.telegram_user_id == ADA))
-                        ).scalars().one()
+            original = (await session.exec(
+                select(User).where(col(User.telegram_user_id) == ADA))).one()
+            assert original.id is not None
             goals = {}
             for user_id in (original.id, copy_id):
                 again = await export_user(session, user_id)
