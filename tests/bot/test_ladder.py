@@ -1,0 +1,124 @@
+"""The efficacy ladder end to end: sent after onboarding, rated row by row in one message (the
+ratings in progress carried by the buttons), saved once, and a re-rating showing the change."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.emulator import EmulatedUser
+from bot.emulator.methods import message_dict
+from bot.emulator.state import SentMessage
+from bot.emulator.user import PressResult
+from bot.handlers.ladder import send_ladder
+from bot.texts import efficacy as t
+from core.efficacy import ladder_levels
+from storage.models import LadderRatingRow
+from storage.scheduling import get_user
+from tests.bot.conftest import Notch
+from tests.bot.journeys import onboard
+from tests.bot.test_daily_harness import services_of
+
+
+async def press_at(user: EmulatedUser, message: SentMessage, row: int, column: int) -> PressResult:
+    """A thumb on the button at (row, column): the ladder's labels repeat from row to row, so
+    the emulator's press-by-label cannot pick one; this queues the same callback_query."""
+    button = (message.reply_markup or {})["inline_keyboard"][row][column]
+    state, chat = user._state, user._chat  # the emulator's own press, by place
+    query = state.new_callback_query(user.chat_id, message.message_id, button["callback_data"])
+    update = state.push_update("callback_query", {
+        "id": query.id, "from": user.user, "chat_instance": str(-7_000_000 - user.chat_id),
+        "message": message_dict(state, chat, message), "data": button["callback_data"]})
+    return PressResult(query, update)
+
+
+async def tap(notch: Notch, user: EmulatedUser, message: SentMessage, row: int,
+              column: int) -> None:
+    """One tap, then wait until its edit has reached the phone (as a person sees it)."""
+    await (await press_at(user, message, row, column)).answered()
+    await notch.emulator.settle()
+
+
+async def rate_all(notch: Notch, user: EmulatedUser, message: SentMessage,
+                   columns: list[int]) -> None:
+    """Rate row i with column columns[i] (1 = 0, 2 = 20, … 6 = 100)."""
+    for row, column in enumerate(columns):
+        await tap(notch, user, message, row, column)
+
+
+def ladder_message(user: EmulatedUser) -> SentMessage:
+    found = [m for m in user.messages if (m.text or "").startswith(t.LADDER_INTRO[:30])]
+    assert found, [m.text for m in user.messages]
+    return found[-1]
+
+
+async def ratings(notch: Notch) -> list[LadderRatingRow]:
+    async with services_of(notch).session() as session:
+        return list((await session.exec(select(LadderRatingRow))).all())
+
+
+async def test_ladder_after_onboarding_rated_saved_once_and_rerated(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada, baseline="10", target="30")
+    ladder = ladder_message(ada)
+    rows = ladder.button_texts()
+    levels = ladder_levels(10, 30, 1, baseline=10)
+    assert len(rows) == len(levels) == 5
+    assert [row[0] for row in rows] == [f"{level:.0f} minutes" for level in levels]
+    assert all(row[1:] == ["0", "20", "40", "60", "80", "100"] for row in rows)
+    assert all(len(b["callback_data"].encode()) <= 64
+               for row in (ladder.reply_markup or {})["inline_keyboard"] for b in row)
+
+    # Four rows rated: the message shows the ticks, nothing is saved yet.
+    for row, column in enumerate([6, 5, 4, 3]):
+        await tap(notch, ada, ladder, row, column)
+    assert [r[c] for r, c in zip(ladder.button_texts(), [6, 5, 4, 3], strict=False)] == [
+        "✓100", "✓80", "✓60", "✓40"]
+    assert await ratings(notch) == []
+    # A change of mind on row 2 before the last row.
+    await tap(notch, ada, ladder, 1, 6)
+    assert ladder.button_texts()[1][6] == "✓100" and ladder.button_texts()[1][5] == "80"
+    await tap(notch, ada, ladder, 4, 1)
+    [saved] = await ratings(notch)
+    assert saved.ratings == [100, 100, 60, 40, 0] and saved.levels == levels
+    assert saved.strength == 60 and saved.level == 3
+    assert ladder.buttons == []
+    assert t.ladder_done(60, 3, 5) in (ladder.text or "") and t.LADDER_FIRST in (ladder.text or "")
+
+    # A re-rating a day later (as in the weekly review) shows the change.
+    notch.clock.advance(days=1)
+    async with services_of(notch).session() as session:
+        user = await get_user(session, 1)
+        assert user is not None
+    await send_ladder(services_of(notch), notch.application.bot, user)
+    again = await ada.next_message()
+    await rate_all(notch, ada, again, [6, 6, 5, 4, 2])
+    await notch.emulator.settle()
+    assert len(await ratings(notch)) == 2
+    assert t.ladder_change(60, 72, 3, 4, True) in (again.text or "")
+    assert "60 → 72 (+12), level 3 → 4." in (again.text or "")
+
+
+async def test_a_saved_ladder_and_someone_elses_buttons_change_nothing(notch: Notch) -> None:
+    ada, bob = notch.user(), notch.user(2002, "Bob")
+    await onboard(notch, ada)
+    ladder = ladder_message(ada)
+    await rate_all(notch, ada, ladder, [2, 3, 4, 5, 6])
+    await notch.emulator.settle()
+    assert len(await ratings(notch)) == 1
+    # The full keyboard pressed again (a tap that left a slow phone before the edit):
+    # the ladder of that message is saved already, so nothing more is.
+    old = SentMessage(message_id=ladder.message_id, chat_id=ada.chat_id, kind="text",
+                      date=ladder.date, text=ladder.text, reply_markup={"inline_keyboard": [[{
+                          "text": "x", "callback_data": "lad:1:10:12345:4:0"}]]})
+    await (await press_at(ada, old, 0, 0)).answered()
+    assert (await ada.next_message()).text == t.LADDER_ALREADY
+    assert len(await ratings(notch)) == 1
+    # Bob presses a button of Ada's ladder data: not his goal.
+    await onboard(notch, bob)
+    bobs = ladder_message(bob)
+    forged = SentMessage(message_id=bobs.message_id, chat_id=bob.chat_id, kind="text", date=0,
+                         text=bobs.text, reply_markup={"inline_keyboard": [[{
+                             "text": "x", "callback_data": "lad:1:10:12345:0:5"}]]})
+    await (await press_at(bob, forged, 0, 0)).answered()
+    assert (await bob.next_message()).text == t.LADDER_STALE
+    assert len(await ratings(notch)) == 1
