@@ -1,0 +1,98 @@
+"""The mastery log replayed, end to end: a low confidence tap, doubt typed with no question
+open, and a return after five days away (in the next daily message, once per absence). Two
+failures in a row are covered in the three-week journey (test_daily_journey)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from bot import texts
+from bot.texts import checkin as t
+from bot.texts import efficacy as e
+from storage.goals import active_goal
+from storage.models import Challenge
+from tests.bot.conftest import Notch
+from tests.bot.test_daily_harness import make_user, services_of, utc
+
+SEND = utc(2026, 6, 2, 5, 30)  # 07:30 in Berlin
+
+
+async def seed(notch: Notch, user_id: int, days: dict[date, tuple[str, float, int | None]],
+               reflection: str | None = None) -> None:
+    """Answered days straight into the table: {day: (status, amount, effort)}."""
+    async with services_of(notch).session() as session:
+        goal = await active_goal(session, user_id)
+        assert goal is not None and goal.id is not None
+        for day, (status, amount, effort) in days.items():
+            at = datetime(day.year, day.month, day.day, 5, 30, tzinfo=SEND.tzinfo)
+            session.add(Challenge(goal_id=goal.id, local_date=day, amount=amount, p_success=0.8,
+                                  status=status, due_at=at, sent_at=at, answered_at=at,
+                                  close_at=at + timedelta(hours=20), effort=effort,
+                                  reflection=reflection if effort == 5 else None))
+        await session.commit()
+
+
+async def test_low_confidence_replays_three_dated_lines_once(notch: Notch) -> None:
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada, zone="Europe/Berlin", at=time(7, 30))
+    await seed(notch, user_id, {date(2026, 5, 28): ("done", 10, 3),
+                                date(2026, 5, 29): ("done", 11, 5),
+                                date(2026, 5, 30): ("done", 11, 2),
+                                date(2026, 5, 31): ("failed", 12, None)},
+               reflection="went  before breakfast")
+    await notch.tick(SEND)
+    daily = await ada.next_message()
+    await (await ada.press("20", daily)).answered()
+    replay = await ada.next_message()
+    lines = (replay.text or "").split("\n")
+    assert lines[0] == e.REPLAY_INTRO["low_confidence"]
+    assert lines[1:] == [
+        "• Fri 29 May: 11 minutes (maximal effort), a personal best — “went before breakfast”",
+        "• Sat 30 May: 11 minutes (easy)",
+        "• Thu 28 May: 10 minutes (just right), your first success",
+    ]
+    # Moving within the low range does not repeat it; the outcome buttons still work.
+    await (await ada.press("40", daily)).answered()
+    await ada.expect_no_message(within=0.3)
+    await (await ada.press(t.DONE_BUTTON, daily)).answered()
+    await notch.emulator.settle()
+    assert daily.buttons == list(t.EFFORT_BUTTONS.values())
+
+
+async def test_doubt_in_words_with_and_without_a_record(notch: Notch) -> None:
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada, bob = notch.user(), notch.user(2002, "Bob")
+    ada_id = await make_user(notch, ada)
+    await make_user(notch, bob)
+    await seed(notch, ada_id, {date(2026, 5, 30): ("done", 10, 4)})
+    await ada.send_text("I can't do this, it's too hard")
+    replay = await ada.next_message()
+    assert (replay.text or "").split("\n") == [
+        e.REPLAY_INTRO["doubt"], "• Sat 30 May: 10 minutes (hard), your first success"]
+    await ada.send_text("it's not too hard")  # negated: not doubt, the fallback answers
+    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
+    await bob.send_text("impossible")
+    assert (await bob.next_message()).text == e.DOUBT_NO_LOG
+
+
+async def test_back_after_five_days_away_replays_in_the_next_daily_message_once(
+    notch: Notch,
+) -> None:
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada)
+    # Last answer on 27 May; nothing sent since (a pause): 2 June is six days later.
+    await seed(notch, user_id, {date(2026, 5, 26): ("done", 10, 3),
+                                date(2026, 5, 27): ("done", 11, 4)})
+    await notch.tick(SEND)
+    daily = await ada.next_message()
+    assert (daily.text or "").startswith("Today's challenge")
+    back = await ada.next_message()
+    assert (back.text or "").startswith(e.REPLAY_INTRO["back_after_break"])
+    assert "Wed 27 May: 11 minutes (hard), a personal best" in (back.text or "")
+    # Still away the next day: the daily message comes, the replay does not again.
+    await notch.tick(SEND + timedelta(days=1))
+    assert (await ada.next_message()).text == t.LATE_QUESTION.format(amount="10 minutes")
+    assert (await ada.next_message()).text.startswith("Today's challenge")  # type: ignore[union-attr]
+    await ada.expect_no_message(within=0.3)
