@@ -52,7 +52,7 @@ def build_application(
 
 
 @asynccontextmanager
-async def serving(application: NotchApp, *, poll_timeout: float = 10) -> AsyncIterator[NotchApp]:
+async def serving(application: NotchApp, *, poll_timeout: int = 10) -> AsyncIterator[NotchApp]:
     """The lifecycle `run_polling` runs, without taking over the event loop.
 
     The sandbox and the tests share one loop with the emulator, so they cannot call

@@ -10,7 +10,7 @@ handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and command
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -31,7 +31,7 @@ from bot.handlers import (
     today,
 )
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+Callback = Callable[[Update, Any], Coroutine[Any, Any, Any]]
 
 
 def _final(callback: Callback) -> Callback:
