@@ -1,8 +1,8 @@
 """Driving the real onboarding through the emulator, for any test that needs an onboarded user.
 
 `onboard` types and taps what a person would, checks each question arrives, and stops after the
-"All set" message and the efficacy ladder after it: with `first="now"` the first challenge message (sent by `bot.daily`) is left
-unread for the caller.
+"All set" message and the efficacy ladder after it: with `first="now"` the first challenge
+message (sent by `bot.daily`) is left unread for the caller.
 """
 
 from __future__ import annotations

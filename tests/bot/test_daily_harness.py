@@ -41,6 +41,8 @@ async def make_user(
                                           language_code=None)
         assert user.id is not None
         user.timezone, user.send_time = zone, at
+        # The user started "now" on the test's clock (the default review weekday follows it).
+        user.created_at = notch.clock.now
         await create_goal(session, user_id=user.id, behaviour="running", unit=unit, step=step,
                           baseline=baseline, target=None)
         await reschedule(session, user, notch.clock.now)

@@ -76,6 +76,12 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
         user = await get_user_by_telegram_id(session, ada.id)
         assert user is not None and user.id is not None
         user_id = user.id
+        # Started on the test's clock (a Monday): the weekly review comes on Mondays.
+        user.created_at = notch.clock.now
+        next_send = user.next_send_at
+        await reschedule(session, user, notch.clock.now)
+        user.next_send_at = next_send  # keep the "first tomorrow" onboarding chose
+        await session.commit()
     assert user.next_send_at == utc(2026, 6, 2, 5, 30)
 
     promised: dict[date, float] = {}  # "Tomorrow: N" said after a failure
@@ -106,6 +112,12 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
             late = await ada.next_message()
             assert late.text == t.LATE_QUESTION.format(amount=f"{missed_amount:.0f} minutes")
         daily = await ada.next_message()
+        if day.weekday() == 0:  # the weekly review follows the Monday challenge
+            assert report.reviews == 1, (offset, report)
+            review = await ada.next_message()
+            assert review.text is not None and review.text.startswith("Your week")
+        else:
+            assert report.reviews == 0, (offset, report)
         rows = await challenges(notch, user_id)
         today = rows[-1]
         assert today.local_date == day and today.amount == expected
@@ -192,5 +204,5 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
     assert by_day[2].reflection == "Ran with a friend"
     assert all(r.sent_at is not None for r in rows)
     # The last registration names the evidence: 10 successes in all.
-    last = ada.messages[-2]
+    last = [m for m in ada.messages if (m.text or "").startswith("Registered")][-1]
     assert last.text is not None and "10th in all" in last.text
