@@ -32,8 +32,9 @@ class Terminal:
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
-        self.buttons: list[str] = []
-        self.buttons_message: SentMessage | None = None
+        # Every button ever shown keeps its number, so any message on screen can be answered.
+        self.buttons: dict[int, tuple[SentMessage, int, int]] = {}
+        self._next_number = 0
 
     def say(self, line: str) -> None:
         self._out.write(line + "\n")
@@ -47,10 +48,15 @@ class Terminal:
         if message.kind != "text":
             body = f"[{message.kind}: {message.file_name or 'file'}] {body}".rstrip()
         self.say(f"{label}: {body}")
-        if message.buttons:
-            self.buttons = list(message.buttons)
-            self.buttons_message = message
-            self.say("  " + " ".join(f"[#{i} {text}]" for i, text in enumerate(self.buttons, 1)))
+        for number in [n for n, (m, _, _) in self.buttons.items() if m is message]:
+            del self.buttons[number]  # an edited message's old buttons are gone from the phone
+        for r, row in enumerate(message.button_texts()):
+            labels = []
+            for c, text in enumerate(row):
+                number = self._next_number = self._next_number + 1
+                self.buttons[number] = (message, r, c)
+                labels.append(f"[#{number} {text}]")
+            self.say("  " + " ".join(labels))
 
 
 async def run_sandbox(
@@ -96,10 +102,10 @@ async def _type_messages(
             await user.send_text(line)
             continue
         number = int(press.group(1))
-        if not 1 <= number <= len(terminal.buttons):
+        if number not in terminal.buttons:
             terminal.say(texts.SANDBOX_NO_SUCH_BUTTON.format(number=number))
             continue
-        await user.press(terminal.buttons[number - 1], message=terminal.buttons_message)
+        await user.press_at(*terminal.buttons[number])
 
 
 def _lines(stdin: TextIO) -> asyncio.Queue[str | None]:

@@ -201,8 +201,23 @@ class EmulatedChat(_ChatView):
             available = [m.buttons for m in self._chat.bot_messages if m.buttons]
             raise AssertionError(f"no inline button {text!r} in chat {self.chat_id}; "
                                  f"buttons seen: {available}")
+        return self._press(sender, target, button)
+
+    async def press_at(self, sender: EmulatedUser, message: SentMessage, row: int,
+                       column: int) -> PressResult:
+        """Press the inline button at (row, column) of `message`: for keyboards whose labels
+        repeat (a rating scale per row), where a label alone cannot say which one."""
+        rows = (message.reply_markup or {}).get("inline_keyboard") or []
+        if not (0 <= row < len(rows) and 0 <= column < len(rows[row])):
+            raise AssertionError(f"no inline button at row {row}, column {column} of message "
+                                 f"{message.message_id}: {message.button_texts()}")
+        return self._press(sender, message, dict(rows[row][column]))
+
+    def _press(self, sender: EmulatedUser, target: SentMessage,
+               button: dict[str, Any]) -> PressResult:
         if "callback_data" not in button:
-            raise AssertionError(f"button {text!r} is not a callback button: {button}")
+            raise AssertionError(f"button {button.get('text')!r} is not a callback button: "
+                                 f"{button}")
         query = self._state.new_callback_query(self.chat_id, target.message_id,
                                                button["callback_data"])
         update = self._state.push_update("callback_query", {
@@ -256,6 +271,10 @@ class EmulatedUser(_ChatView):
     async def press(self, text: str, message: SentMessage | None = None) -> PressResult:
         """Press an inline button by its exact text (see EmulatedChat.press)."""
         return await self._in_chat.press(self, text, message)
+
+    async def press_at(self, message: SentMessage, row: int, column: int) -> PressResult:
+        """Press an inline button by its place (see EmulatedChat.press_at)."""
+        return await self._in_chat.press_at(self, message, row, column)
 
     async def block(self) -> None:
         """Block the bot: later sends here fail with 403 and a my_chat_member update arrives."""

@@ -80,7 +80,9 @@ SANDBOX_USAGE = (
     "Type a message and press Enter to send it. Buttons appear as [#1 Label]: type #1 to press. "
     "Type /quit or press Ctrl-D to leave."
 )
-SANDBOX_NO_SUCH_BUTTON = "(no button #{number} on the last message with buttons)"
+SANDBOX_NO_SUCH_BUTTON = (
+    "(no button #{number} on screen: an edited message shows its buttons again, with new numbers)"
+)
 SANDBOX_GOODBYE = "Sandbox closed. Your progress is saved."
 
 

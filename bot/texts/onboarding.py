@@ -103,7 +103,7 @@ DONE_TOMORROW = (
     "All set. Your first challenge arrives tomorrow at {time}. Send /help any time to see what I "
     "can do."
 )
-DONE_NOW = "All set. Here is your first challenge."
+DONE_NOW = "All set. Your first challenge comes right after one more thing."
 DONE_NOTHING_TO_SEND = (
     "All set. There is nothing to send right now; your first challenge arrives at {time}."
 )

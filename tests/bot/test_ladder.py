@@ -6,9 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.emulator import EmulatedUser
-from bot.emulator.methods import message_dict
 from bot.emulator.state import SentMessage
-from bot.emulator.user import PressResult
 from bot.handlers.ladder import send_ladder
 from bot.texts import efficacy as t
 from core.efficacy import ladder_levels
@@ -19,22 +17,10 @@ from tests.bot.journeys import onboard
 from tests.bot.test_daily_harness import services_of
 
 
-async def press_at(user: EmulatedUser, message: SentMessage, row: int, column: int) -> PressResult:
-    """A thumb on the button at (row, column): the ladder's labels repeat from row to row, so
-    the emulator's press-by-label cannot pick one; this queues the same callback_query."""
-    button = (message.reply_markup or {})["inline_keyboard"][row][column]
-    state, chat = user._state, user._chat  # the emulator's own press, by place
-    query = state.new_callback_query(user.chat_id, message.message_id, button["callback_data"])
-    update = state.push_update("callback_query", {
-        "id": query.id, "from": user.user, "chat_instance": str(-7_000_000 - user.chat_id),
-        "message": message_dict(state, chat, message), "data": button["callback_data"]})
-    return PressResult(query, update)
-
-
 async def tap(notch: Notch, user: EmulatedUser, message: SentMessage, row: int,
               column: int) -> None:
     """One tap, then wait until its edit has reached the phone (as a person sees it)."""
-    await (await press_at(user, message, row, column)).answered()
+    await (await user.press_at(message, row, column)).answered()
     await notch.emulator.settle()
 
 
@@ -110,7 +96,7 @@ async def test_a_saved_ladder_and_someone_elses_buttons_change_nothing(notch: No
     old = SentMessage(message_id=ladder.message_id, chat_id=ada.chat_id, kind="text",
                       date=ladder.date, text=ladder.text, reply_markup={"inline_keyboard": [[{
                           "text": "x", "callback_data": "lad:1:10:12345:4:0"}]]})
-    await (await press_at(ada, old, 0, 0)).answered()
+    await (await ada.press_at(old, 0, 0)).answered()
     assert (await ada.next_message()).text == t.LADDER_ALREADY
     assert len(await ratings(notch)) == 1
     # Bob presses a button of Ada's ladder data: not his goal.
@@ -119,6 +105,6 @@ async def test_a_saved_ladder_and_someone_elses_buttons_change_nothing(notch: No
     forged = SentMessage(message_id=bobs.message_id, chat_id=bob.chat_id, kind="text", date=0,
                          text=bobs.text, reply_markup={"inline_keyboard": [[{
                              "text": "x", "callback_data": "lad:1:10:12345:0:5"}]]})
-    await (await press_at(bob, forged, 0, 0)).answered()
+    await (await bob.press_at(forged, 0, 0)).answered()
     assert (await bob.next_message()).text == t.LADDER_STALE
     assert len(await ratings(notch)) == 1

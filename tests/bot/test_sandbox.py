@@ -62,3 +62,40 @@ def test_sandbox_keeps_state_between_runs_and_ends_on_ctrl_d(tmp_path: Path) -> 
         assert child.exitstatus == 0
     with sqlite3.connect(tmp_path / "sandbox.db") as db:
         assert db.execute("SELECT telegram_user_id FROM users").fetchall() == [(SANDBOX_USER_ID,)]
+
+
+def test_a_first_challenge_done_in_the_sandbox_with_numbered_buttons(tmp_path: Path) -> None:
+    """The whole first day typed at a terminal: #N presses by place, so repeated labels work."""
+    child = _spawn(tmp_path)
+    try:
+        for typed, shown in [
+            ("/start", "[#1 Running]"), ("#1", "For example"), ("10", "Skip"),
+            ("skip", "7:30"), ("7:30", "time zone"),
+        ]:
+            child.sendline(typed)
+            child.expect_exact(shown)
+        child.sendline("Europe/Berlin")
+        child.expect(r"\[#(\d+) Looks right\]")
+        child.sendline("#" + child.match.group(1))
+        child.expect(r"\[#(\d+) Now\]")
+        child.sendline("#" + child.match.group(1))
+        # The ladder's rows repeat their labels (0 … 100); each button still has its own number.
+        child.expect(r"\[#(\d+) 100\]\r\n  \[#\d+ [^\]]+\] \[#(\d+) 0\]")
+        first_row_100, second_row_0 = child.match.group(1), child.match.group(2)
+        assert int(second_row_0) == int(first_row_100) + 2
+        child.expect(r"\[#(\d+) ✅ Done\]")
+        done = child.match.group(1)
+        child.sendline("#" + done)
+        child.expect(r"How hard did it feel\?\r\n  \[#(\d+) 1 very easy\]")
+        child.sendline("#" + str(int(child.match.group(1)) + 2))  # 3 just right
+        child.expect_exact("Registered: 10 minutes")
+        child.sendline("#" + done)  # a button that the edit took away
+        child.expect_exact(texts.SANDBOX_NO_SUCH_BUTTON.format(number=done))
+        child.sendline("/quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    with sqlite3.connect(tmp_path / "sandbox.db") as db:
+        assert db.execute("SELECT amount, status, effort FROM challenges").fetchall() == [
+            (10.0, "done", 3)
+        ]

@@ -148,3 +148,19 @@ async def test_events_feed_sends_and_edits_as_they_happen(user: EmulatedUser, ap
     assert (message.text, edited) == ("two", True)
     await feed.aclose()
     assert user._chat.watchers == []
+
+
+async def test_press_at_picks_a_button_by_place_when_labels_repeat(
+    user: EmulatedUser, api: Api
+) -> None:
+    scale = {"inline_keyboard": [
+        [{"text": "0", "callback_data": "r:0:0"}, {"text": "100", "callback_data": "r:0:100"}],
+        [{"text": "0", "callback_data": "r:1:0"}, {"text": "100", "callback_data": "r:1:100"}],
+    ]}
+    await api("sendMessage", chat_id=user.id, text="rate", reply_markup=scale)
+    message = await user.next_message()
+    pressed = await user.press_at(message, 1, 1)
+    assert pressed.update["callback_query"]["data"] == "r:1:100"
+    assert (await user.press("0", message)).update["callback_query"]["data"] == "r:0:0"
+    with pytest.raises(AssertionError, match="no inline button at row 2"):
+        await user.press_at(message, 2, 0)
