@@ -1,4 +1,4 @@
-"""Today's challenge: planned with the calibrator, sent with its buttons, shown by /today.
+"""Today's challenge: planned with the calibrator, sent with its buttons (shown by /today).
 
 Planning happens when a day's challenge is first needed (at its send time, on "now", on /skip),
 from the goal's settled history, so the amount always reflects every answer given so far.
@@ -11,19 +11,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Final
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.replay import log_of, replay_text
 from bot.sender import Outbound, Result, deliver
-from bot.services import Services, services
+from bot.services import Services
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
 from core.calibration import format_amount, next_challenge
 from core.clock import (
     day_close_instant,
     followup_instant,
-    get_zone,
     local_day,
     send_instant_for_day,
 )
@@ -42,7 +40,6 @@ from storage.conversations import clear_conversation
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
 from storage.scheduling import claim_challenge, get_user, mark_sent
-from storage.users import get_user_by_telegram_id
 
 log = logging.getLogger(__name__)
 
@@ -199,42 +196,3 @@ async def send_today(services: Services, bot: Bot, user_id: int, now: datetime) 
     if not claimed:
         return False
     return await deliver_challenge(services, bot, challenge.id, now)
-
-
-async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/today: today's challenge and how it stands, or when it will come."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
-        return
-    found = services(context)
-    now = found.clock()
-    markup: InlineKeyboardMarkup | None = None
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
-        goal = None if user is None or user.id is None else await active_goal(session, user.id)
-        if user is None or goal is None or goal.id is None:
-            await message.reply_text(texts.NO_GOAL)
-            return
-        today = local_day(now, user.timezone)
-        challenge = await challenge_for_day(session, goal.id, today)
-    if challenge is not None and challenge.id is not None:
-        text = texts.TODAY_STATE[challenge.status].format(
-            amount=amount_text(goal, challenge.amount)
-        )
-        if challenge.status == "sent":
-            markup = challenge_keyboard(challenge.id, challenge.confidence)
-    elif user.status == "paused":
-        text = texts.TODAY_PAUSED
-    elif user.status in ("stopped", "blocked") or user.next_send_at is None:
-        text = texts.TODAY_STOPPED
-    else:
-        local = user.next_send_at.astimezone(get_zone(user.timezone))
-        when = texts.clock_time(local.time())
-        if local_day(user.next_send_at, user.timezone) == today:
-            text = texts.TODAY_UPCOMING.format(time=when)
-        else:
-            text = texts.TODAY_NEXT.format(
-                day=texts.day_name(local_day(user.next_send_at, user.timezone)), time=when
-            )
-    await message.reply_text(text, reply_markup=markup)
-

@@ -14,21 +14,17 @@ from typing import Final
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup
 
+from bot.daily import amount_text
 from bot.handlers.ladder import fresh_ladder
 from bot.replay import line_text, log_of
 from bot.texts import efficacy as texts
-from core.calibration import format_amount
 from core.clock import local_day
 from core.efficacy import Verdict, belief_by_week, belief_vs_evidence
 from core.evidence import Entry, current_level, hardest_won, progress_summary
-from storage.challenges import core_goal, evidence_entries
+from storage.challenges import evidence_entries
 from storage.models import Goal, User
 
 BELIEF_WEEKS: Final = 4  # confidence against outcomes over this many weeks
-
-
-def _amount(goal: Goal, value: float) -> str:
-    return format_amount(core_goal(goal), value)
 
 
 def belief_lines(goal: Goal, entries: list[Entry], today: date) -> list[str]:
@@ -66,9 +62,9 @@ async def compose_review(
     facts = progress_summary(entries, baseline=goal.baseline, since=first, today=last)
     before = current_level([e for e in entries if e.day < first], baseline=goal.baseline)
     lines.append(texts.review_successes(facts.successes_this_week, facts.successes_total))
-    lines.append(texts.review_level(_amount(goal, before), _amount(goal, facts.current_level),
-                                    _amount(goal, goal.baseline),
-                                    rose=facts.current_level > before))
+    lines.append(texts.review_level(
+        amount_text(goal, before), amount_text(goal, facts.current_level),
+        amount_text(goal, goal.baseline), rose=facts.current_level > before))
     this_week = [line for line in log if first <= line.day]
     if this_week:
         lines.append(texts.REVIEW_HIGHLIGHT.format(line=line_text(goal, hardest_won(this_week)[0])))

@@ -10,10 +10,12 @@ several workers can tick at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
@@ -28,6 +30,7 @@ from bot.daily import (
 from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services
+from bot.services import services as services_of
 from bot.texts import checkin as texts
 from core.clock import local_day, next_send_instant, send_instant_for_day
 from storage.challenges import owner_of
@@ -51,6 +54,8 @@ log = logging.getLogger(__name__)
 
 INTERVAL: Final = 30  # seconds between ticks
 JOB_NAME: Final = "notch-tick"
+
+Claimed = TypeVar("Claimed")  # what a claim returns per row: a challenge id, (user id, lease)
 
 
 @dataclass
@@ -112,36 +117,57 @@ async def _plan_due_users(services: Services, now: datetime, report: TickReport)
         await session.commit()
 
 
+async def _send_claimed(
+    services: Services,
+    now: datetime,
+    claim: Callable[[AsyncSession, datetime], Awaitable[Sequence[Claimed]]],
+    send: Callable[[Claimed], Awaitable[bool]],
+    describe: Callable[[Claimed], str],
+) -> tuple[int, int, int]:
+    """Claim due rows (committed at once, so other workers skip them), then send each one.
+
+    Returns (sent, not sent, broken). A broken row must not stop the others: its lease lapses
+    and a later tick tries it again.
+    """
+    async with services.session() as session:
+        claimed = await claim(session, now)
+        await session.commit()
+    sent = declined = broken = 0
+    for item in claimed:
+        try:
+            if await send(item):
+                sent += 1
+            else:
+                declined += 1
+        except Exception:
+            log.exception("sending %s failed", describe(item))
+            broken += 1
+    return sent, declined, broken
+
+
 async def _send_due_challenges(
     services: Services, bot: Bot, now: datetime, report: TickReport
 ) -> None:
-    async with services.session() as session:
-        claimed = await claim_due_challenges(session, now)
-        await session.commit()
-    for challenge_id in claimed:
-        try:
-            if await deliver_challenge(services, bot, challenge_id, now):
-                report.sent += 1
-            else:
-                report.unsent += 1
-        except Exception:  # one broken row must not stop the others; its lease lapses, retried
-            log.exception("sending challenge %s failed", challenge_id)
-            report.unsent += 1
+    sent, declined, broken = await _send_claimed(
+        services, now, claim_due_challenges,
+        lambda challenge_id: deliver_challenge(services, bot, challenge_id, now),
+        lambda challenge_id: f"challenge {challenge_id}",
+    )
+    report.sent += sent
+    report.unsent += declined + broken
 
 
 async def _send_due_followups(
     services: Services, bot: Bot, now: datetime, report: TickReport
 ) -> None:
-    async with services.session() as session:
-        claimed = await claim_due_followups(session, now)
-        await session.commit()
-    for challenge_id in claimed:
-        try:
-            if await _send_followup(services, bot, challenge_id, now):
-                report.followups += 1
-        except Exception:
-            log.exception("sending the reminder for challenge %s failed", challenge_id)
-            report.unsent += 1
+    """A reminder not sent on purpose (answered meanwhile, or too late at night) is no failure."""
+    sent, _, broken = await _send_claimed(
+        services, now, claim_due_followups,
+        lambda challenge_id: _send_followup(services, bot, challenge_id, now),
+        lambda challenge_id: f"the reminder for challenge {challenge_id}",
+    )
+    report.followups += sent
+    report.unsent += broken
 
 
 async def _send_followup(services: Services, bot: Bot, challenge_id: int, now: datetime) -> bool:
@@ -172,16 +198,13 @@ async def _send_due_reviews(
     services: Services, bot: Bot, now: datetime, report: TickReport
 ) -> None:
     """Weekly reviews due now (after the day's challenge, which the same tick sent first)."""
-    async with services.session() as session:
-        claimed = await claim_due_reviews(session, now)
-        await session.commit()
-    for user_id, leased_until in claimed:
-        try:
-            if await send_review(services, bot, user_id, leased_until, now):
-                report.reviews += 1
-        except Exception:  # its lease lapses and the next tick tries again
-            log.exception("sending the weekly review to user %s failed", user_id)
-            report.unsent += 1
+    sent, _, broken = await _send_claimed(
+        services, now, claim_due_reviews,
+        lambda claimed: send_review(services, bot, *claimed, now),
+        lambda claimed: f"the weekly review to user {claimed[0]}",
+    )
+    report.reviews += sent
+    report.unsent += broken
 
 
 async def send_review(
@@ -209,8 +232,7 @@ async def send_review(
 
 
 async def _run(context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = context.bot_data["services"]
-    assert isinstance(found, Services)
+    found = services_of(context)
     await tick(found, context.bot, found.clock())
 
 

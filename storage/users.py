@@ -12,9 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import User, utcnow
+from storage.goals import active_goal
+from storage.models import Goal, User, utcnow
 
-__all__ = ["get_user_by_telegram_id", "upsert_telegram_user"]
+__all__ = ["get_user_by_telegram_id", "upsert_telegram_user", "user_with_goal"]
 
 
 def _insert_for(session: AsyncSession) -> Any:
@@ -73,3 +74,13 @@ async def get_user_by_telegram_id(session: AsyncSession, telegram_user_id: int) 
     """The user with this Telegram id, or None if they never wrote to the bot."""
     result = await session.exec(select(User).where(col(User.telegram_user_id) == telegram_user_id))
     return result.one_or_none()
+
+
+async def user_with_goal(
+    session: AsyncSession, telegram_user_id: int
+) -> tuple[User | None, Goal | None]:
+    """The user and their active goal; (None, None) for a stranger, (user, None) before setup."""
+    user = await get_user_by_telegram_id(session, telegram_user_id)
+    if user is None or user.id is None:
+        return None, None
+    return user, await active_goal(session, user.id)

@@ -16,7 +16,7 @@ from telegram.constants import ReactionEmoji
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.services import services
+from bot.handlers.base import speaker
 from storage.users import get_user_by_telegram_id
 
 log = logging.getLogger(__name__)
@@ -26,11 +26,12 @@ REACTION: Final = ReactionEmoji.PARTY_POPPER  # one of the emoji Telegram allows
 
 async def celebrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """React to the update's message if the user has celebrations on; True if it reacted."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return False
-    async with services(context).session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+    message = said.message
+    async with said.session() as session:
+        user = await get_user_by_telegram_id(session, said.sender.id)
     if user is None or not user.celebrate:
         return False
     try:

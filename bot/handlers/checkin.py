@@ -24,8 +24,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.daily import amount_text, baseline_text, challenge_keyboard, daily_text
-from bot.handlers.base import Handlers
+from bot.daily import amount_text, baseline_text, challenge_keyboard, daily_text, late_keyboard
+from bot.handlers.base import Handlers, speaker
 from bot.handlers.celebration import celebrate
 from bot.replay import goal_log, replay_text
 from bot.services import Services, services
@@ -54,9 +54,8 @@ from storage.challenges import (
     undo,
 )
 from storage.conversations import clear_conversation, get_conversation, set_conversation
-from storage.goals import active_goal
 from storage.models import FAILURE_REASONS, Challenge, Goal
-from storage.users import get_user_by_telegram_id
+from storage.users import get_user_by_telegram_id, user_with_goal
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +105,13 @@ async def _show(
 # --------------------------------------------------------------------------- the flows
 
 
+async def _refuse_repeat(context: ContextTypes.DEFAULT_TYPE, chat_id: int, challenge: Challenge,
+                         *, answered: str) -> None:
+    """A follow-up button that changed nothing: a repeat if the answer stands, else stale."""
+    stale = challenge.status != answered
+    await context.bot.send_message(chat_id, texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED)
+
+
 async def _answer(
     found: Services, owned: Owned, outcome: str, context: ContextTypes.DEFAULT_TYPE,
     message: Message | None, chat_id: int, *, edit: bool,
@@ -144,10 +150,7 @@ async def _effort(
                                    challenge_id=challenge.id)
         await session.commit()
     if not changed:
-        stale = challenge.status != "done"
-        await context.bot.send_message(
-            chat_id, texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED
-        )
+        await _refuse_repeat(context, chat_id, challenge, answered="done")
         return
     sure = challenge.confidence
     text = texts.registered(amount_text(goal, challenge.amount), challenge.local_date,
@@ -173,10 +176,7 @@ async def _reason(
                                    challenge_id=challenge.id)
         await session.commit()
     if not changed:
-        stale = challenge.status != "failed"
-        await context.bot.send_message(
-            chat_id, texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED
-        )
+        await _refuse_repeat(context, chat_id, challenge, answered="failed")
         return
     logged = texts.REASON_LOGGED.format(reason=texts.REASON_BUTTONS[reason])
     await _show(message, chat_id, context, logged, edit=True)
@@ -205,12 +205,8 @@ async def _undo(
         return
     reopened = now < challenge.close_at if challenge.close_at is not None else False
     text = f"{texts.UNDONE}\n{daily_text(goal, challenge)}"
-    late_markup = InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.LATE_DID_BUTTON, callback_data=f"late:{challenge.id}:done"),
-        InlineKeyboardButton(texts.LATE_DIDNT_BUTTON,
-                             callback_data=f"late:{challenge.id}:failed"),
-    ]])
-    markup = challenge_keyboard(challenge.id, challenge.confidence) if reopened else late_markup
+    markup = (challenge_keyboard(challenge.id, challenge.confidence) if reopened
+              else late_keyboard(challenge.id))
     await _show(message, chat_id, context, text, markup, edit=True)
 
 
@@ -309,10 +305,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Group 2: the reply to "how much did you do?" or "what made it work?", if one is open."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or message.text is None or sender is None:
+    said = speaker(update, context)
+    text = None if said is None else said.message.text
+    if said is None or text is None:
         return
-    found = services(context)
+    message, sender, found = said.message, said.sender, said.services
     async with found.session() as session:
         user = await get_user_by_telegram_id(session, sender.id)
         if user is None or user.id is None:
@@ -331,16 +328,15 @@ async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert challenge.id is not None
     if step == "reflection":
         async with found.session() as session:
-            await set_reflection(session, challenge.id, message.text)
+            await set_reflection(session, challenge.id, text)
             await clear_conversation(session, user.id, topic=TOPIC)
             await session.commit()
         await message.reply_text(texts.REFLECTION_KEPT)
         await celebrate(update, context)
         raise ApplicationHandlerStop
     achieved: float | None = None
-    if normalise(message.text) not in SKIP_WORDS:
-        parsed = parse_amount(message.text, unit=goal.unit, allow_zero=True,
-                              maximum=challenge.amount)
+    if normalise(text) not in SKIP_WORDS:
+        parsed = parse_amount(text, unit=goal.unit, allow_zero=True, maximum=challenge.amount)
         if isinstance(parsed, AmountError):
             await message.reply_text(texts.ACHIEVED_INVALID.format(
                 unit=goal.unit, amount=amount_text(goal, challenge.amount)))
@@ -360,16 +356,15 @@ async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_outcome_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Group 3: "done", "did it", "no", "❌", "skip" … for today's open challenge."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or message.text is None or sender is None:
+    said = speaker(update, context)
+    if said is None or said.message.text is None:
         return
-    outcome = parse_outcome(message.text)
+    outcome = parse_outcome(said.message.text)
     if outcome is None:
         return
-    found = services(context)
+    message, sender, found = said.message, said.sender, said.services
     async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
-        goal = None if user is None or user.id is None else await active_goal(session, user.id)
+        _, goal = await user_with_goal(session, sender.id)
         if goal is None or goal.id is None:
             return  # not onboarded: the fallback explains what to do
         open_one = await latest_open(session, goal.id)

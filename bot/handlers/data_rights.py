@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.handlers.base import Handlers
+from bot.handlers.base import Handlers, Speaker, speaker
 from bot.services import services
 from bot.texts import data_rights as t
 from core.clock import local_day
@@ -57,18 +57,24 @@ async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await update.effective_message.reply_text(t.PRIVACY)
 
 
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
-        return
-    found = services(context)
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+async def _exported(said: Speaker) -> tuple[User, dict[str, Any]] | None:
+    """The speaker's user row and everything stored about them; None if there is nothing."""
+    async with said.session() as session:
+        user = await get_user_by_telegram_id(session, said.sender.id)
         export = {} if user is None or user.id is None else await export_user(session, user.id)
-    if user is None or not export:
+    return None if user is None or not export else (user, export)
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    said = speaker(update, context)
+    if said is None:
+        return
+    message, found = said.message, await _exported(said)
+    if found is None:
         await message.reply_text(t.EXPORT_NOTHING)
         return
-    day = local_day(found.clock(), user.timezone).isoformat()
+    user, export = found
+    day = local_day(said.now, user.timezone).isoformat()
     rows, tables = _rows(export)
     document = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
@@ -81,19 +87,17 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
-        export = {} if user is None or user.id is None else await export_user(session, user.id)
-    if user is None or not export:
-        await message.reply_text(t.DELETE_NOTHING)
+    found = await _exported(said)
+    if found is None:
+        await said.message.reply_text(t.DELETE_NOTHING)
         return
+    user, export = found
     days = len(export.get("challenges", []))
-    await message.reply_text(t.DELETE_ASK.format(days=days),
-                             reply_markup=confirm_keyboard(user, found.clock()))
+    await said.message.reply_text(t.DELETE_ASK.format(days=days),
+                                  reply_markup=confirm_keyboard(user, said.now))
 
 
 async def _say(message: Message | None, chat_id: int, context: ContextTypes.DEFAULT_TYPE,

@@ -11,8 +11,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import texts
 from bot.daily import amount_text
-from bot.handlers.base import Handlers
-from bot.services import services
+from bot.handlers.base import Handlers, speaker
 from bot.texts import evidence as t
 from core.evidence import MasteryLine, hardest_won, latest, mastery_log
 from storage.models import Goal
@@ -37,18 +36,18 @@ def evidence_text(goal: Goal, log: list[MasteryLine]) -> str:
 
 
 async def show_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    async with services(context).session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+    async with said.session() as session:
+        user = await get_user_by_telegram_id(session, said.sender.id)
         facts = None if user is None or user.id is None else await progress_facts(session, user.id)
     if facts is None:
-        await message.reply_text(texts.NEED_SETUP)
+        await said.message.reply_text(texts.NEED_SETUP)
         return
     goal = facts.goal
     log = mastery_log(facts.entries, unit=goal.unit, baseline=goal.baseline)
-    await message.reply_text(evidence_text(goal, log) if log else t.EMPTY)
+    await said.message.reply_text(evidence_text(goal, log) if log else t.EMPTY)
 
 
 def handlers() -> Handlers:

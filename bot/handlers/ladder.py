@@ -21,17 +21,17 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes
 
+from bot.daily import amount_text
 from bot.handlers.base import Handlers
 from bot.services import Services, services
 from bot.texts import efficacy as texts
-from core.calibration import format_amount
 from core.efficacy import UI_RATINGS, LadderRating, change, ladder_levels
 from core.evidence import current_level
-from storage.challenges import core_goal, evidence_entries
+from storage.challenges import evidence_entries
 from storage.efficacy import latest_ladder_rating, save_ladder_rating, to_rating
 from storage.goals import active_goal
 from storage.models import Goal, User
-from storage.users import get_user_by_telegram_id
+from storage.users import user_with_goal
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def keyboard(goal: Goal, current: float, state: str) -> InlineKeyboardMarkup:
     for row, level in enumerate(levels_for(goal, current)):
         chosen = None if state[row] == UNRATED else UI_RATINGS[int(state[row])]
         rows.append([
-            InlineKeyboardButton(format_amount(core_goal(goal), level), callback_data=LABEL),
+            InlineKeyboardButton(amount_text(goal, level), callback_data=LABEL),
             *(InlineKeyboardButton(
                 texts.confidence_label(value, value == chosen),
                 callback_data=f"lad:{goal.id}:{number(current)}:{state}:{row}:{index}")
@@ -121,8 +121,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     row, index = int(match[4]), int(match[5])
     found = services(context)
     async with found.session() as session:
-        user = await get_user_by_telegram_id(session, presser.id)
-        goal = None if user is None or user.id is None else await active_goal(session, user.id)
+        _, goal = await user_with_goal(session, presser.id)
         levels = [] if goal is None else levels_for(goal, current)
         if (goal is None or goal.id != goal_id or len(levels) != len(state)
                 or row >= len(levels)):

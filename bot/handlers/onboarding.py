@@ -33,7 +33,8 @@ from telegram.ext import (
 )
 
 from bot import texts, timezone_lookup
-from bot.handlers.base import Handlers
+from bot.handlers.base import Handlers, speaker
+from bot.handlers.today import show_today
 from bot.services import Services, services
 from bot.texts import onboarding as t
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
@@ -43,7 +44,7 @@ from storage.conversations import clear_conversation, get_conversation, set_conv
 from storage.goals import active_goal
 from storage.models import Goal, User
 from storage.user_settings import complete_onboarding, reactivate
-from storage.users import get_user_by_telegram_id, upsert_telegram_user
+from storage.users import get_user_by_telegram_id, upsert_telegram_user, user_with_goal
 
 log = logging.getLogger(__name__)
 
@@ -430,13 +431,12 @@ async def _after(services_: Services, context: ContextTypes.DEFAULT_TYPE, chat_i
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any private non-command message while onboarding is open; otherwise the next group's."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+    message, now = said.message, said.now
+    async with said.session() as session:
+        user = await get_user_by_telegram_id(session, said.sender.id)
         if user is None or user.id is None:
             return
         conversation = await get_conversation(session, user.id)
@@ -445,7 +445,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         step, data = conversation.step, dict(conversation.data)
         turn = await _answer_message(session, user, step, data, message, now)
         await session.commit()
-    await _after(found, context, message.chat_id, user, turn, now)
+    await _after(said.services, context, message.chat_id, user, turn, now)
     raise ApplicationHandlerStop
 
 
@@ -512,13 +512,12 @@ def _typed(step: str, choice: str) -> str:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    sender, message = update.effective_user, update.effective_message
-    if sender is None or message is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    now = found.clock()
+    message, sender, now = said.message, said.sender, said.now
     replies: list[Reply] = []
-    async with found.session() as session:
+    async with said.session() as session:
         before = await get_user_by_telegram_id(session, sender.id)
         came_back = before is not None and before.status in ("stopped", "blocked")
         user = await upsert_telegram_user(
@@ -592,8 +591,7 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     replies: list[Reply] = []
     send_today_for: User | None = None
     async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
-        goal = None if user is None or user.id is None else await active_goal(session, user.id)
+        user, goal = await user_with_goal(session, sender.id)
         if user is None or user.id is None or goal is None:
             replies.append((texts.NEED_SETUP, None))
         elif verb == "today":
@@ -610,20 +608,17 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await session.commit()
     await _send(context, chat_id, replies)
     if send_today_for is not None and send_today_for.id is not None:
-        from bot import daily
-
-        await daily.show_today(update, context)
+        await show_today(update, context)
     raise ApplicationHandlerStop
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Leave whatever question is open (onboarding, settings, a check-in follow-up question)."""
-    sender, message = update.effective_user, update.effective_message
-    if sender is None or message is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+    async with said.session() as session:
+        user = await get_user_by_telegram_id(session, said.sender.id)
         conversation = None if user is None or user.id is None else await get_conversation(
             session, user.id)
         if user is None or user.id is None or conversation is None:
@@ -636,7 +631,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             else:
                 reply = texts.CANCELLED
         await session.commit()
-    await message.reply_text(reply)
+    await said.message.reply_text(reply)
     raise ApplicationHandlerStop
 
 

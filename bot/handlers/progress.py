@@ -22,8 +22,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot import texts
 from bot.charts import BandPoint, ProgressData, render_progress
 from bot.daily import amount_text
-from bot.handlers.base import Handlers
-from bot.services import services
+from bot.handlers.base import Handlers, speaker
 from bot.texts import progress as t
 from core import calibration
 from core.clock import local_day
@@ -106,12 +105,12 @@ def caption(facts: ProgressFacts, today: date) -> str:
 
 
 async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+    message = said.message
+    async with said.session() as session:
+        user = await get_user_by_telegram_id(session, said.sender.id)
         facts = None if user is None or user.id is None else await progress_facts(session, user.id)
     if user is None or facts is None:
         await message.reply_text(texts.NEED_SETUP)
@@ -119,7 +118,7 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not facts.entries:
         await message.reply_text(t.NOTHING_YET)
         return
-    today = local_day(found.clock(), user.timezone)
+    today = local_day(said.now, user.timezone)
     try:
         png = await asyncio.to_thread(draw, facts)
     except Exception:  # a drawing bug must not leave the user without an answer

@@ -10,37 +10,31 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.handlers.base import Handlers
+from bot.handlers.base import Handlers, speaker
 from bot.replay import goal_log, replay_text
-from bot.services import services
 from bot.texts import efficacy as texts
 from core.evidence import ReplayReason, should_replay
 from core.replies import expresses_doubt
 from storage.conversations import get_conversation
-from storage.goals import active_goal
-from storage.users import get_user_by_telegram_id
+from storage.users import user_with_goal
 
 GROUP = 8
 
 
 async def on_doubt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or message.text is None or sender is None:
+    said = speaker(update, context)
+    if said is None or said.message.text is None or not expresses_doubt(said.message.text):
         return
-    if not expresses_doubt(message.text):
-        return
-    found = services(context)
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+    async with said.session() as session:
+        user, goal = await user_with_goal(session, said.sender.id)
         if user is None or user.id is None or await get_conversation(session, user.id):
-            return
-        goal = await active_goal(session, user.id)
+            return  # a doubt typed as the answer to an open question belongs to that question
         if goal is None:
             return  # not onboarded: the fallback says how to start
         _, log = await goal_log(session, goal)
-    reason = should_replay(log, text=message.text)
+    reason = should_replay(log, text=said.message.text)
     text = replay_text(goal, log, reason) if reason is ReplayReason.DOUBT else None
-    await message.reply_text(text or texts.DOUBT_NO_LOG)
+    await said.message.reply_text(text or texts.DOUBT_NO_LOG)
     raise ApplicationHandlerStop
 
 

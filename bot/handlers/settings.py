@@ -23,14 +23,14 @@ from telegram.ext import (
 
 from bot import texts
 from bot.handlers import onboarding as ob
-from bot.handlers.base import Handlers
+from bot.handlers.base import Handlers, speaker
 from bot.services import services
 from bot.texts import onboarding as to
 from bot.texts import settings as t
 from core.clock import local_day
 from core.timezones import ZoneAnswer
 from storage.conversations import clear_conversation, get_conversation, set_conversation
-from storage.goals import active_goal, set_step
+from storage.goals import set_step
 from storage.models import Goal, User
 from storage.scheduling import reschedule
 from storage.user_settings import (
@@ -42,7 +42,7 @@ from storage.user_settings import (
     set_timezone,
     stop,
 )
-from storage.users import get_user_by_telegram_id
+from storage.users import get_user_by_telegram_id, user_with_goal
 
 TOPIC = "settings"
 FIELDS = ("time", "zone", "step")
@@ -95,16 +95,19 @@ def _question(step: str, goal: Goal) -> str:
                              unit=goal.unit, example=example)
 
 
-async def _load(session: AsyncSession, telegram_id: int) -> tuple[User | None, Goal | None]:
-    user = await get_user_by_telegram_id(session, telegram_id)
-    if user is None or user.id is None:
-        return None, None
-    return user, await active_goal(session, user.id)
-
-
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
     for text, markup in replies:
         await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def _button_user(update: Update, context: ContextTypes.DEFAULT_TYPE
+                       ) -> tuple[str, int] | None:
+    """Answer the query first; (its data, chat id), or None if there is nothing to answer."""
+    query, sender = update.callback_query, update.effective_user
+    if query is None or sender is None or query.data is None or update.effective_chat is None:
+        return None
+    await query.answer()
+    return query.data, update.effective_chat.id
 
 
 # ------------------------------------------------------------------ /settings
@@ -119,7 +122,7 @@ async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     found = services(context)
     async with found.session() as session:
-        user, goal = await _load(session, sender.id)
+        user, goal = await user_with_goal(session, sender.id)
         if user is None or goal is None:
             replies: list[Reply] = [(texts.NEED_SETUP, None)]
         else:
@@ -134,14 +137,12 @@ async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`set:time|zone|step`: open the question for that field."""
-    query, sender = update.callback_query, update.effective_user
-    if query is None or sender is None or query.data is None or update.effective_chat is None:
+    pressed = await _button_user(update, context)
+    if pressed is None or update.effective_user is None:
         return
-    await query.answer()
-    field = query.data.partition(":")[2]
-    found = services(context)
-    async with found.session() as session:
-        user, goal = await _load(session, sender.id)
+    field = pressed[0].partition(":")[2]
+    async with services(context).session() as session:
+        user, goal = await user_with_goal(session, update.effective_user.id)
         if user is None or user.id is None or goal is None:
             reply: Reply = (texts.NEED_SETUP, None)
         elif field not in FIELDS:
@@ -154,19 +155,18 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await set_conversation(session, user.id, topic=TOPIC, step=field)
                 await session.commit()
                 reply = (_question(field, goal), None)
-    await _send(context, update.effective_chat.id, [reply])
+    await _send(context, pressed[1], [reply])
     raise ApplicationHandlerStop
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to the open settings question; anything else goes on to the next group."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
-        user, goal = await _load(session, sender.id)
+    message, now = said.message, said.now
+    async with said.session() as session:
+        user, goal = await user_with_goal(session, said.sender.id)
         if user is None or user.id is None:
             return
         conversation = await get_conversation(session, user.id)
@@ -227,16 +227,6 @@ async def _answer(session: AsyncSession, user: User, goal: Goal, step: str, mess
 # ------------------------------------------------------------------ celebration, review day
 
 
-async def _button_user(update: Update, context: ContextTypes.DEFAULT_TYPE
-                       ) -> tuple[str, int] | None:
-    """Answer the query first; (its data, chat id), or None if there is nothing to answer."""
-    query, sender = update.callback_query, update.effective_user
-    if query is None or sender is None or query.data is None or update.effective_chat is None:
-        return None
-    await query.answer()
-    return query.data, update.effective_chat.id
-
-
 async def on_celebrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`set:cel:on|off`: an explicit value, so a double tap repeats it and changes nothing."""
     pressed = await _button_user(update, context)
@@ -244,7 +234,7 @@ async def on_celebrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     on = pressed[0] == "set:cel:on"
     async with services(context).session() as session:
-        user, goal = await _load(session, update.effective_user.id)
+        user, goal = await user_with_goal(session, update.effective_user.id)
         if user is None or goal is None:
             reply = texts.NEED_SETUP
         elif await set_celebrate(session, user, on):
@@ -262,7 +252,7 @@ async def on_review_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if pressed is None or update.effective_user is None:
         return
     async with services(context).session() as session:
-        user, goal = await _load(session, update.effective_user.id)
+        user, goal = await user_with_goal(session, update.effective_user.id)
     if user is None or goal is None:
         await context.bot.send_message(pressed[1], texts.NEED_SETUP)
     else:
@@ -279,7 +269,7 @@ async def on_review_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     raw = pressed[0].removeprefix("set:rday:")
     found = services(context)
     async with found.session() as session:
-        user, goal = await _load(session, update.effective_user.id)
+        user, goal = await user_with_goal(session, update.effective_user.id)
         if user is None or goal is None:
             reply = texts.NEED_SETUP
         elif not (raw.isdigit() and 0 <= int(raw) <= 6):
@@ -309,14 +299,13 @@ def parse_pause_date(text: str) -> date | None:
 
 
 async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
     argument = " ".join(context.args or [])
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
-        user, goal = await _load(session, sender.id)
+    now = said.now
+    async with said.session() as session:
+        user, goal = await user_with_goal(session, said.sender.id)
         if user is None or goal is None:
             reply: Reply = (texts.NEED_SETUP, None)
         else:
@@ -328,7 +317,7 @@ async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             else:
                 reply = await _pause_until(session, user, argument, today, example, now)
         await session.commit()
-    await message.reply_text(reply[0], reply_markup=reply[1])
+    await said.message.reply_text(reply[0], reply_markup=reply[1])
     raise ApplicationHandlerStop
 
 
@@ -348,13 +337,12 @@ async def _pause_until(session: AsyncSession, user: User, argument: str, today: 
 
 async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`set:pause`: pause until /resume."""
-    query, sender = update.callback_query, update.effective_user
-    if query is None or sender is None or update.effective_chat is None:
+    pressed = await _button_user(update, context)
+    if pressed is None or update.effective_user is None:
         return
-    await query.answer()
     found = services(context)
     async with found.session() as session:
-        user, goal = await _load(session, sender.id)
+        user, goal = await user_with_goal(session, update.effective_user.id)
         if user is None or goal is None:
             reply = texts.NEED_SETUP
         elif await pause(session, user, until=None, now=found.clock()):
@@ -362,18 +350,17 @@ async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         else:
             reply = t.PAUSE_NOT_NOW
         await session.commit()
-    await context.bot.send_message(update.effective_chat.id, reply)
+    await context.bot.send_message(pressed[1], reply)
     raise ApplicationHandlerStop
 
 
 async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
-        user, goal = await _load(session, sender.id)
+    now = said.now
+    async with said.session() as session:
+        user, goal = await user_with_goal(session, said.sender.id)
         if user is None or goal is None:
             reply = texts.NEED_SETUP
         elif await resume(session, user, now):
@@ -381,18 +368,17 @@ async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         else:
             reply = t.NOT_PAUSED
         await session.commit()
-    await message.reply_text(reply)
+    await said.message.reply_text(reply)
     raise ApplicationHandlerStop
 
 
 async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
+    now = said.now
+    async with said.session() as session:
+        user = await get_user_by_telegram_id(session, said.sender.id)
         if user is None or user.id is None:
             reply = t.STOPPED  # nothing was ever scheduled; the answer is the same
         elif await stop(session, user, now):
@@ -404,7 +390,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             await reschedule(session, user, now)
             reply = t.STOPPED
         await session.commit()
-    await message.reply_text(reply)
+    await said.message.reply_text(reply)
     raise ApplicationHandlerStop
 
 

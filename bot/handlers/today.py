@@ -4,17 +4,51 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, filters
 
-from bot.daily import amount_text, plan_day, show_today
-from bot.handlers.base import Handlers
-from bot.services import services
+from bot.daily import amount_text, challenge_keyboard, plan_day
+from bot.handlers.base import Handlers, speaker
 from bot.texts import checkin as texts
-from core.clock import local_day, send_instant_for_day
-from storage.challenges import ANSWERABLE, record_outcome
-from storage.goals import active_goal
-from storage.users import get_user_by_telegram_id
+from core.clock import get_zone, local_day, send_instant_for_day
+from storage.challenges import ANSWERABLE, challenge_for_day, record_outcome
+from storage.users import user_with_goal
+
+
+async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/today: today's challenge and how it stands, or when it will come."""
+    said = speaker(update, context)
+    if said is None:
+        return
+    message, now = said.message, said.now
+    markup: InlineKeyboardMarkup | None = None
+    async with said.session() as session:
+        user, goal = await user_with_goal(session, said.sender.id)
+        if user is None or goal is None or goal.id is None:
+            await message.reply_text(texts.NO_GOAL)
+            return
+        today = local_day(now, user.timezone)
+        challenge = await challenge_for_day(session, goal.id, today)
+    if challenge is not None and challenge.id is not None:
+        text = texts.TODAY_STATE[challenge.status].format(
+            amount=amount_text(goal, challenge.amount)
+        )
+        if challenge.status == "sent":
+            markup = challenge_keyboard(challenge.id, challenge.confidence)
+    elif user.status == "paused":
+        text = texts.TODAY_PAUSED
+    elif user.status in ("stopped", "blocked") or user.next_send_at is None:
+        text = texts.TODAY_STOPPED
+    else:
+        local = user.next_send_at.astimezone(get_zone(user.timezone))
+        when = texts.clock_time(local.time())
+        if local_day(user.next_send_at, user.timezone) == today:
+            text = texts.TODAY_UPCOMING.format(time=when)
+        else:
+            text = texts.TODAY_NEXT.format(
+                day=texts.day_name(local_day(user.next_send_at, user.timezone)), time=when
+            )
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -24,14 +58,12 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A rest day: today's challenge is skipped; if today is already answered, tomorrow's."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
+    said = speaker(update, context)
+    if said is None:
         return
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
-        goal = None if user is None or user.id is None else await active_goal(session, user.id)
+    message, now = said.message, said.now
+    async with said.session() as session:
+        user, goal = await user_with_goal(session, said.sender.id)
         if user is None or goal is None:
             await message.reply_text(texts.NO_GOAL)
             raise ApplicationHandlerStop
