@@ -169,8 +169,7 @@ async def history(
     `before` (planning a day must not see that day itself).
     """
     statement = select(Challenge).where(
-        col(Challenge.goal_id) == goal_id,
-        col(Challenge.status).in_(("done", "failed", "skipped", "missed")),
+        col(Challenge.goal_id) == goal_id, col(Challenge.status).in_(SETTLED)
     )
     if before is not None:
         statement = statement.where(col(Challenge.local_date) < before)

@@ -18,10 +18,10 @@ from bot.emulator.state import SentMessage
 from bot.texts import data_rights as t
 from bot.texts import onboarding as to
 from core.evidence import progress_summary
+from storage.challenges import evidence_entries
 from storage.data_rights import CSV_COLUMNS, export_user, import_user, user_tables
 from storage.db import create_engine, make_session_factory
 from storage.models import User
-from storage.progress import entries
 from tests.bot.conftest import Notch
 from tests.bot.journeys import lead, onboard, read_until
 from tests.bot.test_progress import LAST_DAY, generate_year, insert_history
@@ -138,7 +138,7 @@ async def test_export_holds_every_row_and_reimports_to_the_same_numbers(notch: N
             for user_id in (original.id, copy_id):
                 again = await export_user(session, user_id)
                 goal = next(g for g in again["goals"] if g["active"])
-                goals[user_id] = (await entries(session, goal["id"]), goal["baseline"])
+                goals[user_id] = (await evidence_entries(session, goal["id"]), goal["baseline"])
     finally:
         await engine.dispose()
     (mine, baseline), (theirs, baseline_copy) = goals[original.id], goals[copy_id]

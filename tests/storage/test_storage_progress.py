@@ -1,4 +1,5 @@
-"""storage.progress (answered days in core's shapes) and the celebration / review-day settings."""
+"""Answered days in core's shapes (storage.challenges.evidence_entries, storage.progress) and the
+celebration / review-day settings."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.efficacy import LadderRating
 from core.evidence import Entry
+from storage.challenges import evidence_entries
 from storage.efficacy import save_ladder_rating
 from storage.goals import create_goal
 from storage.models import Challenge, User
-from storage.progress import entries, progress_facts
+from storage.progress import progress_facts
 from storage.scheduling import get_user
 from storage.user_settings import set_celebrate, set_review_weekday
 from storage.users import upsert_telegram_user
@@ -53,7 +55,7 @@ async def test_entries_are_the_settled_days_in_order(
         await save_ladder_rating(session, user_id=user.id, goal_id=goal.id, rating=rating,
                                  rated_at=T0)
         await session.commit()
-        found = await entries(session, goal.id)
+        found = await evidence_entries(session, goal.id)
         assert found == [
             Entry(D0, 10, "missed"),
             Entry(D0 + timedelta(days=1), 11, "done", effort=4, reflection="early"),
@@ -61,6 +63,9 @@ async def test_entries_are_the_settled_days_in_order(
             Entry(D0 + timedelta(days=5), 15, "skipped"),
             Entry(D0 + timedelta(days=6), 16, "done", effort=4),
         ]
+        # `before` leaves out that day and everything after it (planning must not see the day).
+        assert await evidence_entries(session, goal.id, before=D0 + timedelta(days=5)) == found[:3]
+        assert await evidence_entries(session, goal.id, before=D0) == []
         facts = await progress_facts(session, user.id)
         assert facts is not None and facts.goal.id == goal.id and facts.entries == found
         assert [a.day for a in facts.attempts] == [e.day for e in found]
