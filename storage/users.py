@@ -5,6 +5,7 @@ One module per aggregate: goals.py and challenges.py follow the same shape.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
@@ -13,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.goals import active_goal
-from storage.models import Goal, User, utcnow
+from storage.models import Goal, User
 
 __all__ = ["get_user_by_telegram_id", "upsert_telegram_user", "user_with_goal"]
 
@@ -34,15 +35,17 @@ async def upsert_telegram_user(
     chat_id: int,
     first_name: str,
     language_code: str | None,
+    now: datetime,
 ) -> User:
     """Create the user on first contact, or refresh their Telegram details.
 
     One ``INSERT … ON CONFLICT`` statement, so two updates from the same new user racing in two
     workers still make one row. A ``blocked`` user who writes again has unblocked the bot and
     becomes ``active``; ``paused`` and ``stopped`` are the user's own choices and stay.
-    A missing ``language_code`` keeps the one already known.
+    A missing ``language_code`` keeps the one already known. ``now`` comes from the caller's
+    clock (the bot's is injected), so a user's start — and the default review weekday derived
+    from it — follows the same time as everything else.
     """
-    now = utcnow()
     fresh = User(
         telegram_user_id=telegram_user_id,
         chat_id=chat_id,

@@ -522,7 +522,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         came_back = before is not None and before.status in ("stopped", "blocked")
         user = await upsert_telegram_user(
             session, telegram_user_id=sender.id, chat_id=message.chat_id,
-            first_name=sender.first_name, language_code=sender.language_code,
+            first_name=sender.first_name, language_code=sender.language_code, now=now,
         )
         assert user.id is not None
         conversation = await get_conversation(session, user.id)

@@ -38,11 +38,9 @@ async def make_user(
         user = await upsert_telegram_user(session, telegram_user_id=person.id,
                                           chat_id=person.chat_id,
                                           first_name=str(person.user["first_name"]),
-                                          language_code=None)
+                                          language_code=None, now=notch.clock.now)
         assert user.id is not None
         user.timezone, user.send_time = zone, at
-        # The user started "now" on the test's clock (the default review weekday follows it).
-        user.created_at = notch.clock.now
         await create_goal(session, user_id=user.id, behaviour="running", unit=unit, step=step,
                           baseline=baseline, target=None)
         await reschedule(session, user, notch.clock.now)

@@ -36,7 +36,7 @@ STATUSES = ("done", "done", "failed", "missed", "done", "skipped", "done", "sent
 async def _make_user(session: AsyncSession, telegram_id: int, days: int) -> int:
     """A user with two goals, ``days`` challenges on the active one, a conversation, ratings."""
     user = await upsert_telegram_user(session, telegram_user_id=telegram_id, chat_id=telegram_id,
-                                      first_name=f"U{telegram_id}", language_code="en")
+                                      first_name=f"U{telegram_id}", language_code="en", now=T0)
     assert user.id is not None
     user.review_weekday, user.celebrate = 2, False
     user.next_review_at = T0 + timedelta(days=3)

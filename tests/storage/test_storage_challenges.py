@@ -35,7 +35,7 @@ DAY = date(2026, 6, 1)
 async def _goal(session: AsyncSession, telegram_user_id: int = 7) -> int:
     user = await upsert_telegram_user(session, telegram_user_id=telegram_user_id,
                                       chat_id=telegram_user_id, first_name="Ada",
-                                      language_code=None)
+                                      language_code=None, now=NOW)
     assert user.id is not None
     goal = await create_goal(session, user_id=user.id, behaviour="running", unit="minutes",
                              step=1, baseline=10, target=None)

@@ -38,7 +38,7 @@ DAY = date(2026, 6, 1)
 async def _user_with_goal(session: AsyncSession, telegram_user_id: int) -> tuple[User, int]:
     user = await upsert_telegram_user(session, telegram_user_id=telegram_user_id,
                                       chat_id=telegram_user_id, first_name="U",
-                                      language_code=None)
+                                      language_code=None, now=NOW)
     assert user.id is not None
     goal = await create_goal(session, user_id=user.id, behaviour="reading", unit="pages",
                              step=1, baseline=5, target=None)

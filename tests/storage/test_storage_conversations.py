@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.users import upsert_telegram_user
 
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
 
 async def _user(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session:
         user = await upsert_telegram_user(
-            session, telegram_user_id=5, chat_id=5, first_name="Ada", language_code=None
+            session, telegram_user_id=5, chat_id=5, first_name="Ada", language_code=None, now=NOW
         )
         await session.commit()
         assert user.id is not None

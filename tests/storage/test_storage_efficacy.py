@@ -27,7 +27,7 @@ LEVELS = (10.0, 12.0, 14.0, 17.0, 20.0)
 async def _user_and_goal(session: AsyncSession, telegram_id: int) -> tuple[int, int]:
     user = await upsert_telegram_user(
         session, telegram_user_id=telegram_id, chat_id=telegram_id, first_name="A",
-        language_code=None,
+        language_code=None, now=T0,
     )
     assert user.id is not None
     goal = await create_goal(session, user_id=user.id, behaviour="running", unit="min",

@@ -19,7 +19,7 @@ async def test_new_goal_replaces_the_active_one_and_keeps_the_old(
 ) -> None:
     async with session_factory() as session:
         user = await upsert_telegram_user(
-            session, telegram_user_id=9, chat_id=9, first_name="Ada", language_code=None
+            session, telegram_user_id=9, chat_id=9, first_name="Ada", language_code=None, now=NOW
         )
         assert user.id is not None
         assert await active_goal(session, user.id) is None
@@ -41,7 +41,7 @@ async def test_reschedule_follows_status_zone_and_goal(
 ) -> None:
     async with session_factory() as session:
         user = await upsert_telegram_user(
-            session, telegram_user_id=10, chat_id=10, first_name="Bo", language_code=None
+            session, telegram_user_id=10, chat_id=10, first_name="Bo", language_code=None, now=NOW
         )
         assert user.id is not None
         user.timezone, user.send_time = "Europe/Berlin", time(7, 30)

@@ -26,7 +26,7 @@ D0 = date(2026, 3, 2)
 
 async def _user(session: AsyncSession, telegram_id: int = 1) -> User:
     user = await upsert_telegram_user(session, telegram_user_id=telegram_id, chat_id=telegram_id,
-                                      first_name="A", language_code=None)
+                                      first_name="A", language_code=None, now=T0)
     assert user.id is not None
     return user
 

@@ -44,7 +44,7 @@ def test_next_review_is_at_least_a_day_ahead_on_the_weekday_across_dst() -> None
 async def _user(session: AsyncSession, telegram_user_id: int, weekday: int | None) -> User:
     user = await upsert_telegram_user(session, telegram_user_id=telegram_user_id,
                                       chat_id=telegram_user_id, first_name="U",
-                                      language_code=None)
+                                      language_code=None, now=NOW)
     assert user.id is not None
     await create_goal(session, user_id=user.id, behaviour="reading", unit="pages", step=1,
                       baseline=5, target=None)
@@ -62,6 +62,7 @@ async def test_reschedule_sets_the_review_on_the_chosen_or_starting_weekday(
         started = await _user(session, 2, None)
         assert started.next_review_at is not None
         assert started.next_review_at.weekday() == review_weekday(started)
+        assert review_weekday(started) == 1  # they started on NOW, a Tuesday in Berlin
         bad = await _user(session, 3, 9)  # out of range in the column: the starting weekday
         assert review_weekday(bad) == review_weekday(started)
         # A pause with no end: no review; with an end: the first review from the resume day.

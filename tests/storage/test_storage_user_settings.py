@@ -30,7 +30,7 @@ NOW = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
 
 async def _user(session: AsyncSession, telegram_id: int = 7) -> User:
     return await upsert_telegram_user(session, telegram_user_id=telegram_id, chat_id=telegram_id,
-                                      first_name="Ada", language_code=None)
+                                      first_name="Ada", language_code=None, now=NOW)
 
 
 async def test_complete_onboarding_creates_goal_schedules_and_ends_the_conversation(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func
@@ -16,6 +16,7 @@ from storage.users import get_user_by_telegram_id, upsert_telegram_user
 
 Factory = async_sessionmaker[AsyncSession]
 TG_ID = 2**33 + 1
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 async def _upsert(factory: Factory, **kw: object) -> User:
@@ -24,6 +25,7 @@ async def _upsert(factory: Factory, **kw: object) -> User:
         "chat_id": TG_ID,
         "first_name": "Ada",
         "language_code": "en",
+        "now": T0,
     }
     values.update(kw)
     async with factory() as session:
@@ -48,18 +50,21 @@ async def test_first_contact_creates_a_user_with_defaults(session_factory: Facto
     assert (user.timezone, user.send_time, user.status) == ("UTC", time(8, 0), "active")
     assert user.language_code == "en"
     assert user.created_at.utcoffset() == timedelta(0)
+    assert user.created_at == user.updated_at == T0  # the caller's clock, not the machine's
 
 
 async def test_later_contact_refreshes_details_and_keeps_identity(
     session_factory: Factory,
 ) -> None:
     first = await _upsert(session_factory)
-    second = await _upsert(session_factory, chat_id=77, first_name="Ada L.", language_code=None)
+    later = T0 + timedelta(hours=1)
+    second = await _upsert(session_factory, chat_id=77, first_name="Ada L.", language_code=None,
+                           now=later)
     assert second.id == first.id
     assert (second.chat_id, second.first_name) == (77, "Ada L.")
     assert second.language_code == "en"  # an absent language keeps the known one
-    assert second.created_at == first.created_at
-    assert second.updated_at >= first.updated_at
+    assert second.created_at == first.created_at == T0
+    assert second.updated_at == later
     third = await _upsert(session_factory, language_code="de")
     assert third.language_code == "de"
     async with session_factory() as session:
