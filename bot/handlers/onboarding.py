@@ -33,10 +33,13 @@ from telegram.ext import (
 )
 
 from bot import texts, timezone_lookup
+from bot.daily import send_today
 from bot.handlers.base import Handlers, speaker
+from bot.handlers.ladder import send_ladder
 from bot.handlers.today import show_today
 from bot.services import Services, services
 from bot.texts import onboarding as t
+from bot.texts import settings as s  # /start's menu and "when next" share the settings wording
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
 from core.replies import AmountError, AmountErrorReason, normalise, parse_amount, parse_target
 from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
@@ -214,8 +217,8 @@ def question(step: str, data: dict[str, Any], now: datetime) -> Reply:
         buttons = [_button(u, f"ob:unit:{i}") for i, u in enumerate(t.UNIT_CHOICES)]
         return t.ask_unit(data["behaviour"]), _rows(buttons, 4)
     if step == "step":
-        return t.ask_step(data["unit"]), _rows([_button(s, f"ob:step:{s}")
-                                                 for s in t.STEP_CHOICES], 3)
+        return t.ask_step(data["unit"]), _rows([_button(c, f"ob:step:{c}")
+                                                 for c in t.STEP_CHOICES], 3)
     if step == "baseline":
         return t.ask_baseline(data["behaviour"], _amount_example(data)), None
     if step == "target":
@@ -416,14 +419,10 @@ async def _after(services_: Services, context: ContextTypes.DEFAULT_TYPE, chat_i
                  user: User, turn: Turn, now: datetime) -> None:
     await _send(context, chat_id, turn.replies)
     if turn.done:  # the efficacy ladder for the new goal, right after "All set"
-        from bot.handlers import ladder
-
-        await ladder.send_ladder(services_, context.bot, user)
+        await send_ladder(services_, context.bot, user)
     if turn.send_now:
         assert user.id is not None
-        from bot import daily  # the daily loop's module; imported late to keep start-up light
-
-        sent = await daily.send_today(services_, context.bot, user.id, now)
+        sent = await send_today(services_, context.bot, user.id, now)
         if not sent:
             clock = texts.format_clock(user.send_time.hour, user.send_time.minute)
             await _send(context, chat_id, [(t.DONE_NOTHING_TO_SEND.format(time=clock), None)])
@@ -548,8 +547,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def describe_next(user: User, now: datetime) -> str:
     """ "today at 07:30", "tomorrow at 07:30" or "on Tue 1 Dec at 07:30" in the user's zone."""
-    from bot.texts import settings as s  # the wording lives with the settings texts
-
     if user.next_send_at is None:
         return s.WHEN_NEVER
     zone = get_zone(user.timezone)
@@ -565,8 +562,6 @@ def describe_next(user: User, now: datetime) -> str:
 
 
 def menu(user: User, goal: Goal) -> Reply:
-    from bot.texts import settings as s
-
     text = t.menu(
         name=user.first_name, behaviour=goal.behaviour,
         time=texts.format_clock(user.send_time.hour, user.send_time.minute), zone=user.timezone,
