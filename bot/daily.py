@@ -39,7 +39,8 @@ from storage.challenges import (
 from storage.conversations import clear_conversation
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
-from storage.scheduling import claim_challenge, get_user, mark_sent
+from storage.scheduling import claim_challenge, mark_sent
+from storage.users import get_user
 
 log = logging.getLogger(__name__)
 

@@ -43,12 +43,12 @@ from storage.scheduling import (
     claim_due_users,
     close_past_days,
     drop_followup,
-    get_user,
     mark_followup_sent,
     mark_review_sent,
     postpone_review,
     resume_due_paused,
 )
+from storage.users import get_user
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, func
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import calibration
 from core.evidence import Entry, Status
+from storage.db import rowcount, upsert_insert
 from storage.models import FAILURE_REASONS, Challenge, Goal, User, utcnow
 
 __all__ = [
@@ -80,15 +80,6 @@ def core_goal(goal: Goal) -> calibration.Goal:
     return calibration.Goal(
         unit=goal.unit, baseline=goal.baseline, step=goal.step, target=goal.target
     )
-
-
-def _insert_for(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-
-def _rowcount(result: Any) -> int:
-    return int(cast(CursorResult[Any], result).rowcount)
 
 
 async def get_challenge(session: AsyncSession, challenge_id: int) -> Challenge | None:
@@ -193,7 +184,7 @@ async def plan_challenge(
     """
     table = Challenge.__table__  # type: ignore[attr-defined]
     insert = (
-        _insert_for(session)(table)
+        upsert_insert(session)(table)
         .values(
             goal_id=goal_id, local_date=local_date, amount=plan.amount,
             p_success=plan.p_success, plan_reason=plan.reason[:500], status="planned",
@@ -216,7 +207,7 @@ async def _transition(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def record_outcome(

@@ -7,9 +7,10 @@ here so no one has to know that SQLAlchemy needs ``+aiosqlite`` / ``+asyncpg``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import CursorResult, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -118,3 +119,18 @@ def create_engine(url: str, **kw: Any) -> AsyncEngine:
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded values after commit (no lazy I/O, hence no ``MissingGreenlet``)."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def upsert_insert(session: AsyncSession) -> Any:
+    """The dialect's INSERT that knows ON CONFLICT (both backends have one; core SQL does not)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"no upsert for the {dialect!r} dialect")
+
+
+def rowcount(result: Any) -> int:
+    """Rows a conditional UPDATE changed: how storage tells "did it" from "someone else did"."""
+    return int(cast(CursorResult[Any], result).rowcount)

@@ -11,13 +11,14 @@ nothing claimed is ever lost.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from sqlalchemy import CursorResult, or_
+from sqlalchemy import or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import local_day, next_send_instant, send_instant_for_day
+from storage.db import rowcount
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
 
@@ -32,7 +33,6 @@ __all__ = [
     "claim_due_users",
     "close_past_days",
     "drop_followup",
-    "get_user",
     "mark_blocked",
     "mark_followup_sent",
     "mark_review_sent",
@@ -50,10 +50,6 @@ __all__ = [
 
 LEASE: Final = timedelta(minutes=2)
 """How long a claim on sending lasts: far longer than one send, short enough to retry soon."""
-
-
-def _rowcount(result: Any) -> int:
-    return int(cast(CursorResult[Any], result).rowcount)
 
 
 async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
@@ -149,7 +145,7 @@ async def claim_due_reviews(
             .values(next_review_at=until)
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(await session.exec(statement)) == 1:
+        if rowcount(await session.exec(statement)) == 1:
             claimed.append((int(user_id), until))
     return claimed
 
@@ -168,7 +164,7 @@ async def mark_review_sent(
         .values(next_review_at=following)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def postpone_review(
@@ -181,14 +177,10 @@ async def postpone_review(
         .values(next_review_at=until)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 # --------------------------------------------------------------------------- users
-
-
-async def get_user(session: AsyncSession, user_id: int) -> User | None:
-    return await session.get(User, user_id, populate_existing=True)
 
 
 async def resume_due_paused(session: AsyncSession, now: datetime) -> list[int]:
@@ -234,7 +226,7 @@ async def advance_user(
         .values(next_send_at=next_send_at)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def mark_blocked(session: AsyncSession, user_id: int) -> bool:
@@ -245,7 +237,7 @@ async def mark_blocked(session: AsyncSession, user_id: int) -> bool:
         .values(status="blocked", next_send_at=None, next_review_at=None)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def mark_unblocked(session: AsyncSession, user_id: int, now: datetime) -> bool:
@@ -312,7 +304,7 @@ async def claim_challenge(
         .values(claimed_until=now + lease)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def claim_due_followups(
@@ -356,7 +348,7 @@ async def mark_sent(
                 send_attempts=col(Challenge.send_attempts) + 1)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def mark_followup_sent(session: AsyncSession, challenge_id: int, now: datetime) -> bool:
@@ -366,7 +358,7 @@ async def mark_followup_sent(session: AsyncSession, challenge_id: int, now: date
         .values(followup_sent_at=now, claimed_until=None)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def drop_followup(session: AsyncSession, challenge_id: int) -> bool:
@@ -377,7 +369,7 @@ async def drop_followup(session: AsyncSession, challenge_id: int) -> bool:
         .values(followup_at=None, claimed_until=None)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def postpone(
@@ -396,7 +388,7 @@ async def postpone(
         .values(**moved, claimed_until=None, send_attempts=col(Challenge.send_attempts) + 1)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1
 
 
 async def reject(session: AsyncSession, challenge_id: int, until: datetime) -> bool:
@@ -408,4 +400,4 @@ async def reject(session: AsyncSession, challenge_id: int, until: datetime) -> b
         .values(claimed_until=until, send_attempts=col(Challenge.send_attempts) + 1)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(await session.exec(statement)) == 1
+    return rowcount(await session.exec(statement)) == 1

@@ -6,26 +6,16 @@ One module per aggregate: goals.py and challenges.py follow the same shape.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import case, func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import upsert_insert
 from storage.goals import active_goal
 from storage.models import Goal, User
 
-__all__ = ["get_user_by_telegram_id", "upsert_telegram_user", "user_with_goal"]
-
-
-def _insert_for(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert
-    if dialect == "sqlite":
-        return sqlite.insert
-    raise NotImplementedError(f"no upsert for the {dialect!r} dialect")
+__all__ = ["get_user", "get_user_by_telegram_id", "upsert_telegram_user", "user_with_goal"]
 
 
 async def upsert_telegram_user(
@@ -55,7 +45,7 @@ async def upsert_telegram_user(
         updated_at=now,
     )
     table = User.__table__  # type: ignore[attr-defined]
-    insert = _insert_for(session)(table).values(**fresh.model_dump(exclude={"id"}))
+    insert = upsert_insert(session)(table).values(**fresh.model_dump(exclude={"id"}))
     excluded = insert.excluded
     statement = insert.on_conflict_do_update(
         index_elements=[table.c.telegram_user_id],
@@ -71,6 +61,11 @@ async def upsert_telegram_user(
     user = await session.get(User, user_id, populate_existing=True)
     assert user is not None  # the row was just written in this transaction
     return user
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    """The user by our own id, re-read from the database (not a stale identity-map copy)."""
+    return await session.get(User, user_id, populate_existing=True)
 
 
 async def get_user_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> User | None:

@@ -142,9 +142,9 @@ def zone_error(error: ZoneError | None, text: str) -> str:
     if reason is ZoneErrorReason.OFFSET_NOT_QUARTER_HOUR:
         return t.ZONE_OFFSET_QUARTER.format(text=text.strip())
     if reason is ZoneErrorReason.NO_ZONE_AT_OFFSET:
-        offset = "that offset" if error.offset_minutes is None else format_offset(
-            error.offset_minutes)
-        return t.ZONE_NO_ZONE_AT.format(offset=offset)
+        if error.offset_minutes is None:
+            return t.ZONE_NO_ZONE_AT_THAT_OFFSET
+        return t.ZONE_NO_ZONE_AT.format(offset=format_offset(error.offset_minutes))
     if reason is ZoneErrorReason.TIME_NEEDS_MINUTES:
         return t.ZONE_NEEDS_MINUTES
     if reason is ZoneErrorReason.LOCATION_OUT_OF_RANGE:
@@ -364,7 +364,7 @@ async def _apply(step: str, text: str, data: dict[str, Any], now: datetime
         change = next((key for key, label in _CHANGES.items()
                        if normalise(text) == normalise(label)), None)
         if change is None:
-            return t.HINTS["confirm"][:1].upper() + t.HINTS["confirm"][1:] + ", please.", None, []
+            return t.CONFIRM_BY_BUTTON, None, []
         for key in _DEPENDENTS[change]:
             data.pop(key, None)
         return None, None, []

@@ -162,6 +162,10 @@ ZONE_OFFSET_QUARTER = (
     "something like UTC+5:30? Or tell me your city."
 )
 ZONE_NO_ZONE_AT = "No time zone is at {offset} right now. Could you tell me your city instead?"
+ZONE_NO_ZONE_AT_THAT_OFFSET = (
+    "No time zone is at that offset right now. Could you tell me your city instead?"
+)
+CONFIRM_BY_BUTTON = "A tap on one of the buttons above, please."
 ZONE_NEEDS_MINUTES = (
     "I need the minutes too, to work out your time zone: what does your clock say exactly, "
     "like 15:40?"

@@ -11,7 +11,7 @@ from bot.handlers.ladder import send_ladder
 from bot.texts import efficacy as t
 from core.efficacy import ladder_levels
 from storage.models import LadderRatingRow
-from storage.scheduling import get_user
+from storage.users import get_user
 from tests.bot.conftest import Notch
 from tests.bot.journeys import onboard
 from tests.bot.test_daily_harness import services_of

@@ -16,9 +16,8 @@ from storage.efficacy import save_ladder_rating
 from storage.goals import create_goal
 from storage.models import Challenge, User
 from storage.progress import progress_facts
-from storage.scheduling import get_user
 from storage.user_settings import set_celebrate, set_review_weekday
-from storage.users import upsert_telegram_user
+from storage.users import get_user, upsert_telegram_user
 
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 D0 = date(2026, 3, 2)
