@@ -12,7 +12,7 @@ Three panels, one shared time axis:
 2. confidence given before each attempt against the rolling success rate (belief vs evidence);
 3. the efficacy ladder's strength (mean 0-100 rating) at each weekly rating.
 
-Words on the image come from :class:`ChartLabels`, so bot/texts can supply translations.
+Words on the image come from :class:`bot.texts.progress.ChartLabels`, ready for translation.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
+from bot.texts.progress import ChartLabels
 from core.efficacy import rolling_success_rate
 from core.evidence import Entry
 
@@ -63,23 +64,6 @@ class BandPoint:
 
 
 @dataclass(frozen=True)
-class ChartLabels:
-    """Every word drawn on the chart (axis titles and legend entries), for translation."""
-
-    amount: str = "amount"
-    done: str = "done"
-    failed: str = "not done"
-    missed: str = "no answer"
-    skipped: str = "skipped"
-    band: str = "aimed band"
-    start: str = "start"
-    target: str = "target"
-    confidence: str = "confidence %"
-    success_rate: str = "success rate %"
-    strength: str = "efficacy strength"
-
-
-@dataclass(frozen=True)
 class ProgressData:
     """Everything the chart shows; ``entries`` are the answered days (core.evidence.Entry)."""
 
@@ -90,7 +74,7 @@ class ProgressData:
     baseline: float | None = None
     target: float | None = None
     window_days: int = 14  # for the rolling success rate
-    labels: ChartLabels = field(default_factory=ChartLabels)
+    labels: ChartLabels = field(default_factory=ChartLabels)  # English unless told otherwise
 
 
 def _days(days: Sequence[date]) -> np.ndarray:

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
-from bot.charts import ChartLabels
 
-LABELS: Final = ChartLabels()  # the chart's own English words; a translation replaces them here
+@dataclass(frozen=True)
+class ChartLabels:
+    """Every word drawn on the progress chart (axis titles and legend entries)."""
+
+    amount: str = "amount"
+    done: str = "done"
+    failed: str = "not done"
+    missed: str = "no answer"
+    skipped: str = "skipped"
+    band: str = "aimed band"
+    start: str = "start"
+    target: str = "target"
+    confidence: str = "confidence %"
+    success_rate: str = "success rate %"
+    strength: str = "efficacy strength"
+
+
+LABELS: Final = ChartLabels()
 
 RENDERING: Final = "Drawing your chart…"
 CAPTION_TITLE: Final = "Your progress in {behaviour}"
