@@ -9,7 +9,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import BotCommand, MenuButtonCommands, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    ContextTypes,
+)
 
 from bot import handlers, scheduler, texts
 from bot.services import Clock, Services, attach, utc_now
@@ -97,10 +103,15 @@ async def _close(application: NotchApp) -> None:
 
 
 async def _report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every handler failure (never swallow it) and tell the user their input is safe."""
+    """Log every handler failure (never swallow it) and ask the user to send it again.
+
+    Then stop: PTB would otherwise offer the failed update to the later handler groups, and
+    the fallback would answer a /start that just failed with "I don't know /start".
+    """
     log.error("handler failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(update.effective_chat.id, texts.INTERNAL_ERROR)
         except Exception:  # the failure may be Telegram itself; the log above already has it
             log.warning("could not tell the user about the failure", exc_info=True)
+    raise ApplicationHandlerStop

@@ -68,7 +68,8 @@ CANCELLED = "Okay, I've dropped that question. Nothing changed."
 NEED_SETUP = "We haven't set up your goal yet. Send /start and it takes about a minute."
 
 INTERNAL_ERROR = (
-    "Something went wrong on my side. Nothing you told me is lost; please try again in a minute."
+    "Something went wrong on my side, so I could not save that. Please send it again in a "
+    "minute; I have logged the problem."
 )
 
 SANDBOX_BANNER = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot import texts
@@ -85,3 +86,24 @@ async def test_every_menu_command_is_answered_once_and_never_called_unknown(notc
         await notch.emulator.settle()
         replies = [m.text or "" for m in ada.messages[before:]]
         assert not any(text.startswith(unknown) for text in replies), (name, replies)
+
+
+async def test_a_database_failure_is_reported_to_the_user_and_logged(
+    notch: Notch, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.services import Services
+
+    def database_down(self: Services) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    ada = notch.user()
+    with monkeypatch.context() as patched:
+        patched.setattr(Services, "session", database_down)
+        await ada.send_text("/start")
+        assert (await ada.next_message()).text == texts.INTERNAL_ERROR
+        await ada.expect_no_message(within=0.3)  # no later handler answers the failed update
+    assert any("handler failed" in r.message and r.exc_info for r in caplog.records)
+    await ada.send_text("/start")  # the database is back: the same answer now goes through
+    assert (await ada.next_message()).text == texts.greeting("Ada")
