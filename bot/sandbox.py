@@ -14,6 +14,7 @@ import logging
 import re
 import sys
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from bot import texts
@@ -22,6 +23,7 @@ from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.settings import Settings
 
 SANDBOX_TOKEN = "100000:local-sandbox-not-a-secret"
+SANDBOX_FILES = Path("var/sandbox-files")
 SANDBOX_USER_ID = 100001  # one fixed person, so the sandbox's history persists across runs
 _BUTTON_PRESS = re.compile(r"^#(\d+)$")
 _TAG = re.compile(r"<[^>]+>")
@@ -30,8 +32,9 @@ _TAG = re.compile(r"<[^>]+>")
 class Terminal:
     """Shows what the bot sends and numbers its buttons so `#N` can press them."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, files: Path) -> None:
         self._out = out
+        self._files = files  # where photos and documents land, since a terminal can't show them
         # Every button ever shown keeps its number, so any message on screen can be answered.
         self.buttons: dict[int, tuple[SentMessage, int, int]] = {}
         self._next_number = 0
@@ -46,7 +49,7 @@ class Terminal:
             body = html.unescape(_TAG.sub("", body))
         label = "Notch (edited)" if edited else "Notch"
         if message.kind != "text":
-            body = f"[{message.kind}: {message.file_name or 'file'}] {body}".rstrip()
+            body = f"[{message.kind} saved as {self._save(message)}] {body}".rstrip()
         self.say(f"{label}: {body}")
         for number in [n for n, (m, _, _) in self.buttons.items() if m is message]:
             del self.buttons[number]  # an edited message's old buttons are gone from the phone
@@ -58,6 +61,13 @@ class Terminal:
                 labels.append(f"[#{number} {text}]")
             self.say("  " + " ".join(labels))
 
+    def _save(self, message: SentMessage) -> Path:
+        name = message.file_name if message.kind == "document" and message.file_name else None
+        path = self._files / f"{message.message_id}-{name or message.kind + '.png'}"
+        self._files.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(message.file_bytes or b"")
+        return path
+
 
 async def run_sandbox(
     settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
@@ -65,7 +75,7 @@ async def run_sandbox(
     root = logging.getLogger()
     if root.level > logging.DEBUG:  # the terminal is the phone: only problems may interrupt it
         root.setLevel(max(root.level, logging.WARNING))
-    terminal = Terminal(out)
+    terminal = Terminal(out, SANDBOX_FILES)
     terminal.say(texts.SANDBOX_BANNER)
     terminal.say(texts.SANDBOX_USAGE)
     async with BotApiEmulator(token=SANDBOX_TOKEN) as emulator:

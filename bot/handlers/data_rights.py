@@ -79,11 +79,11 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     document = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
         message.chat_id, document=document, filename=t.EXPORT_JSON_NAME.format(day=day),
-        caption=t.EXPORT_JSON_CAPTION.format(rows=rows, tables=tables))
+        caption=t.export_json_caption(rows, tables))
     await context.bot.send_document(
         message.chat_id, document=challenges_csv(export).encode("utf-8"),
         filename=t.EXPORT_CSV_NAME.format(day=day),
-        caption=t.EXPORT_CSV_CAPTION.format(days=len(export.get("challenges", []))))
+        caption=t.export_csv_caption(len(export.get("challenges", []))))
 
 
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -87,6 +87,11 @@ SANDBOX_NO_SUCH_BUTTON = (
 SANDBOX_GOODBYE = "Sandbox closed. Your progress is saved."
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """'1 day', '3 days': English plurals in one place, for the translation to replace."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def greeting(first_name: str | None) -> str:
     return GREETING.format(name=first_name or "there")
 

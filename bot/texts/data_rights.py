@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from bot.texts import plural
+
 PRIVACY: Final = (
     "What I store about you, and why:\n"
     "- Your Telegram id, chat id, first name and language: to know who is writing and where to "
@@ -25,9 +27,19 @@ EXPORT_NOTHING: Final = (
     "I have nothing stored about you, so there is nothing to export. Send /start to begin."
 )
 EXPORT_JSON_CAPTION: Final = (
-    "Everything I store about you, as JSON: {rows} rows in {tables} tables."
+    "Everything I store about you, as JSON: {rows} in {tables}."
 )
-EXPORT_CSV_CAPTION: Final = "Your challenges, one row per day, for a spreadsheet: {days} days."
+EXPORT_CSV_CAPTION: Final = "Your challenges, one row per day, for a spreadsheet: {days}."
+
+
+def export_json_caption(rows: int, tables: int) -> str:
+    return EXPORT_JSON_CAPTION.format(
+        rows=plural(rows, "row", "rows"), tables=plural(tables, "table", "tables")
+    )
+
+
+def export_csv_caption(days: int) -> str:
+    return EXPORT_CSV_CAPTION.format(days=plural(days, "day", "days"))
 EXPORT_JSON_NAME: Final = "notch-export-{day}.json"
 EXPORT_CSV_NAME: Final = "notch-challenges-{day}.csv"
 

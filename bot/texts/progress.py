@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from bot.texts import plural
+
 
 @dataclass(frozen=True)
 class ChartLabels:
@@ -28,7 +30,7 @@ LABELS: Final = ChartLabels()
 RENDERING: Final = "Drawing your chart…"
 CAPTION_TITLE: Final = "Your progress in {behaviour}"
 THIS_WEEK: Final = "This week: {n} done (since {since})."
-IN_ALL: Final = "In all: {n} done out of {attempts} attempts."
+IN_ALL: Final = "In all: {n} done out of {attempts}."
 LEVEL: Final = "Level now: {current}, from {start} at the start ({change})."
 LONGEST: Final = "Longest run of successes: {n} (current run: {current})."
 STRENGTH: Final = (
@@ -59,7 +61,7 @@ def caption(
     lines = [
         CAPTION_TITLE.format(behaviour=behaviour),
         THIS_WEEK.format(n=week_n, since=since),
-        IN_ALL.format(n=total, attempts=attempts),
+        IN_ALL.format(n=total, attempts=plural(attempts, "attempt", "attempts")),
         LEVEL.format(current=current, start=start, change=signed(100 * level_change, " %")),
         LONGEST.format(n=longest, current=current_run),
     ]

@@ -121,10 +121,11 @@ async def test_export_holds_every_row_and_reimports_to_the_same_numbers(notch: N
                                         for name in counts[ADA]}
     assert export["user"]["telegram_user_id"] == ADA
     rows = 1 + sum(counts[ADA].values())
-    assert as_json.caption == t.EXPORT_JSON_CAPTION.format(rows=rows, tables=1 + len(counts[ADA]))
+    assert as_json.caption == t.export_json_caption(rows, 1 + len(counts[ADA]))
     table = list(csv.reader(io.StringIO(as_csv.file_bytes.decode("utf-8"))))
     assert tuple(table[0]) == CSV_COLUMNS and len(table) == 61
-    assert as_csv.caption == t.EXPORT_CSV_CAPTION.format(days=60)
+    assert as_csv.caption == t.export_csv_caption(60)
+    assert as_csv.caption.endswith("spreadsheet: 60 days.")
     # Back in beside the original: the same days, the same numbers.
     engine = create_engine(notch.database_url)
     try:

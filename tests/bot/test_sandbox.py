@@ -91,10 +91,14 @@ def test_a_first_challenge_done_in_the_sandbox_with_numbered_buttons(tmp_path: P
         child.expect_exact("Registered: 10 minutes")
         child.sendline("#" + done)  # a button that the edit took away
         child.expect_exact(texts.SANDBOX_NO_SUCH_BUTTON.format(number=done))
+        child.sendline("/progress")  # a terminal can't show a photo: it is saved, and named
+        child.expect(r"\[photo saved as (\S+\.png)\]")
+        chart = tmp_path / child.match.group(1)
         child.sendline("/quit")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     with sqlite3.connect(tmp_path / "sandbox.db") as db:
         assert db.execute("SELECT amount, status, effort FROM challenges").fetchall() == [
             (10.0, "done", 3)
