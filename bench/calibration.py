@@ -330,19 +330,39 @@ NOTES = """
   population (200 per population, `--first 0 --learners 200`); this table is learners
   100000-100999, which no setting was chosen on.
 * Fresh versus tuning learners: on the tuning learners minutes/reps/words were in band
-  0.766/0.757/0.761; on the fresh learners of this run (at the time of writing) 0.760/0.743/
-  0.745. So the >= 0.75 goal holds on minutes and misses on reps and words by under 0.01, the
-  size of the tuning set's noise: nothing was over-fitted, and there is no margin either.
+  0.774/0.776/0.772; on the fresh learners of this run (at the time of writing) 0.770/0.758/
+  0.755. So the >= 0.75 goal holds on all three, by 0.005-0.02 on reps and words, about the
+  size of the tuning set's noise: the margin is real but thin.
   Weeks 9-13 sit near 0.85-0.9 in band; the first week (three plans aimed at 0.95, in band
   ~0.3) costs about 0.04 of the total and weeks 2-3 (~0.65-0.7, still learning the person)
   about as much again.
-* Targets: 0.95 for the first three attempts, 0.86 right after a too_hard failure, 0.83 in
-  steady state. The issue's "about 0.90 for the first three attempts" is honest about the
-  trade-off but not about the early-failure goal: on the tuning learners 0.90 made 0.62-0.69
-  early failures (goal <= 0.5), 0.93 with two cautious attempts 0.57-0.66, 0.95 for three
-  0.41-0.49. The cost is the first week, which sits mostly above the band (in band ~0.3).
-  0.83 rather than 0.80 because the band's centre on the logit scale is ~0.82.
-* What changed in this round (tuning learners, in band minutes/reps/words, other-model,
+* Targets: 0.95 for the first three attempts, 0.86 right after a too_hard failure, 0.83 for
+  attempts four and five; from the sixth, the band choice below. The issue's "about 0.90
+  for the first three attempts" is honest about the trade-off but not about the
+  early-failure goal: on the tuning learners 0.90 made 0.62-0.69 early failures (goal
+  <= 0.5), 0.93 with two cautious attempts 0.57-0.66, 0.95 for three 0.41-0.49. The cost
+  is the first week, which sits mostly above the band (in band ~0.3). 0.83 rather than
+  0.80 because the band's centre on the logit scale is ~0.82.
+* Band choice (latest round): from the sixth evidence-bearing attempt the amount is the step
+  multiple where the belief says the TRUE P(done) most likely lies in a band, not the one
+  whose predictive P(done) is closest to 0.83. Under the Gaussian belief the band is an
+  interval of ability, so that probability is a difference of two normal cdfs (closed form,
+  no measurable cost). A point target eases the plan off whenever the belief is wide; the
+  band choice keeps it where being in band is likeliest. Aimed at the issue's own [0.70,
+  0.90] it LOST 0.03-0.06 in band on minutes/reps/words/alt-assumptions (tuning learners:
+  0.720/0.721/0.727/0.737, other-model +0.04): the model's p is a simplification, just as
+  0.83 beat 0.80 as a point target. Aimed at [0.725, 0.925] ([0.74, 0.92] right after a
+  too_hard failure), with the first five attempts on the point targets (a band from the
+  fourth attempt raised early failures on other-model 0.54 -> 0.60; a band [0.85-0.90,
+  0.97-0.99] for the first three lowered them on minutes/alt but raised other-model), the
+  tuning learners went 0.766/0.757/0.761, 0.444, 0.801 -> 0.774/0.776/0.772, 0.467, 0.803
+  with early failures unchanged; a higher point target instead (0.85/0.86) lost on every
+  population but alt-assumptions. On this run's fresh learners, against the point-target
+  calibrator on the same learners: in band +0.010/+0.015/+0.010, +0.027, +0.007; early
+  failures identical; calibration RMSE within +-0.002; gain -0.1 points on minutes/reps/words,
+  +0.3 on the other two; log loss 0.01 higher (0.466-0.495 -> 0.478-0.506). About 15 band
+  settings were tried on the tuning learners, so part of the tuning-set gain is selection.
+* Previous round (tuning learners, in band minutes/reps/words, other-model,
   alt-assumptions): the assumed curve width 0.30 -> 0.22 log units with the targets above
   took 0.733/0.734/0.732, 0.365, 0.788 to 0.766/0.757/0.761, 0.444, 0.801, early failures
   unchanged (<= 0.49) and calibration RMSE 0.02-0.04. A probit of width 0.30 was wider than
