@@ -47,7 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
 
 
-def _postgres_url() -> str:
+def postgres_url() -> str:
     return os.environ.get("NOTCH_TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
 
 
@@ -65,17 +65,33 @@ def _postgres_unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-async def _postgres_admin(sql: str) -> None:
+async def postgres_admin(*statements: str) -> None:
+    """Run administrative SQL (schemas, roles) on the test server, in one transaction."""
     engine = create_engine(
-        _postgres_url(),
+        postgres_url(),
         poolclass=NullPool,
         connect_args={"timeout": _POSTGRES_CONNECT_TIMEOUT_S},
     )
     try:
         async with engine.begin() as connection:
-            await connection.execute(text(sql))
+            for sql in statements:
+                await connection.execute(text(sql))
     finally:
         await engine.dispose()
+
+
+async def postgres_ready() -> None:
+    """Skip (or, with CI=true, fail) the calling test when no PostgreSQL server answers."""
+    if _postgres_unreachable:
+        _postgres_unavailable(_postgres_unreachable[0])
+    try:
+        await postgres_admin("SELECT 1")
+    except (OSError, TimeoutError, DBAPIError) as exc:
+        safe_url = make_url(postgres_url()).render_as_string(hide_password=True)
+        detail = (str(exc).splitlines() or [""])[0]
+        reason = f"PostgreSQL not reachable at {safe_url}: {type(exc).__name__}: {detail}"
+        _postgres_unreachable.append(reason)
+        _postgres_unavailable(reason)
 
 
 @pytest.fixture(
@@ -98,20 +114,12 @@ async def database_url(
     if database_backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'notch.db'}"
         return
-    safe_url = make_url(_postgres_url()).render_as_string(hide_password=True)
-    if _postgres_unreachable:
-        _postgres_unavailable(_postgres_unreachable[0])
+    await postgres_ready()
+    await postgres_admin(f'CREATE SCHEMA "{_postgres_schema}"')
     try:
-        await _postgres_admin(f'CREATE SCHEMA "{_postgres_schema}"')
-    except (OSError, TimeoutError, DBAPIError) as exc:
-        detail = (str(exc).splitlines() or [""])[0]
-        reason = f"PostgreSQL not reachable at {safe_url}: {type(exc).__name__}: {detail}"
-        _postgres_unreachable.append(reason)
-        _postgres_unavailable(reason)
-    try:
-        yield _postgres_url()
+        yield postgres_url()
     finally:
-        await _postgres_admin(f'DROP SCHEMA IF EXISTS "{_postgres_schema}" CASCADE')
+        await postgres_admin(f'DROP SCHEMA IF EXISTS "{_postgres_schema}" CASCADE')
 
 
 @pytest.fixture

@@ -7,17 +7,20 @@ it at a self-hosted Bot API server; the test plays the user through the emulator
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.app import NotchApp, build_application, serving
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.scheduler import TickReport, tick
 from bot.settings import load_settings
+from tests.conftest import postgres_admin, postgres_ready, postgres_url
 
 TOKEN = "123456:TEST-TOKEN-e2e"
 
@@ -55,9 +58,36 @@ class Notch:
 
 
 @pytest.fixture
-async def notch(tmp_path: Path) -> AsyncIterator[Notch]:
+async def bot_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """SQLite by default; `@pytest.mark.parametrize("bot_database_url", ["postgres"],
+    indirect=True)` runs a
+    test's whole bot on PostgreSQL. The bot builds its own engine from a URL, so isolation is a
+    throwaway role whose search_path is its own schema (trust auth, as on this machine and CI)."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'notch.db'}"
+        return
+    name = f"notch_e2e_{secrets.token_hex(5)}"
+    await postgres_ready()
+    await postgres_admin(
+        f'CREATE ROLE "{name}" LOGIN',
+        f'CREATE SCHEMA "{name}" AUTHORIZATION "{name}"',
+        f'ALTER ROLE "{name}" SET search_path = "{name}"',
+    )
+    try:
+        yield make_url(postgres_url()).set(username=name, password=None).render_as_string(
+            hide_password=False
+        )
+    finally:
+        await postgres_admin(
+            f'DROP SCHEMA IF EXISTS "{name}" CASCADE', f'DROP ROLE IF EXISTS "{name}"'
+        )
+
+
+@pytest.fixture
+async def notch(bot_database_url: str) -> AsyncIterator[Notch]:
     clock = FakeClock()
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'notch.db'}"
+    database_url = bot_database_url
     async with BotApiEmulator(token=TOKEN, clock=lambda: clock.now.timestamp()) as emulator:
         settings = load_settings(
             telegram_bot_token=TOKEN,

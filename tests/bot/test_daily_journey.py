@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from bot.emulator import EmulatedUser
 from bot.texts import checkin as t
 from bot.texts import efficacy
@@ -65,6 +67,10 @@ async def _fail(notch: Notch, ada: EmulatedUser, message_is_new: bool, reason: s
     return answer.text
 
 
+@pytest.mark.parametrize(
+    "bot_database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
 async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
     stop_background_tick(notch)
     ada = notch.user()

@@ -110,6 +110,10 @@ async def test_no_follow_up_after_nine_in_the_evening(notch: Notch) -> None:
     await ada.expect_no_message(within=0.2)
 
 
+@pytest.mark.parametrize(
+    "bot_database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
 async def test_catch_up_after_downtime_sends_today_once_and_closes_past_days(
     notch: Notch,
 ) -> None:
@@ -135,6 +139,10 @@ async def test_catch_up_after_downtime_sends_today_once_and_closes_past_days(
     assert (await user_row(notch, user_id)).next_send_at == utc(2026, 6, 7, 5, 30)
 
 
+@pytest.mark.parametrize(
+    "bot_database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
 async def test_restart_between_claim_and_send_loses_nothing(notch: Notch) -> None:
     notch.clock.now = utc(2026, 6, 1, 12, 0)
     ada = notch.user()
@@ -167,6 +175,10 @@ async def test_restart_between_claim_and_send_loses_nothing(notch: Notch) -> Non
     assert row.status == "sent"
 
 
+@pytest.mark.parametrize(
+    "bot_database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
 async def test_restart_between_send_and_mark_sends_at_most_one_duplicate(
     notch: Notch, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
