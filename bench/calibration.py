@@ -89,11 +89,11 @@ import numpy as np  # noqa: E402
 
 from bench._calib_peers import CONTROLLERS, D0, Notch, Oracle  # noqa: E402
 from bench._calib_sim import DONE, FAILED, Run, live, simulate  # noqa: E402
+from bench._doc import DOC, markers, write_section  # noqa: E402
 from bench.learners import DAYS, POPULATIONS, make_learner  # noqa: E402
 from core.calibration import next_challenge  # noqa: E402
 
-START, END = "<!-- calibration:start -->", "<!-- calibration:end -->"
-DOC = ROOT / "docs" / "BENCHMARKS.md"
+START, END = markers("calibration")
 PNG = ROOT / "docs" / "img" / "calibration_inband.png"
 CHUNK = 125
 # Learner indices seed the generator. Settings were tuned on indices 0-199 of each population;
@@ -399,17 +399,6 @@ NOTES = """
 """
 
 
-def write_section(text: str, path: Path = DOC) -> None:
-    """Replace only our marked section; create the file with a title if it is missing."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        new = head + text.rstrip("\n") + tail
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -433,7 +422,7 @@ def main(argv: list[str] | None = None) -> None:
     text = render(results, command, learners, seconds, timings, args.first)
     print(text)
     if not (args.quick or args.no_write):
-        write_section(text)
+        write_section("calibration", text)
         chart(results, PNG)
         print(f"wrote {DOC.relative_to(ROOT)} and {PNG.relative_to(ROOT)}")
 

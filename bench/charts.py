@@ -32,11 +32,11 @@ if str(ROOT) not in sys.path:
 
 import matplotlib  # noqa: E402
 
+from bench._doc import DOC, markers, write_section  # noqa: E402
 from bot.charts import HEIGHT_PX, WIDTH_PX, BandPoint, ProgressData, render_progress  # noqa: E402
 from core.evidence import Entry, Status  # noqa: E402
 
-START, END = "<!-- charts:start -->", "<!-- charts:end -->"
-DOC = ROOT / "docs" / "BENCHMARKS.md"
+START, END = markers("charts")
 BUDGET_MS = 300.0
 D0 = date(2026, 1, 5)
 
@@ -123,16 +123,6 @@ def section(result: dict[str, float], command: str) -> str:
     ])
 
 
-def write_section(text: str, path: Path = DOC) -> None:
-    """Replace only the charts section; append it (markers included) if it is missing."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + text.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -143,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     result = measure(args.runs)
     print(table(result))
     if not args.no_write:
-        write_section(section(result, "make bench  (.venv/bin/python bench/charts.py)"))
+        write_section("charts", section(result, "make bench  (.venv/bin/python bench/charts.py)"))
         print(f"wrote {DOC.relative_to(ROOT)}")
 
 

@@ -34,6 +34,14 @@ EFFORT_BUTTONS: Final[dict[int, str]] = {
     4: "4 hard",
     5: "5 maximal",
 }
+# The same five levels as words inside a sentence ("11 minutes (hard)"), for the log and replays.
+EFFORT_WORDS: Final[dict[int, str]] = {
+    1: "very easy",
+    2: "easy",
+    3: "just right",
+    4: "hard",
+    5: "maximal effort",
+}
 REGISTERED = (
     "Registered: {amount} on {day}. Your {at_level} success at this level, {total} in all "
     "— you started at {baseline}."

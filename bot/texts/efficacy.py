@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
+from bot.texts.checkin import EFFORT_WORDS
+
 # --- confidence before the challenge ------------------------------------------------------------
 CONFIDENCE_QUESTION: Final = "How sure are you that you can do this today? (optional, 0-100)"
 CONFIDENCE_KEPT: Final = "You said {value} % sure."
@@ -21,13 +23,6 @@ def confidence_label(value: int, chosen: bool) -> str:
 
 
 # --- the mastery log, replayed -------------------------------------------------------------------
-EFFORT_WORDS: Final[dict[int, str]] = {
-    1: "very easy",
-    2: "easy",
-    3: "just right",
-    4: "hard",
-    5: "maximal effort",
-}
 REPLAY_INTRO: Final[dict[str, str]] = {
     "low_confidence": "Not so sure today? Here is what you have already done:",
     "doubt": "It can feel that way. Here is what you have already done:",

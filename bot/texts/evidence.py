@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from bot.texts.checkin import EFFORT_BUTTONS
+from bot.texts.checkin import EFFORT_WORDS
 from core.evidence import MasteryLine
 
 EMPTY: Final = (
@@ -26,14 +26,6 @@ STRETCH: Final = ", {percent} % past your level then"
 BEAT_DOUBT: Final = ", though you were {confidence} % sure"
 REFLECTION: Final = " — \"{words}\""
 
-EFFORT_WORDS: Final[dict[int, str]] = {
-    1: "very easy",
-    2: "easy",
-    3: "just right",
-    4: "hard",
-    5: "maximal effort",
-}
-assert set(EFFORT_WORDS) == set(EFFORT_BUTTONS)  # one word per effort button
 
 
 def format_day(day: date) -> str:

@@ -14,7 +14,8 @@ if str(ROOT) not in sys.path:
 
 from bench._calib_peers import CONTROLLERS  # noqa: E402
 from bench._calib_sim import simulate  # noqa: E402
-from bench.calibration import calibration, metrics, write_section  # noqa: E402
+from bench._doc import markers, write_section  # noqa: E402
+from bench.calibration import calibration, metrics  # noqa: E402
 from bench.learners import POPULATIONS  # noqa: E402
 
 
@@ -48,11 +49,14 @@ def test_calibration_rmse_is_zero_for_truth_and_positive_for_bias() -> None:
     assert calibration(np.clip(p + 0.1, 0, 1), p) > 0.05
 
 
+START, END = markers("calibration")
+
+
 def test_writer_replaces_only_its_own_section(tmp_path: Path) -> None:
     doc = tmp_path / "BENCHMARKS.md"
     doc.write_text("# Benchmarks\n\nother intro\n\n<!-- x:start -->keep<!-- x:end -->\n")
-    write_section("<!-- calibration:start -->\nfirst\n<!-- calibration:end -->\n", doc)
-    write_section("<!-- calibration:start -->\nsecond\n<!-- calibration:end -->\n", doc)
+    for body in ("first", "second"):
+        write_section("calibration", f"{START}\n{body}\n{END}\n", doc)
     text = doc.read_text()
     assert "second" in text and "first" not in text
     assert "<!-- x:start -->keep<!-- x:end -->" in text and "other intro" in text

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
@@ -135,6 +135,21 @@ def test_alembic_config_escapes_percent_in_url() -> None:
     assert Path(str(config.get_main_option("script_location"))).joinpath("env.py").is_file()
 
 
+async def _seed_one_user(connection: AsyncConnection) -> None:
+    """One user with a goal and a done challenge, in the columns every revision has."""
+    for sql in (
+        "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
+        " status, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC', '08:00:00', 'active',"
+        " '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')",
+        "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
+        " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')",
+        "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, plan_reason,"
+        " status, due_at, created_at) VALUES (1, 1, '2026-01-02', 11, 0.9, '', 'done',"
+        " '2026-01-02 08:00:00+00:00', '2026-01-02 08:00:00+00:00')",
+    ):
+        await connection.execute(sa.text(sql))
+
+
 async def test_0002_keeps_existing_rows_and_defaults_new_columns(
     make_engine: Callable[..., AsyncEngine],
 ) -> None:
@@ -143,20 +158,7 @@ async def test_0002_keeps_existing_rows_and_defaults_new_columns(
     engine = make_engine()
     await upgrade(engine, "0001")
     async with engine.begin() as connection:
-        await connection.execute(text(
-            "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
-            " status, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC', '08:00:00', 'active',"
-            " '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')"
-        ))
-        await connection.execute(text(
-            "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
-            " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')"
-        ))
-        await connection.execute(text(
-            "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, plan_reason,"
-            " status, due_at, created_at) VALUES (1, 1, '2026-01-02', 11, 0.9, '', 'done',"
-            " '2026-01-02 08:00:00+00:00', '2026-01-02 08:00:00+00:00')"
-        ))
+        await _seed_one_user(connection)
     await upgrade(engine)
     async with engine.connect() as connection:
         row = (await connection.execute(text(
@@ -177,20 +179,7 @@ async def test_0003_keeps_every_row_and_defaults_new_user_columns(
     engine = make_engine()
     await upgrade(engine, "0002")
     async with engine.begin() as connection:
-        await connection.execute(text(
-            "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
-            " status, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC', '08:00:00', 'active',"
-            " '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')"
-        ))
-        await connection.execute(text(
-            "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
-            " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')"
-        ))
-        await connection.execute(text(
-            "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, plan_reason,"
-            " status, due_at, created_at) VALUES (1, 1, '2026-01-02', 11, 0.9, '', 'done',"
-            " '2026-01-02 08:00:00+00:00', '2026-01-02 08:00:00+00:00')"
-        ))
+        await _seed_one_user(connection)
     await upgrade(engine)
     async with engine.connect() as connection:
         challenges = (await connection.execute(text("SELECT amount FROM challenges"))).all()
@@ -221,17 +210,8 @@ async def test_a_sqlite_table_rebuild_inside_a_migration_keeps_dependent_rows(
 
     engine = create_engine(f"sqlite:///{tmp_path / 'rebuild.db'}")
     await upgrade(engine)
-
     async with engine.begin() as connection:
-        await connection.execute(text(
-            "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
-            " status, celebrate, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC',"
-            " '08:00:00', 'active', true, '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')"
-        ))
-        await connection.execute(text(
-            "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
-            " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')"
-        ))
+        await _seed_one_user(connection)
     async with migration_connection(engine) as connection:
         await connection.run_sync(_rebuild_users)
     async with engine.connect() as connection:
