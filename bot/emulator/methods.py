@@ -92,6 +92,7 @@ class BotApi:
             "getMe": self.get_me, "deleteWebhook": self.delete_webhook,
             "getWebhookInfo": self.get_webhook_info, "sendMessage": self.send_message,
             "editMessageText": self.edit_message_text,
+            "editMessageCaption": self.edit_message_caption,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
             "answerCallbackQuery": self.answer_callback_query, "sendPhoto": self.send_photo,
             "sendDocument": self.send_document, "setMyCommands": self.set_my_commands,
@@ -220,6 +221,25 @@ class BotApi:
         if text != msg.text:
             msg.edits.append(msg.text or "")
         msg.text, msg.entities, msg.raw_text = text, entities, params["text"]
+        msg.parse_mode, msg.reply_markup = params.get("parse_mode"), markup
+        msg.edit_date = self.state.now()
+        chat.notify(msg, edited=True)
+        return message_dict(self.state, chat, msg)
+
+    async def edit_message_caption(self, params: dict[str, Any]) -> Any:
+        """A photo's or document's caption (added, changed, or removed when omitted), with its
+        inline keyboard; only media messages have a caption to edit."""
+        chat, msg = self._own_message(params)
+        if msg.kind == "text":
+            raise bad_request("there is no caption in the message to edit")
+        caption, entities = rules.formatted_caption(params)
+        # As with a text edit, an inline keyboard the edit does not repeat is dropped.
+        markup = rules.check_reply_markup(params.get("reply_markup"), inline_only=True)
+        if caption == msg.caption and entities == msg.entities and markup == msg.reply_markup:
+            raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+        if caption != msg.caption:
+            msg.edits.append(msg.caption or "")
+        msg.caption, msg.entities, msg.raw_text = caption, entities, params.get("caption")
         msg.parse_mode, msg.reply_markup = params.get("parse_mode"), markup
         msg.edit_date = self.state.now()
         chat.notify(msg, edited=True)

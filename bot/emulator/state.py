@@ -12,7 +12,8 @@ from typing import Any
 
 @dataclass
 class SentMessage:
-    """A message the bot sent, kept in its current state (edits applied, old texts in `edits`).
+    """A message the bot sent, kept in its current state (edits applied, the old texts or captions
+    in `edits`).
 
     `text`/`caption` are what the user sees (after parse_mode); `raw_text` is what the bot sent."""
 

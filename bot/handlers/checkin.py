@@ -5,7 +5,8 @@ Done → effort (5 buttons) → the message becomes a registration naming the ev
 much did you do?" → a neutral note with tomorrow's amount. Every button carries the challenge id,
 checked against the presser; every change is a conditional update, so a second tap changes
 nothing and says so. Conversation topic "checkin" (steps "achieved", "reflection") lives in the
-database like every other open question.
+database like every other open question; the optional follow-ups are skipped while another topic's
+question is open (a setup started over), so they never take its place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import re
 from datetime import timedelta
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -34,7 +36,7 @@ from bot.texts import efficacy as efficacy_texts
 from core.calibration import next_challenge
 from core.efficacy import UI_RATINGS
 from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
-from core.replies import AmountError, normalise, parse_amount, parse_outcome
+from core.replies import AmountError, Outcome, normalise, parse_amount, parse_outcome
 from storage.challenges import (
     UNDO_WINDOW,
     Owned,
@@ -105,6 +107,18 @@ async def _show(
 # --------------------------------------------------------------------------- the flows
 
 
+async def _follow_up(session: AsyncSession, user_id: int, step: str, challenge_id: int) -> bool:
+    """Open an optional follow-up question ("reflection", "achieved") unless another topic's
+    question is open (a setup started over, a settings answer): a user has one open question,
+    the one they asked for wins, and a reply invited now would be read as its answer. True if
+    opened."""
+    row = await get_conversation(session, user_id)
+    if row is not None and row.topic != TOPIC:
+        return False
+    await set_conversation(session, user_id, topic=TOPIC, step=step, challenge_id=challenge_id)
+    return True
+
+
 async def _refuse_repeat(context: ContextTypes.DEFAULT_TYPE, chat_id: int, challenge: Challenge,
                          *, answered: str) -> None:
     """A follow-up button that changed nothing: a repeat if the answer stands, else stale."""
@@ -146,8 +160,7 @@ async def _effort(
         changed = await set_effort(session, challenge.id, effort)
         if changed:
             facts = await evidence(session, challenge)
-            await set_conversation(session, user.id, topic=TOPIC, step="reflection",
-                                   challenge_id=challenge.id)
+            invite = await _follow_up(session, user.id, "reflection", challenge.id)
         await session.commit()
     if not changed:
         await _refuse_repeat(context, chat_id, challenge, answered="done")
@@ -157,7 +170,8 @@ async def _effort(
                             facts.at_level, facts.total, baseline_text(goal), sure,
                             beat_doubt=sure is not None and sure <= SURPRISE_CONFIDENCE)
     await _show(message, chat_id, context, text, undo_keyboard(challenge.id), edit=True)
-    await context.bot.send_message(chat_id, texts.REFLECTION_INVITE)
+    if invite:
+        await context.bot.send_message(chat_id, texts.REFLECTION_INVITE)
 
 
 async def _reason(
@@ -172,17 +186,22 @@ async def _reason(
     async with found.session() as session:
         changed = await set_failure_reason(session, challenge.id, reason)
         if changed:
-            await set_conversation(session, user.id, topic=TOPIC, step="achieved",
-                                   challenge_id=challenge.id)
+            asked = await _follow_up(session, user.id, "achieved", challenge.id)
         await session.commit()
     if not changed:
         await _refuse_repeat(context, chat_id, challenge, answered="failed")
         return
     logged = texts.REASON_LOGGED.format(reason=texts.REASON_BUTTONS[reason])
     await _show(message, chat_id, context, logged, edit=True)
-    await context.bot.send_message(
-        chat_id, texts.ACHIEVED_QUESTION.format(unit=owned.goal.unit)
-    )
+    if asked:
+        await context.bot.send_message(
+            chat_id, texts.ACHIEVED_QUESTION.format(unit=owned.goal.unit)
+        )
+        return
+    # "How much did you do?" is optional: without it the failure's answer is complete now.
+    challenge.failure_reason = reason
+    await context.bot.send_message(chat_id, await what_next(found, owned.goal, challenge))
+    await _after_failure(found, owned.goal, chat_id, context)
 
 
 async def _undo(
@@ -354,6 +373,33 @@ async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     raise ApplicationHandlerStop
 
 
+async def open_challenge(session: AsyncSession, goal: Goal, telegram_user_id: int
+                         ) -> Owned | None:
+    """The goal's challenge a typed outcome answers now (sent, not answered yet), if any."""
+    if goal.id is None:
+        return None
+    open_one = await latest_open(session, goal.id)
+    if open_one is None or open_one.id is None:
+        return None
+    return await owned_challenge(session, open_one.id, telegram_user_id)
+
+
+async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, owned: Owned | None,
+                       outcome: Outcome) -> None:
+    """The one path for a typed outcome: here (group 3) and from a setup that a check-in
+    interrupted (onboarding.py). Records it, asks its follow-up, celebrates a success."""
+    said = speaker(update, context)
+    if said is None:
+        return
+    if owned is None:
+        await said.message.reply_text(texts.NOTHING_OPEN)
+        return
+    await _answer(said.services, owned, outcome.value, context, None, said.message.chat_id,
+                  edit=False)
+    if outcome is Outcome.DONE:
+        await celebrate(update, context)
+
+
 async def on_outcome_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Group 3: "done", "did it", "no", "❌", "skip" … for today's open challenge."""
     said = speaker(update, context)
@@ -362,21 +408,12 @@ async def on_outcome_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     outcome = parse_outcome(said.message.text)
     if outcome is None:
         return
-    message, sender, found = said.message, said.sender, said.services
-    async with found.session() as session:
-        _, goal = await user_with_goal(session, sender.id)
-        if goal is None or goal.id is None:
+    async with said.session() as session:
+        _, goal = await user_with_goal(session, said.sender.id)
+        if goal is None:
             return  # not onboarded: the fallback explains what to do
-        open_one = await latest_open(session, goal.id)
-        owned = None
-        if open_one is not None and open_one.id is not None:
-            owned = await owned_challenge(session, open_one.id, sender.id)
-    if owned is None:
-        await message.reply_text(texts.NOTHING_OPEN)
-        raise ApplicationHandlerStop
-    await _answer(found, owned, outcome.value, context, None, message.chat_id, edit=False)
-    if outcome.value == "done":
-        await celebrate(update, context)
+        owned = await open_challenge(session, goal, said.sender.id)
+    await answer_typed(update, context, owned, outcome)
     raise ApplicationHandlerStop
 
 

@@ -5,7 +5,9 @@ question asked, its `data` the answers so far. So a restart, or a second worker,
 same question. A button press is the same as typing its answer (one code path); a button from an
 earlier question is refused as out of date. The goal is created only when the user picks when the
 first challenge comes, so an abandoned setup never leaves a half-made goal (and "start over"
-never touches the current goal until the new one is complete).
+never touches the current goal until the new one is complete). Meanwhile that goal's day goes
+on: a check-in typed during "start over" while today's challenge waits ("done", "failed", "skip")
+is recorded as the check-in, and the open question is asked again (`check_in_words`).
 
 The answer parsers here are shared with /settings (`read_daily_time`, `read_zone_text`, ...).
 """
@@ -34,6 +36,7 @@ from telegram.ext import (
 
 from bot import texts, timezone_lookup
 from bot.daily import send_today
+from bot.handlers import checkin
 from bot.handlers.base import Handlers, speaker
 from bot.handlers.ladder import send_ladder
 from bot.handlers.today import show_today
@@ -41,8 +44,17 @@ from bot.services import Services, services
 from bot.texts import onboarding as t
 from bot.texts import settings as s  # /start's menu and "when next" share the settings wording
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
-from core.replies import AmountError, AmountErrorReason, normalise, parse_amount, parse_target
+from core.replies import (
+    AmountError,
+    AmountErrorReason,
+    Outcome,
+    normalise,
+    parse_amount,
+    parse_outcome,
+    parse_target,
+)
 from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
+from storage.challenges import Owned
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import Goal, User
@@ -442,10 +454,53 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         if conversation is None or conversation.topic != TOPIC:
             return
         step, data = conversation.step, dict(conversation.data)
-        turn = await _answer_message(session, user, step, data, message, now)
-        await session.commit()
+        check_in = await _check_in(session, user, step, message.text, said.sender.id)
+        if check_in is None:
+            turn = await _answer_message(session, user, step, data, message, now)
+            await session.commit()
+        else:  # today's challenge takes the text; then the setup's question (buttons too) again
+            text, markup = question(step, data, now)
+            turn = Turn([(f"{t.RESUMING}\n{text}", markup)])
+    if check_in is not None:
+        await checkin.answer_typed(update, context, *check_in)
     await _after(said.services, context, message.chat_id, user, turn, now)
     raise ApplicationHandlerStop
+
+
+async def _check_in(session: AsyncSession, user: User, step: str, text: str | None,
+                    telegram_user_id: int) -> tuple[Owned, Outcome] | None:
+    """A check-in typed during "Start over": today's open challenge and the outcome, when the
+    text clearly is one and a challenge waits for it (never in a first setup: no goal yet)."""
+    outcome = check_in_words(step, text)
+    if outcome is None or user.id is None:
+        return None
+    goal = await active_goal(session, user.id)
+    owned = None if goal is None else await checkin.open_challenge(session, goal,
+                                                                   telegram_user_id)
+    return None if owned is None else (owned, outcome)
+
+
+# A bare yes or no answers the question just asked, and during a setup that is the setup's.
+_BARE_YES_NO = frozenset({"yes", "y", "yep", "yeah", "yup", "ya", "no", "n", "nope", "nah",
+                          "\U0001f44d", "\U0001f44e"})  # 👍 👎
+
+
+def check_in_words(step: str, text: str | None) -> Outcome | None:
+    """The outcome `text` states if it is clearly a check-in answer at this setup `step`, else
+    None (the setup keeps it). Clearly: an outcome in words or symbols ("done", "failed", "skip",
+    "✅") that is not a bare yes/no and not one of the step's own answers: "skip"/"pass" (no
+    target) at the target question, "not today" when asked whether to start today."""
+    if text is None:
+        return None
+    outcome = parse_outcome(text)
+    words = normalise(text)
+    if outcome is None or words in _BARE_YES_NO:
+        return None
+    if step == "target" and parse_target(text) is None:
+        return None
+    if step == "first" and "today" in words.split():
+        return None
+    return outcome
 
 
 async def _answer_message(session: AsyncSession, user: User, step: str, data: dict[str, Any],
