@@ -1,8 +1,9 @@
-"""Chart benchmark: how long /progress takes to render a year of history.
+"""Chart benchmark: how long /progress takes for a year of history — the band, then the render.
 
 Run: ``make bench`` (or ``.venv/bin/python bench/charts.py``; ``--runs N``, ``--no-write``).
-The budget is 300 ms for a year (issue 5); the render runs in a worker thread, so this is the
-time one /progress keeps a thread busy, not the event loop.
+The budget is 300 ms for a year (issue 5); /progress does both steps in one worker thread
+(``bot.handlers.progress.draw``: the band, then ``render_progress``), so the two figures add up
+to the time one /progress keeps a thread busy, not the event loop.
 
 The history is generated (seeded): a person practising almost daily for 365 days, amounts
 growing from 10 to ~30 minutes with day-to-day noise, ~78 % done, ~8 % failed, ~9 % missed,
@@ -10,6 +11,13 @@ growing from 10 to ~30 minutes with day-to-day noise, ~78 % done, ~8 % failed, ~
 ladder rating every week. Timings: wall clock per render (``time.perf_counter``) and the
 rendering thread's CPU time (``time.thread_time``: the cost without other work), after two
 warm-up renders (font cache, imports), median and 95th percentile over ``--runs`` renders.
+
+The band: ``bot.handlers.progress.band``, the function the bot calls (unchanged, with its own
+thinning to at most ``MAX_BAND_POINTS`` days, each replaying the history before it through
+``core.calibration.belief``), on the same generated year turned into the calibrator's attempts as
+``storage.challenges.history`` would (oldest first, missed and skipped days included; failures
+count as ``too_hard``, i.e. evidence — the filter's costlier path). Goal: minutes, baseline 10,
+step 1, target 30. Same timing method: two warm-up calls, then ``--runs`` calls.
 Writes the table into docs/BENCHMARKS.md between the charts markers, leaving the rest alone.
 """
 
@@ -21,6 +29,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,11 +43,14 @@ import matplotlib  # noqa: E402
 
 from bench._doc import DOC, markers, write_section  # noqa: E402
 from bot.charts import HEIGHT_PX, WIDTH_PX, BandPoint, ProgressData, render_progress  # noqa: E402
+from bot.handlers.progress import MAX_BAND_POINTS, band  # noqa: E402
+from core import calibration  # noqa: E402
 from core.evidence import Entry, Status  # noqa: E402
 
 START, END = markers("charts")
 BUDGET_MS = 300.0
 D0 = date(2026, 1, 5)
+GOAL = calibration.Goal(unit="min", baseline=10, step=1, target=30)
 
 
 def year_of_history(seed: int = 7, days: int = 365) -> ProgressData:
@@ -67,18 +79,28 @@ def year_of_history(seed: int = 7, days: int = 365) -> ProgressData:
                         baseline=10, target=30)
 
 
-def measure(runs: int, seed: int = 7) -> dict[str, float]:
-    data = year_of_history(seed)
+def attempts_of(entries: Sequence[Entry]) -> list[calibration.Attempt]:
+    """The calibrator's view of the entries, as storage hands it over (failures: too hard)."""
+    return [
+        calibration.Attempt(
+            day=e.day, amount=e.amount, outcome=e.status,
+            effort=e.effort if e.status == "done" else None,
+            reason="too_hard" if e.status == "failed" else None,
+        )
+        for e in entries
+    ]
+
+
+def _timed(call: Callable[[], object], runs: int) -> dict[str, float]:
+    """Two warm-up calls, then wall and thread-CPU milliseconds of ``runs`` calls."""
     for _ in range(2):
-        render_progress(data)
+        call()
     timings, cpu = [], []
-    size = 0
     for _ in range(runs):
         c0, t0 = time.thread_time(), time.perf_counter()
-        png = render_progress(data)
+        call()
         timings.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.thread_time() - c0) * 1000)
-        size = len(png)
     timings.sort()
     return {
         "runs": runs,
@@ -87,8 +109,40 @@ def measure(runs: int, seed: int = 7) -> dict[str, float]:
         "min": timings[0],
         "max": timings[-1],
         "cpu_median": statistics.median(cpu),
-        "kb": size / 1024,
     }
+
+
+def measure(runs: int, seed: int = 7) -> dict[str, float]:
+    """The render: ``render_progress`` of the generated year."""
+    data = year_of_history(seed)
+    result = _timed(lambda: render_progress(data), runs)
+    result["kb"] = len(render_progress(data)) / 1024
+    return result
+
+
+def measure_band(runs: int, seed: int = 7) -> dict[str, float]:
+    """The band: ``bot.handlers.progress.band`` over the same year, as ``chart_data`` calls it."""
+    entries = year_of_history(seed).entries
+    attempts = attempts_of(entries)
+    days = [e.day for e in entries]
+    result = _timed(lambda: band(GOAL, attempts, days), runs)
+    result["days"] = len(set(days))
+    result["attempts"] = len(attempts)
+    result["points"] = len(band(GOAL, attempts, days))
+    return result
+
+
+def band_table(result: dict[str, float]) -> str:
+    return "\n".join([
+        "| computation | history | points computed | runs | median ms | p95 ms | min ms "
+        "| max ms | CPU ms (median) |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| band over {result['days']:.0f} days (`bot.handlers.progress.band`) "
+        f"| {result['attempts']:.0f} attempts, 1 goal "
+        f"| {result['points']:.0f} (at most {MAX_BAND_POINTS}) | {result['runs']:.0f} "
+        f"| {result['median']:.1f} | {result['p95']:.1f} | {result['min']:.1f} "
+        f"| {result['max']:.1f} | {result['cpu_median']:.1f} |",
+    ])
 
 
 def table(result: dict[str, float]) -> str:
@@ -104,7 +158,7 @@ def table(result: dict[str, float]) -> str:
     ])
 
 
-def section(result: dict[str, float], command: str) -> str:
+def section(result: dict[str, float], band_result: dict[str, float], command: str) -> str:
     return "\n".join([
         START,
         "## Progress chart",
@@ -118,6 +172,12 @@ def section(result: dict[str, float], command: str) -> str:
         "(assumptions: docstring of `bench/charts.py`), after two warm-up renders.",
         "",
         table(result),
+        "",
+        "The band the chart shows, computed before the render in the same thread: wall time of "
+        "`bot.handlers.progress.band` (the calibrator's belief replayed up to each shown day) "
+        "over the same year, after two warm-up calls. /progress costs the band plus the render.",
+        "",
+        band_table(band_result),
         END,
         "",
     ])
@@ -131,9 +191,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     result = measure(args.runs)
+    band_result = measure_band(args.runs)
     print(table(result))
+    print(band_table(band_result))
     if not args.no_write:
-        write_section("charts", section(result, "make bench  (.venv/bin/python bench/charts.py)"))
+        write_section("charts", section(result, band_result,
+                                        "make bench  (.venv/bin/python bench/charts.py)"))
         print(f"wrote {DOC.relative_to(ROOT)}")
 
 
