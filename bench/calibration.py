@@ -387,12 +387,16 @@ NOTES = """
   Week by week Notch predicts 0.83 while the truth is ~0.92 in weeks 2-5, then converges
   (true 0.81-0.83 from week 9, in band ~0.7 by week 13). Reviewers' learners that report
   effort unlike ours will see this slow start; what would fix it is data from real users
-  to set the effort mapping, not more tuning on simulated people.
+  to set the effort mapping, not more tuning on simulated people. "Calibration: what
+  limits it" below measures this: settings tuned on other-model's own learners reach only
+  ~0.58 in band there.
 * "alt-assumptions" removes the two assumptions that favour Notch. Its early failures are
   high for every controller because the stated baseline itself fails one day in ten; and
   under growth that rewards harder sessions the 1-up-1-down staircase (aiming at ~0.5)
-  gains most, by construction. Its in-band margin over the best peer is the honest figure
-  for "better than the peers" without the 0.95 assumption.
+  gains most, by construction. Even a controller that never raises in the first five
+  attempts makes more than 0.5 early failures there ("what limits it" below). Its in-band
+  margin over the best peer is the honest figure for "better than the peers" without the
+  0.95 assumption.
 * Every peer starts at the stated baseline; Elo and QUEST+ assume a learner who does not
   change. QUEST+ uses a modest grid (see the docstring) because the package's xarray-based
   update is slow; it is also the only peer whose decision time is not negligible.

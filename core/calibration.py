@@ -25,7 +25,11 @@ Why this shape (see docs/BENCHMARKS.md for the evidence):
 
 Known limit (docs/BENCHMARKS.md): effort is read through fixed margins plus a per-person bias
 learned from outcomes, so people who report effort on another scale are planned too easily for
-weeks; outcome-driven corrections tried so far cost more on everyone else than they gained.
+weeks; outcome-driven corrections tried so far cost more on everyone else than they gained, and
+even settings tuned on such people reach only ~0.58 in band (bench/calibration_limits.py).
+
+The cold start plans the stated comfortable amount, not one notch above it (METHOD.md step 2):
+the notch start measured 0.52-0.54 early failures on minutes/reps/words (goal <= 0.5).
 
 The function is pure: no clock, no I/O, no global state.
 """

@@ -1,0 +1,60 @@
+"""The limits study's reference controllers and its settings search do what they claim."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import core.calibration as calibration  # noqa: E402
+from bench._calib_peers import Notch  # noqa: E402
+from bench._calib_sim import simulate  # noqa: E402
+from bench.calibration_limits import (  # noqa: E402
+    HoldLowerAfterFailure,
+    NotchNotchStart,
+    StatedBaseline,
+    _apply,
+    random_settings,
+)
+
+
+def test_notch_start_is_one_step_above_the_baseline_then_the_shipped_calibrator() -> None:
+    ctl, shipped = NotchNotchStart(10.0, 1.0, "minutes"), Notch(10.0, 1.0, "minutes")
+    assert ctl.plan(0)[0] == 11.0
+    assert shipped.plan(0)[0] == 10.0
+    for c in (ctl, shipped):
+        c.observe(0, 11.0, "done", effort=3)
+    assert ctl.plan(1) == shipped.plan(1)
+
+
+def test_notch_start_stays_at_the_baseline_when_one_step_is_out_of_reach() -> None:
+    assert NotchNotchStart(2.0, 1.0, "km").plan(0)[0] == 2.0  # +50 % is not "one notch"
+
+
+def test_hold_lowers_only_after_a_too_hard_failure_and_never_raises() -> None:
+    ctl = HoldLowerAfterFailure(10.0, 1.0, "minutes")
+    ctl.observe(0, 10.0, "done", effort=1)
+    assert ctl.plan(1)[0] == 10.0
+    ctl.observe(1, 10.0, "failed", reason="no_time")
+    assert ctl.plan(2)[0] == 10.0
+    ctl.observe(2, 10.0, "failed", reason="too_hard")
+    assert ctl.plan(3)[0] == 9.0
+
+
+def test_reference_controllers_run_in_the_simulation() -> None:
+    for ctl in (StatedBaseline, HoldLowerAfterFailure, NotchNotchStart):
+        run = simulate(0, ctl, range(2), days=8)
+        assert (run.early_fails >= 0).all()
+
+
+def test_the_search_only_touches_settings_that_exist() -> None:
+    settings = random_settings(random.Random(1))
+    assert all(hasattr(calibration, key) for key in settings)
+    with pytest.raises(KeyError):
+        _apply({"NO_SUCH_SETTING": 1})
