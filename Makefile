@@ -31,6 +31,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/calibration.py
+	$(PY) bench/calibration_limits.py
 	$(PY) bench/charts.py
 	$(PY) bench/claims.py
 

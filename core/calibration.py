@@ -40,6 +40,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from statistics import NormalDist
 from typing import Final, Literal
 
@@ -342,48 +343,87 @@ def _advance(st: list[float], dose: float, days: int) -> None:
     st[0] -= _gap_decay(days)
 
 
-def belief(goal: Goal, history: Sequence[Attempt], today: date) -> Belief:
-    """Replay the history through the filter and predict to ``today``."""
-    # Joint Gaussian over (ability, growth per session, effort-report bias): means, then
-    # the covariance entries tt, tg, tb, gg, gb, bb.
-    st = [prior_mean(goal), GROWTH_MEAN, 0.0, PRIOR_SD**2, 0.0, 0.0, GROWTH_SD**2, 0.0, BIAS_SD**2]
-    done_floor = GUESS / (1.0 - GUESS - LAPSE)
-    fail_floor = LAPSE / (1.0 - GUESS - LAPSE)
-    last_day: date | None = None
-    dose = 0.0
-    attempts = 0
-    anchor: Attempt | None = None
-    streak = 0
-    prev: date | None = None
-    for a in history:
-        if prev is not None and a.day < prev:
+class _Replay:
+    """The filter walking a history forward: one attempt at a time, a belief on any later day."""
+
+    def __init__(self, goal: Goal) -> None:
+        # Joint Gaussian over (ability, growth per session, effort-report bias): means, then
+        # the covariance entries tt, tg, tb, gg, gb, bb.
+        self.st = [prior_mean(goal), GROWTH_MEAN, 0.0,
+                   PRIOR_SD**2, 0.0, 0.0, GROWTH_SD**2, 0.0, BIAS_SD**2]
+        self.last_day: date | None = None  # of the last evidence-bearing attempt
+        self.dose = 0.0
+        self.attempts = 0
+        self.anchor: Attempt | None = None
+        self.streak = 0
+        self.prev: date | None = None  # of the last attempt of any kind
+
+    def observe(self, a: Attempt) -> None:
+        if self.prev is not None and a.day < self.prev:
             raise ValueError("history must be ordered oldest first")
-        prev = a.day
+        self.prev = a.day
         if not _informative(a):
-            continue
-        _advance(st, dose, 0 if last_day is None else (a.day - last_day).days)
+            return
+        st = self.st
+        _advance(st, self.dose, 0 if self.last_day is None else (a.day - self.last_day).days)
         lx = math.log(a.amount)
+        done_floor = GUESS / (1.0 - GUESS - LAPSE)
         if a.outcome == "done":
             _condition(st, False, lx, math.inf, WIDTH, done_floor)
             if a.effort is not None:
                 lo, hi = EFFORT_MARGIN[a.effort]
                 _condition(st, True, lx + lo, lx + hi, EFFORT_NOISE, EFFORT_MISREPORT)
-            dose = EFFORT_DOSE[a.effort]
+            self.dose = EFFORT_DOSE[a.effort]
+            anchor = self.anchor
             same = anchor is not None and anchor.outcome == "done" and anchor.amount == a.amount
-            streak = streak + 1 if same else 1
+            self.streak = self.streak + 1 if same else 1
         else:
-            _condition(st, False, -math.inf, lx, WIDTH, fail_floor)
+            _condition(st, False, -math.inf, lx, WIDTH, LAPSE / (1.0 - GUESS - LAPSE))
             if a.achieved is not None and a.achieved > 0:
                 _condition(st, False, math.log(a.achieved), math.inf, WIDTH, done_floor)
-            dose = FAILURE_DOSE
-            streak = 0
-        last_day = a.day
-        attempts += 1
-        anchor = a
-    if prev is not None and prev > today:
-        raise ValueError(f"history holds an attempt on {prev}, after today ({today})")
-    _advance(st, dose, 0 if last_day is None else (today - last_day).days)
-    return Belief(st[0], st[3], st[1], attempts, anchor, streak)
+            self.dose = FAILURE_DOSE
+            self.streak = 0
+        self.last_day = a.day
+        self.attempts += 1
+        self.anchor = a
+
+    def predict(self, today: date) -> Belief:
+        """The belief on ``today`` (the walk itself is left as it was)."""
+        if self.prev is not None and self.prev > today:
+            raise ValueError(f"history holds an attempt on {self.prev}, after today ({today})")
+        st = self.st.copy()
+        _advance(st, self.dose, 0 if self.last_day is None else (today - self.last_day).days)
+        return Belief(st[0], st[3], st[1], self.attempts, self.anchor, self.streak)
+
+
+def belief(goal: Goal, history: Sequence[Attempt], today: date) -> Belief:
+    """Replay the history through the filter and predict to ``today``."""
+    walk = _Replay(goal)
+    for a in history:
+        walk.observe(a)
+    return walk.predict(today)
+
+
+def beliefs(goal: Goal, history: Sequence[Attempt], days: Sequence[date]) -> list[Belief]:
+    """The belief on each of ``days`` from the attempts before that day, in one pass.
+
+    Equal to ``belief(goal, [a for a in history if a.day < d], d)`` for each ``d``, at the cost
+    of one replay instead of one per day (the progress chart draws the aim over a year).
+    """
+    if any(later < earlier for earlier, later in pairwise(days)):
+        raise ValueError("days must be in ascending order")
+    walk = _Replay(goal)
+    out: list[Belief] = []
+    i = 0
+    for day in days:
+        while i < len(history) and history[i].day < day:
+            walk.observe(history[i])
+            i += 1
+        out.append(walk.predict(day))
+    while i < len(history):  # the whole history is still checked for order
+        walk.observe(history[i])
+        i += 1
+    return out
 
 
 def _round_down(x: float, step: float) -> float:

@@ -9,7 +9,6 @@ predicted P(done) is 0.9 and 0.7 on each day), so the chart shows what was reall
 from __future__ import annotations
 
 import asyncio
-import bisect
 import logging
 import math
 from collections.abc import Sequence
@@ -60,12 +59,8 @@ def band(goal: calibration.Goal, attempts: Sequence[calibration.Attempt],
             picked.append(chosen[-1])  # the latest day always shows the current aim
         chosen = picked
     ordered = sorted(attempts, key=lambda a: a.day)
-    starts = [a.day for a in ordered]
-    points = []
-    for day in chosen:
-        belief = calibration.belief(goal, ordered[:bisect.bisect_left(starts, day)], day)
-        points.append(BandPoint(day, amount_at(belief, BAND_P[0]), amount_at(belief, BAND_P[1])))
-    return points
+    return [BandPoint(day, amount_at(belief, BAND_P[0]), amount_at(belief, BAND_P[1]))
+            for day, belief in zip(chosen, calibration.beliefs(goal, ordered, chosen), strict=True)]
 
 
 def chart_data(facts: ProgressFacts) -> ProgressData:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.calibration import Attempt, Goal, next_challenge
+from core.calibration import Attempt, Goal, belief, beliefs, next_challenge
 
 D0 = date(2024, 1, 1)
 STEPS = [1.0, 0.5, 5.0, 50.0]
@@ -150,3 +151,19 @@ def test_cold_start_at_or_just_above_the_baseline(goal: Goal) -> None:
     plan = next_challenge(goal, [], D0)
     assert goal.baseline - 1e-9 <= plan.amount <= goal.baseline + goal.step + 1e-9
     assert plan.p_success >= 0.85
+
+
+@given(scenarios(), st.lists(st.integers(0, 120), max_size=12))
+def test_one_pass_beliefs_equal_a_replay_per_day(
+    s: tuple[Goal, list[Attempt], date], offsets: list[int]
+) -> None:
+    goal, history, _ = s
+    days = sorted(D0 + timedelta(days=n) for n in offsets)
+    walked = beliefs(goal, history, days)
+    for day, got in zip(days, walked, strict=True):
+        assert got == belief(goal, [a for a in history if a.day < day], day)
+
+
+def test_one_pass_beliefs_want_days_in_order() -> None:
+    with pytest.raises(ValueError, match="ascending"):
+        beliefs(Goal("min", 10, 1), [], [D0 + timedelta(days=1), D0])
