@@ -393,10 +393,10 @@ NOTES = """
 * "alt-assumptions" removes the two assumptions that favour Notch. Its early failures are
   high for every controller because the stated baseline itself fails one day in ten; and
   under growth that rewards harder sessions the 1-up-1-down staircase (aiming at ~0.5)
-  gains most, by construction. Even a controller that never raises in the first five
-  attempts makes more than 0.5 early failures there ("what limits it" below). Its in-band
-  margin over the best peer is the honest figure for "better than the peers" without the
-  0.95 assumption.
+  gains most, by construction. Not raising at all in the first five attempts would meet
+  the early-failure goal there, but costs minutes, reps and words their 0.75 in band ("what
+  limits it" below). Its in-band margin over the best peer is the honest figure for "better
+  than the peers" without the 0.95 assumption.
 * Every peer starts at the stated baseline; Elo and QUEST+ assume a learner who does not
   change. QUEST+ uses a modest grid (see the docstring) because the package's xarray-based
   update is slow; it is also the only peer whose decision time is not negligible.

@@ -6,11 +6,11 @@ size of the search in study 3. Writes the "calibration-limits" section of docs/B
 Same simulated learners as bench/calibration.py (bench/learners.py, bench/_calib_sim.py). Three
 studies, each answering one question the main table raises:
 
-1. The early-failure floor. "Stated baseline" plans exactly what the person called comfortable,
-   every day. Its failures among the first five attempts are what any controller makes that never
-   plans below the stated comfortable amount while the person keeps succeeding (the issue's cold
-   start must plan "at or just above the baseline"). Where that floor is above 0.5, the ≤ 0.5
-   goal can only be met by planning below what the person said they can do.
+1. Early failures against the band. "Notch, no raise in first 5" is the shipped calibrator,
+   except that it never plans above the last attempted amount until five attempts have shown
+   the level; "Stated baseline" plans exactly what the person called comfortable, every day.
+   Together they show what the <= 0.5 early-failure goal costs in band where "comfortable" is
+   itself a 90 % day (alt-assumptions).
 2. "One notch above comfortable" at the cold start. METHOD.md's step 2 says the first challenge
    is one notch above comfortable; the issue allows "at or just above the baseline". "Notch, notch
    start" is the shipped calibrator except that the first plan is one step above the baseline
@@ -30,7 +30,6 @@ Studies 1-2 run on the tuning learners 0-199 of every population, because they i
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import platform
 import random
@@ -62,6 +61,7 @@ FRESH = range(100_000, 100_200)
 CHUNK = 50
 SEED = 20261124
 NOTCH_START_MAX = 0.25  # the first plan goes one step up only if that step is at most +25 %
+EARLY = 5  # the goal counts failures among the first five attempts
 
 
 class StatedBaseline(Controller):
@@ -73,26 +73,21 @@ class StatedBaseline(Controller):
         return self.baseline, None
 
 
-class HoldLowerAfterFailure(Controller):
-    """The stated baseline, one step lower after each ability failure, never higher.
+class NotchNoEarlyRaise(Notch):
+    """The shipped calibrator, but never above the last attempted amount in the first five.
 
-    The most cautious sensible start: it only goes below what the person called comfortable
-    when a failure says so. Its early failures are the floor for controllers that do not plan
-    below the stated amount on a hunch.
+    What the <= 0.5 early-failure goal asks on people whose "comfortable" fails one day in ten:
+    no raise at all until five attempts have shown the level. Study 1 measures its price.
     """
 
-    name = "Hold, lower after failure"
-
-    def __init__(self, baseline: float, step: float, unit: str) -> None:
-        super().__init__(baseline, step, unit)
-        self.amount = baseline
+    name = "Notch, no raise in first 5"
 
     def plan(self, day: int) -> tuple[float, float | None]:
-        return self.amount, None
-
-    def update(self, amount: float, success: bool) -> None:
-        if not success:
-            self.amount = max(self.step, math.floor(amount * 0.9 / self.step) * self.step)
+        b = calibration.belief(self.goal, self.history, D0 + timedelta(days=day))
+        amount, p = super().plan(day)
+        if b.attempts < EARLY and b.anchor is not None and amount > b.anchor.amount:
+            return b.anchor.amount, b.p_done(b.anchor.amount)
+        return amount, p
 
 
 class NotchNotchStart(Notch):
@@ -110,7 +105,7 @@ class NotchNotchStart(Notch):
 
 
 CONTROLLERS: dict[str, type[Controller]] = {
-    c.name: c for c in (Notch, StatedBaseline, HoldLowerAfterFailure, NotchNotchStart)
+    c.name: c for c in (Notch, NotchNoEarlyRaise, NotchNotchStart, StatedBaseline)
 }
 
 # --- Running with overridden settings ------------------------------------------------------
@@ -237,7 +232,7 @@ def render(floor: dict[tuple[int, str], Metrics], searches: list[Search], comman
 
     for ctl in CONTROLLERS:
         row(f"early failures (of 5): {ctl}", lambda p, c=ctl: f"{floor[(p, c)].early_fails:.2f}")
-    for ctl in ("Notch", "Notch, notch start"):
+    for ctl in ("Notch", "Notch, no raise in first 5", "Notch, notch start"):
         row(f"in band: {ctl}", lambda p, c=ctl: f"{floor[(p, c)].in_band:.3f}")
         row(f"in band, week 1: {ctl}", lambda p, c=ctl: f"{floor[(p, c)].weekly[0]:.2f}")
     lines += ["", "### Self-tuned ceiling", "",
@@ -262,13 +257,15 @@ def render(floor: dict[tuple[int, str], Metrics], searches: list[Search], comman
 NOTES = """
 ### Reading it (figures as of the commit that added this study)
 
-* Early-failure floor. On alt-assumptions, where "comfortable" means a 90 % day, "Stated
-  baseline" makes 0.55 failures among the first five attempts, and even "Hold, lower after
-  failure" (never raising, one step down after each failure) makes 0.51. So the <= 0.5 goal
-  there needs plans below what the person called comfortable before any failure says so,
-  which the method rules out (the issue's cold start plans "at or just above the baseline").
-  Notch's 0.74 is the floor plus the price of raising after early successes. On minutes, reps
-  and words the floor is 0.26-0.29 and Notch makes 0.41-0.49.
+* Early failures against the band. On alt-assumptions, where "comfortable" means a 90 % day,
+  the stated baseline every day already makes 0.55 failures among the first five attempts. The
+  shipped calibrator makes 0.74 there, because it raises after early successes (step 4 of the
+  method). Forbidding any raise in the first five attempts ("Notch, no raise in first 5")
+  meets the <= 0.5 goal on every population (0.25-0.47), but costs 0.03-0.04 in band on
+  minutes, reps and words (0.734-0.746, below the 0.75 goal), because the first weeks sit even
+  further above the band. With one setting for all populations the two goals pull against each
+  other there, and Notch keeps the band: its early failures on minutes, reps and words
+  (0.41-0.49) already meet the goal.
 * One notch above at the cold start (METHOD.md step 2): +0.03 to +0.18 early failures on every
   population, which takes minutes, reps and words to 0.52-0.54, past the 0.5 goal, for
   +0.003 to +0.011 in band on four populations (-0.012 on other-model; week 1 moves toward
@@ -284,7 +281,7 @@ NOTES = """
   outcome near 0.8 says little, cannot track that. Closing the gap needs more information per
   day or real users' effort reports to set the mapping, not more tuning on simulated people.
   On alt-assumptions the setting with the fewest early failures (0.62-0.69) gives up 0.07 in
-  band: tuning does not get below the floor either.
+  band: tuning the shipped rules does not reach the goal there either.
 """
 
 

@@ -16,7 +16,7 @@ import core.calibration as calibration  # noqa: E402
 from bench._calib_peers import Notch  # noqa: E402
 from bench._calib_sim import simulate  # noqa: E402
 from bench.calibration_limits import (  # noqa: E402
-    HoldLowerAfterFailure,
+    NotchNoEarlyRaise,
     NotchNotchStart,
     StatedBaseline,
     _apply,
@@ -37,18 +37,22 @@ def test_notch_start_stays_at_the_baseline_when_one_step_is_out_of_reach() -> No
     assert NotchNotchStart(2.0, 1.0, "km").plan(0)[0] == 2.0  # +50 % is not "one notch"
 
 
-def test_hold_lowers_only_after_a_too_hard_failure_and_never_raises() -> None:
-    ctl = HoldLowerAfterFailure(10.0, 1.0, "minutes")
-    ctl.observe(0, 10.0, "done", effort=1)
-    assert ctl.plan(1)[0] == 10.0
-    ctl.observe(1, 10.0, "failed", reason="no_time")
-    assert ctl.plan(2)[0] == 10.0
-    ctl.observe(2, 10.0, "failed", reason="too_hard")
-    assert ctl.plan(3)[0] == 9.0
+def test_no_early_raise_holds_the_level_for_five_attempts_then_is_the_shipped_one() -> None:
+    ctl, shipped = NotchNoEarlyRaise(10.0, 1.0, "minutes"), Notch(10.0, 1.0, "minutes")
+    raised_early = False
+    for day in range(9):
+        mine, theirs = ctl.plan(day)[0], shipped.plan(day)[0]
+        if day < 5:
+            assert mine == 10.0
+            raised_early = raised_early or theirs > 10.0
+        for c in (ctl, shipped):
+            c.observe(day, mine, "done", effort=1)  # the same history for both
+    assert raised_early  # the shipped one would have raised: the hold did something
+    assert ctl.plan(9) == shipped.plan(9)
 
 
 def test_reference_controllers_run_in_the_simulation() -> None:
-    for ctl in (StatedBaseline, HoldLowerAfterFailure, NotchNotchStart):
+    for ctl in (StatedBaseline, NotchNoEarlyRaise, NotchNotchStart):
         run = simulate(0, ctl, range(2), days=8)
         assert (run.early_fails >= 0).all()
 
