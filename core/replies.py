@@ -356,21 +356,38 @@ def parse_target(
 _EFFORT_WORDS = {
     "very easy": 1, "trivial": 1, "too easy": 1,
     "easy": 2, "fairly easy": 2,
-    "moderate": 3, "medium": 3, "ok": 3, "okay": 3, "fine": 3, "so so": 3, "so-so": 3,
+    "just right": 3, "moderate": 3, "medium": 3, "ok": 3, "okay": 3, "fine": 3,
+    "so so": 3, "so-so": 3,
     "hard": 4, "tough": 4, "difficult": 4, "quite hard": 4,
-    "very hard": 5, "maximal": 5, "max": 5, "max effort": 5, "maximum": 5, "brutal": 5,
-    "all out": 5,
+    "very hard": 5, "maximal": 5, "maximal effort": 5, "max": 5, "max effort": 5, "maximum": 5,
+    "brutal": 5, "all out": 5,
 }
-_EFFORT_NUMBER = re.compile(r"^([1-5])(?:\s*(?:/|of|out of)\s*5)?$")
+_EFFORT_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# "3", "3/5", "3 out of 5", then optionally the level's words: "3 just right", "4 - hard".
+_EFFORT = re.compile(
+    r"^(?:(?P<number>[1-5])(?:\s*(?:/|of|out of)\s*5)?)?\s*[-:=.)]?\s*(?P<words>[^\d]*)$"
+)
 
 
 def parse_effort(text: str) -> int | None:
-    """Effort on the 1 (very easy) … 5 (maximal) scale: "3", "3/5", "3️⃣", "hard"."""
-    cleaned = normalise(text)
-    match = _EFFORT_NUMBER.match(cleaned)
-    if match is not None:
-        return int(match[1])
-    return _EFFORT_WORDS.get(cleaned)
+    """Effort on the 1 (very easy) … 5 (maximal) scale: "3", "3/5", "3️⃣", "hard", "Just right",
+    or a button's label typed out ("4 hard", "5 MAXIMAL 💪").
+
+    Case, spacing and emoji do not matter. A number and words that name different levels
+    ("2 hard") are None: the bot asks again rather than picks one.
+    """
+    words, _ = _split_symbols(text)
+    match = _EFFORT.match(words)
+    if match is None:
+        return None
+    number = int(match["number"]) if match["number"] else None
+    named = match["words"].strip()
+    level = _EFFORT_WORDS.get(named, _EFFORT_NUMBER_WORDS.get(named)) if named else None
+    if named and level is None:
+        return None
+    if number is not None and level is not None and number != level:
+        return None
+    return number if number is not None else level
 
 
 # --------------------------------------------------------------------------- doubt

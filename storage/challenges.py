@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,6 +27,7 @@ __all__ = [
     "UNDO_WINDOW",
     "Evidence",
     "Owned",
+    "awaiting_effort",
     "challenge_for_day",
     "core_goal",
     "evidence",
@@ -134,6 +135,33 @@ async def latest_open(session: AsyncSession, goal_id: int) -> Challenge | None:
         .execution_options(populate_existing=True)
     )
     return (await session.exec(statement)).first()
+
+
+async def awaiting_effort(session: AsyncSession, goal_id: int, *, since: date) -> Challenge | None:
+    """The success whose "how hard did it feel?" is still the newest question about this goal.
+
+    That is the challenge answered done most recently, on a day from `since`, with no effort
+    yet, provided no other challenge of the goal was sent or answered after it (a newer daily
+    message, or another day's answer and its follow-up, would be the newer question). None
+    otherwise.
+    """
+    statement = (
+        select(Challenge)
+        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == "done",
+               col(Challenge.effort).is_(None), col(Challenge.local_date) >= since,
+               col(Challenge.answered_at).is_not(None))
+        .order_by(col(Challenge.answered_at).desc())
+        .execution_options(populate_existing=True)
+    )
+    found = (await session.exec(statement)).first()
+    if found is None or found.answered_at is None:
+        return None
+    newer = select(func.count()).select_from(Challenge).where(
+        col(Challenge.goal_id) == goal_id, col(Challenge.id) != found.id,
+        or_(col(Challenge.sent_at) > found.answered_at,
+            col(Challenge.answered_at) > found.answered_at),
+    )
+    return None if (await session.exec(newer)).one() else found
 
 
 def _attempt(row: Challenge) -> calibration.Attempt:

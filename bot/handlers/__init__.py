@@ -4,7 +4,8 @@ Each module's `handlers()` returns `(group, handler)` pairs. PTB tries groups in
 and, within a group, the first matching handler. A topic's text handler checks the user's open
 conversation row; if the message is not for it, it returns and the next group gets a turn; if it
 handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and commands, 1 settings,
-2 check-in answers and ladder buttons, 3 typed outcomes, 8 doubt in words, 9 the fallback.
+2 check-in answers and ladder buttons, 3 typed outcomes and effort, 8 doubt in words, 9 the
+fallback.
 """
 
 from __future__ import annotations

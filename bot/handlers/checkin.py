@@ -6,13 +6,21 @@ much did you do?" → a neutral note with tomorrow's amount. Every button carrie
 checked against the presser; every change is a conditional update, so a second tap changes
 nothing and says so. Conversation topic "checkin" (steps "achieved", "reflection") lives in the
 database like every other open question; the optional follow-ups are skipped while another topic's
-question is open (a setup started over), so they never take its place.
+question is open (a setup started over), so they never take its place. A check-in typed while such
+a question is open is still this topic's when it clearly is one (`check_in_words`).
+
+Typed, "how hard did it feel?" takes "3", "hard", "just right" or a button's label, through the
+button's own path, only while it is the user's newest open question: no conversation row is open
+(a setup, /settings, "how much did you do?" each read their own numbers first) and the success it
+asks about is from today or yesterday with nothing sent or answered since
+(`storage.challenges.awaiting_effort`). Otherwise the text goes on as before.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,12 +42,21 @@ from bot.services import Services, services
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
 from core.calibration import next_challenge
+from core.clock import local_day
 from core.efficacy import UI_RATINGS
 from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
-from core.replies import AmountError, Outcome, normalise, parse_amount, parse_outcome
+from core.replies import (
+    AmountError,
+    Outcome,
+    normalise,
+    parse_amount,
+    parse_effort,
+    parse_outcome,
+)
 from storage.challenges import (
     UNDO_WINDOW,
     Owned,
+    awaiting_effort,
     challenge_for_day,
     core_goal,
     evidence,
@@ -56,6 +73,7 @@ from storage.challenges import (
     undo,
 )
 from storage.conversations import clear_conversation, get_conversation, set_conversation
+from storage.goals import active_goal
 from storage.models import FAILURE_REASONS, Challenge, Goal
 from storage.users import get_user_by_telegram_id, user_with_goal
 
@@ -66,6 +84,9 @@ CALLBACK = re.compile(
     r"^(done|fail|skip|eff|why|undo|late|conf):(\d{1,18})(?::([a-z_0-9]{1,16}))?$"
 )
 SKIP_WORDS = frozenset({"skip", "pass", "-", "no", "dunno", "don't know", "not sure"})
+# A bare yes or no answers the question just asked: while another topic's is open, that one's.
+_BARE_YES_NO = frozenset({"yes", "y", "yep", "yeah", "yup", "ya", "no", "n", "nope", "nah",
+                          "\U0001f44d", "\U0001f44e"})  # 👍 👎
 
 
 def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
@@ -384,10 +405,40 @@ async def open_challenge(session: AsyncSession, goal: Goal, telegram_user_id: in
     return await owned_challenge(session, open_one.id, telegram_user_id)
 
 
+def check_in_words(text: str | None, *, theirs: Callable[[str], bool] | None = None
+                   ) -> Outcome | None:
+    """The outcome `text` states if it clearly answers the day's challenge even while another
+    topic's question is open (a setup started over, a /settings question), else None: that
+    question keeps the text. Clearly: an outcome in words or symbols ("done", "failed", "skip",
+    "✅"), not a bare yes/no, and not an answer the open question takes as its own (`theirs`,
+    e.g. "skip" meaning "no target")."""
+    if text is None:
+        return None
+    outcome = parse_outcome(text)
+    if outcome is None or normalise(text) in _BARE_YES_NO:
+        return None
+    if theirs is not None and theirs(text):
+        return None
+    return outcome
+
+
+async def waiting_check_in(session: AsyncSession, user_id: int, telegram_user_id: int,
+                           outcome: Outcome | None) -> tuple[Owned, Outcome] | None:
+    """The active goal's challenge a check-in typed during another topic's question answers,
+    with the outcome (`check_in_words`); None when nothing waits (then the text is that
+    question's). The caller records it with `answer_typed` and asks its question again."""
+    if outcome is None:
+        return None
+    goal = await active_goal(session, user_id)
+    owned = None if goal is None else await open_challenge(session, goal, telegram_user_id)
+    return None if owned is None else (owned, outcome)
+
+
 async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, owned: Owned | None,
                        outcome: Outcome) -> None:
-    """The one path for a typed outcome: here (group 3) and from a setup that a check-in
-    interrupted (onboarding.py). Records it, asks its follow-up, celebrates a success."""
+    """The one path for a typed outcome: here (group 3) and from another topic's question that
+    a check-in interrupted (onboarding.py, settings.py). Records it, asks its follow-up,
+    celebrates a success."""
     said = speaker(update, context)
     if said is None:
         return
@@ -400,8 +451,14 @@ async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, owned
         await celebrate(update, context)
 
 
+async def on_typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group 3: a typed answer to the day's challenge, its outcome or how hard it felt."""
+    await on_outcome_words(update, context)  # stops propagation when the text was an outcome
+    await on_typed_effort(update, context)
+
+
 async def on_outcome_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Group 3: "done", "did it", "no", "❌", "skip" … for today's open challenge."""
+    """"done", "did it", "no", "❌", "skip" … for today's open challenge."""
     said = speaker(update, context)
     if said is None or said.message.text is None:
         return
@@ -417,10 +474,36 @@ async def on_outcome_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     raise ApplicationHandlerStop
 
 
+async def on_typed_effort(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"3", "hard", "5 maximal" … for the open "how hard did it feel?", exactly as its button:
+    the same conditional update (typed and tapped, it is recorded once) and registration. Only
+    while that question is the newest one open (see the module's docstring); otherwise the text
+    goes on to the next group as before."""
+    said = speaker(update, context)
+    effort = None if said is None or said.message.text is None else parse_effort(
+        said.message.text)
+    if said is None or effort is None:
+        return
+    async with said.session() as session:
+        user, goal = await user_with_goal(session, said.sender.id)
+        if user is None or user.id is None or goal is None or goal.id is None:
+            return
+        if await get_conversation(session, user.id) is not None:
+            return  # a newer question is open; its own handler declined the text
+        yesterday = local_day(said.now, user.timezone) - timedelta(days=1)
+        asked = await awaiting_effort(session, goal.id, since=yesterday)
+        owned = None if asked is None or asked.id is None else await owned_challenge(
+            session, asked.id, said.sender.id)
+    if owned is None:
+        return
+    await _effort(said.services, owned, effort, context, None, said.message.chat_id)
+    raise ApplicationHandlerStop
+
+
 def handlers() -> Handlers:
     private_text = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT
     return [
         (2, CallbackQueryHandler(on_button, pattern=CALLBACK)),
         (2, MessageHandler(private_text & ~filters.COMMAND, on_checkin_text)),
-        (3, MessageHandler(private_text & ~filters.COMMAND, on_outcome_words)),
+        (3, MessageHandler(private_text & ~filters.COMMAND, on_typed_answer)),
     ]

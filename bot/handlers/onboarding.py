@@ -7,7 +7,10 @@ earlier question is refused as out of date. The goal is created only when the us
 first challenge comes, so an abandoned setup never leaves a half-made goal (and "start over"
 never touches the current goal until the new one is complete). Meanwhile that goal's day goes
 on: a check-in typed during "start over" while today's challenge waits ("done", "failed", "skip")
-is recorded as the check-in, and the open question is asked again (`check_in_words`).
+is recorded as the check-in, and the open question is asked again (`check_in_words`). When
+nothing waits, a check-in typed at the activity question is not a new activity called "done":
+the bot says what it says outside a setup, and asks again (`_not_a_name`). A first setup (no goal
+yet) reads any name as a name: nothing can be waiting, and an odd name is the user's choice.
 
 The answer parsers here are shared with /settings (`read_daily_time`, `read_zone_text`, ...).
 """
@@ -18,7 +21,7 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
@@ -35,12 +38,13 @@ from telegram.ext import (
 )
 
 from bot import texts, timezone_lookup
-from bot.daily import send_today
+from bot.daily import amount_text, send_today
 from bot.handlers import checkin
 from bot.handlers.base import Handlers, speaker
 from bot.handlers.ladder import send_ladder
 from bot.handlers.today import show_today
 from bot.services import Services, services
+from bot.texts import checkin as c
 from bot.texts import onboarding as t
 from bot.texts import settings as s  # /start's menu and "when next" share the settings wording
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
@@ -54,7 +58,6 @@ from core.replies import (
     parse_target,
 )
 from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
-from storage.challenges import Owned
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import Goal, User
@@ -454,53 +457,55 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         if conversation is None or conversation.topic != TOPIC:
             return
         step, data = conversation.step, dict(conversation.data)
-        check_in = await _check_in(session, user, step, message.text, said.sender.id)
-        if check_in is None:
-            turn = await _answer_message(session, user, step, data, message, now)
-            await session.commit()
-        else:  # today's challenge takes the text; then the setup's question (buttons too) again
+        check_in = await checkin.waiting_check_in(session, user.id, said.sender.id,
+                                                  check_in_words(step, message.text))
+        refused = None if check_in is not None else await _not_a_name(
+            session, user, step, message.text, said.sender.id)
+        if check_in is not None:  # today's challenge takes the text; then the question again
             text, markup = question(step, data, now)
             turn = Turn([(f"{t.RESUMING}\n{text}", markup)])
+        elif refused is not None:
+            text, markup = question(step, data, now)
+            turn = Turn([(f"{refused}\n{text}", markup)])
+        else:
+            turn = await _answer_message(session, user, step, data, message, now)
+            await session.commit()
     if check_in is not None:
         await checkin.answer_typed(update, context, *check_in)
     await _after(said.services, context, message.chat_id, user, turn, now)
     raise ApplicationHandlerStop
 
 
-async def _check_in(session: AsyncSession, user: User, step: str, text: str | None,
-                    telegram_user_id: int) -> tuple[Owned, Outcome] | None:
-    """A check-in typed during "Start over": today's open challenge and the outcome, when the
-    text clearly is one and a challenge waits for it (never in a first setup: no goal yet)."""
-    outcome = check_in_words(step, text)
-    if outcome is None or user.id is None:
-        return None
-    goal = await active_goal(session, user.id)
-    owned = None if goal is None else await checkin.open_challenge(session, goal,
-                                                                   telegram_user_id)
-    return None if owned is None else (owned, outcome)
-
-
-# A bare yes or no answers the question just asked, and during a setup that is the setup's.
-_BARE_YES_NO = frozenset({"yes", "y", "yep", "yeah", "yup", "ya", "no", "n", "nope", "nah",
-                          "\U0001f44d", "\U0001f44e"})  # 👍 👎
+# The setup's own answers that also read as a check-in: "skip"/"pass" (no target) at the target
+# question, "not today" (so: tomorrow) when asked when the first challenge comes.
+_OWN_ANSWERS: dict[str, Callable[[str], bool]] = {
+    "target": lambda text: parse_target(text) is None,
+    "first": lambda text: "today" in normalise(text).split(),
+}
 
 
 def check_in_words(step: str, text: str | None) -> Outcome | None:
-    """The outcome `text` states if it is clearly a check-in answer at this setup `step`, else
-    None (the setup keeps it). Clearly: an outcome in words or symbols ("done", "failed", "skip",
-    "✅") that is not a bare yes/no and not one of the step's own answers: "skip"/"pass" (no
-    target) at the target question, "not today" when asked whether to start today."""
-    if text is None:
+    """`checkin.check_in_words` at this setup `step`: the outcome if `text` clearly is a
+    check-in, else None (the setup keeps it), the step's own answers staying the setup's."""
+    return checkin.check_in_words(text, theirs=_OWN_ANSWERS.get(step))
+
+
+async def _not_a_name(session: AsyncSession, user: User, step: str, text: str | None,
+                      telegram_user_id: int) -> str | None:
+    """Why a check-in typed at the activity question of a setup started over is not taken as
+    the new activity's name (a first setup, with no goal, takes any name): what the bot says
+    outside a setup, i.e. nothing waits for an answer, or (after a bare "yes", which a setup
+    leaves to its own question) the waiting challenge and how to answer it. None: a name."""
+    if step not in ("behaviour", "name") or text is None or parse_outcome(text) is None:
         return None
-    outcome = parse_outcome(text)
-    words = normalise(text)
-    if outcome is None or words in _BARE_YES_NO:
+    assert user.id is not None
+    goal = await active_goal(session, user.id)
+    if goal is None:
         return None
-    if step == "target" and parse_target(text) is None:
-        return None
-    if step == "first" and "today" in words.split():
-        return None
-    return outcome
+    waiting = await checkin.open_challenge(session, goal, telegram_user_id)
+    if waiting is None:
+        return c.NOTHING_OPEN
+    return c.TODAY_STATE["sent"].format(amount=amount_text(goal, waiting.challenge.amount))
 
 
 async def _answer_message(session: AsyncSession, user: User, step: str, data: dict[str, Any],

@@ -3,6 +3,9 @@
 /settings asks which field to change with buttons, then holds a "settings" conversation row whose
 step names the field; the answer goes through the same parsers as onboarding. Every change goes
 through `storage.user_settings` (or `storage.goals.set_step`), which recomputes `next_send_at`.
+A check-in typed while a question is open ("done", "failed", "skip", "✅") answers the day's
+waiting challenge, as during a setup started over, and the question is asked again; none of
+these questions has an answer of its own that reads as a check-in, so no words are excluded.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.handlers import checkin
 from bot.handlers import onboarding as ob
 from bot.handlers.base import Handlers, speaker
 from bot.services import services
@@ -172,12 +176,20 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         conversation = await get_conversation(session, user.id)
         if conversation is None or conversation.topic != TOPIC:
             return
+        check_in = None
         if goal is None:
             await clear_conversation(session, user.id, topic=TOPIC)
             replies: list[Reply] = [(texts.NEED_SETUP, None)]
         else:
-            replies = await _answer(session, user, goal, conversation.step, message, now)
+            check_in = await checkin.waiting_check_in(session, user.id, said.sender.id,
+                                                      checkin.check_in_words(message.text))
+            if check_in is None:
+                replies = await _answer(session, user, goal, conversation.step, message, now)
+            else:  # the day's challenge takes the text; then the question again
+                replies = [(f"{to.RESUMING}\n{_question(conversation.step, goal)}", None)]
         await session.commit()
+    if check_in is not None:
+        await checkin.answer_typed(update, context, *check_in)
     await _send(context, message.chat_id, replies)
     raise ApplicationHandlerStop
 

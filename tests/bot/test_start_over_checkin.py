@@ -126,7 +126,7 @@ async def test_the_setups_own_words_stay_the_setups(notch: Notch) -> None:
     assert row.status == "sent"
 
 
-async def test_a_first_setup_and_a_day_without_an_open_challenge_keep_the_text(
+async def test_a_first_setup_keeps_the_text_and_a_start_over_refuses_it_as_a_name(
         notch: Notch) -> None:
     ada = notch.user()
     await ada.send_text("/start")
@@ -145,8 +145,10 @@ async def test_a_first_setup_and_a_day_without_an_open_challenge_keep_the_text(
     await ada.next_message()
     await (await ada.press(t.RESTART_YES)).answered()
     assert (await ada.next_message()).text == t.ASK_BEHAVIOUR
-    await ada.send_text("done")
-    assert (await ada.next_message()).text == t.ask_unit("done")
+    await ada.send_text("done")  # nothing waits, but "done" is no new activity's name either
+    refused = await ada.next_message()
+    assert refused.text == f"{c.NOTHING_OPEN}\n{t.ASK_BEHAVIOUR}"
+    assert refused.buttons[0] == t.PRESETS[0].label
     assert await challenges(notch) == []
 
 

@@ -192,10 +192,81 @@ def test_parse_target() -> None:
         ("6", None),
         ("35", None),
         ("meh", None),
+        ("just right", 3),
+        ("Just right!", 3),
+        ("easy", 2),
+        ("max", 5),
+        ("maximal effort", 5),
+        ("three", 3),
+        ("3 just right", 3),  # a button's label typed out
+        ("5 MAXIMAL \U0001f4aa", 5),  # flexed biceps
+        ("4 - hard", 4),
+        ("hard \U0001f605", 4),
+        ("2 hard", None),  # number and words disagree: ask rather than guess
+        ("3.5", None),
+        ("-3", None),
+        ("\U0001f605", None),
+        ("", None),
+        ("right", None),
     ],
 )
 def test_parse_effort(text: str, effort: int | None) -> None:
     assert parse_effort(text) == effort
+
+
+# Words for each level as people type them (the buttons' words among them).
+LEVEL_WORDS = {
+    1: ["very easy", "trivial", "too easy"],
+    2: ["easy", "fairly easy"],
+    3: ["just right", "moderate", "ok", "fine", "three"],
+    4: ["hard", "tough", "difficult", "quite hard"],
+    5: ["maximal", "maximal effort", "max", "very hard", "all out"],
+}
+_before = st.sampled_from(["", " ", "\U0001f4aa ", "\U0001f605", '"'])
+_after = st.sampled_from(["", "  ", " \U0001f4aa", "\U0001f605", "\ufe0f", "!", ".", "!!"])
+
+
+def _random_case(draw: st.DrawFn, text: str) -> str:
+    flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    return "".join(ch.upper() if up else ch for ch, up in zip(text, flips, strict=True))
+
+
+@st.composite
+def _effort_reply(draw: st.DrawFn, level: int, words_level: int | None) -> str:
+    """A reply for `level`: the number, or its words (of `words_level`), or both, in any case and
+    with emoji or punctuation around."""
+    number = str(level) if words_level is None or draw(st.booleans()) else ""
+    words = "" if words_level is None else draw(st.sampled_from(LEVEL_WORDS[words_level]))
+    separator = draw(st.sampled_from([" ", " - ", ": ", "  "])) if number and words else ""
+    body = _random_case(draw, f"{number}{separator}{words}")
+    return f"{draw(_before)}{body}{draw(_after)}"
+
+
+@given(st.data(), st.integers(1, 5), st.booleans())
+def test_parse_effort_reads_any_form_of_a_level(data: st.DataObject, level: int,
+                                                 with_words: bool) -> None:
+    reply = data.draw(_effort_reply(level, level if with_words else None))
+    assert parse_effort(reply) == level
+
+
+@given(st.data(), st.integers(1, 5), st.integers(1, 5))
+def test_parse_effort_refuses_a_number_and_words_that_disagree(
+        data: st.DataObject, number: int, named: int) -> None:
+    words = data.draw(st.sampled_from(LEVEL_WORDS[named]))
+    expected = number if number == named else None
+    assert parse_effort(f"{number} {words}") == expected
+
+
+@given(st.text())
+def test_parse_effort_never_raises_and_stays_on_the_scale(text: str) -> None:
+    assert parse_effort(text) in (None, 1, 2, 3, 4, 5)
+
+
+@given(st.sampled_from([w for words in LEVEL_WORDS.values() for w in words]
+                       + [str(n) for n in range(1, 6)]))
+def test_an_effort_is_never_an_outcome(text: str) -> None:
+    """Typed effort and typed outcomes share the check-in's group: no reply may be both."""
+    assert parse_outcome(text) is None
 
 
 # --------------------------------------------------------------------------- doubt
