@@ -81,11 +81,12 @@ Reply = tuple[str, Markup]
 _preload_started = threading.Event()
 
 
-def preload_in_background() -> None:
+def preload_in_background(then: Callable[[], None] | None = None) -> None:
     """Build the city index and TimezoneFinder (~2 s) in a daemon thread, once per process.
 
     Called from post_init: start-up is not delayed, and the first time-zone answer usually finds
-    the index ready (if not, `read_zone_text` runs the lookup in a thread anyway).
+    the index ready (if not, `read_zone_text` runs the lookup in a thread anyway). `then` runs
+    in the same thread afterwards, whether the preload worked or not.
     """
     if _preload_started.is_set():
         return
@@ -96,6 +97,8 @@ def preload_in_background() -> None:
             timezone_lookup.preload()
         except Exception:  # a missing data file must not kill start-up; the lookup retries lazily
             log.warning("preloading the time-zone index failed", exc_info=True)
+        if then is not None:
+            then()
 
     threading.Thread(target=run, name="notch-tz-preload", daemon=True).start()
 
