@@ -25,6 +25,13 @@ class Run:
     gain: npt.NDArray[np.float64]  # log ability, last day minus first day
     early_fails: npt.NDArray[np.float64]  # ability failures among the first five attempts
 
+    @classmethod
+    def joined(cls, chunks: list[tuple[int, Run]]) -> Run:
+        """One run from chunks of learners simulated apart, each keyed by its first learner."""
+        runs = [r for _, r in sorted(chunks, key=lambda t: t[0])]
+        fields = cls.__dataclass_fields__
+        return cls(*(np.concatenate([getattr(r, f) for r in runs]) for f in fields))
+
 
 def practice_value(p: float) -> float:
     """How much a session at true success probability p teaches: 1.0 at p = 0.85.

@@ -133,13 +133,7 @@ def run_all(
     with Pool(workers) as pool:
         for pop, ctl, lo, run in pool.imap_unordered(_job, jobs):
             parts.setdefault((pop, ctl), []).append((lo, run))
-    out = {}
-    for key, chunks in parts.items():
-        runs = [r for _, r in sorted(chunks, key=lambda t: t[0])]
-        out[key] = Run(
-            *(np.concatenate([getattr(r, f) for r in runs]) for f in Run.__dataclass_fields__)
-        )
-    return out
+    return {key: Run.joined(chunks) for key, chunks in parts.items()}
 
 
 def calibration(pred: np.ndarray, truth: np.ndarray) -> float:

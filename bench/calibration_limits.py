@@ -45,7 +45,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 
 import core.calibration as calibration  # noqa: E402
 from bench._calib_peers import D0, Controller, Notch  # noqa: E402
@@ -129,10 +128,7 @@ def run(pop: int, ctl: str, learners: range, workers: int,
     jobs = [(pop, ctl, lo, min(lo + CHUNK, learners.stop))
             for lo in range(learners.start, learners.stop, CHUNK)]
     with Pool(workers, initializer=_apply, initargs=(settings or {},)) as pool:
-        parts = sorted(pool.imap_unordered(_job, jobs), key=lambda t: t[0])
-    runs = [r for _, r in parts]
-    return metrics(Run(
-        *(np.concatenate([getattr(r, f) for r in runs]) for f in Run.__dataclass_fields__)))
+        return metrics(Run.joined(list(pool.imap_unordered(_job, jobs))))
 
 
 def random_settings(rng: random.Random) -> dict[str, Any]:

@@ -464,12 +464,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                                                   check_in_words(step, message.text))
         refused = None if check_in is not None else await _not_a_name(
             session, user, step, message.text, said.sender.id)
-        if check_in is not None:  # today's challenge takes the text; then the question again
-            text, markup = question(step, data, now)
-            turn = Turn([(f"{t.RESUMING}\n{text}", markup)])
-        elif refused is not None:
-            text, markup = question(step, data, now)
-            turn = Turn([(f"{refused}\n{text}", markup)])
+        if check_in is not None or refused is not None:  # not the setup's: its question again
+            text, markup = question(step, data, now)  # (a check-in goes to today's challenge)
+            turn = Turn([(f"{refused or t.RESUMING}\n{text}", markup)])
         else:
             turn = await _answer_message(session, user, step, data, message, now)
             await session.commit()
