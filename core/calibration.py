@@ -36,9 +36,10 @@ The function is pure: no clock, no I/O, no global state.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import pairwise
 from statistics import NormalDist
@@ -105,6 +106,12 @@ TARGET_AFTER_FAIL: Final = 0.86  # right after a too_hard failure (0.90 sits at 
 BAND_FROM: Final = 5
 BAND_STEADY: Final = (0.725, 0.925)
 BAND_AFTER_FAIL: Final = (0.74, 0.92)  # right after a too_hard failure, a little safer
+# Too hard is worse than too easy (METHOD.md): the band choice subtracts this many times the
+# chance that the true P(done) lies below the band. 0 = the band alone.
+TOO_HARD_WEIGHT: Final = 0.0
+# With settings learned from a population, the first challenge is one notch above the stated
+# comfortable amount (METHOD.md step 2) when its P(done) is still at least this.
+STEP2_MIN_P: Final = 0.80
 MAX_RAISE: Final = 1.25  # never more than +25 % (or one step) over the last attempted amount
 
 # --- Sentences (one place, keyed, so a translation layer can take them over) -------------
@@ -127,6 +134,7 @@ FEELINGS: Final[dict[int | None, str]] = {
 }
 
 _SQRT2: Final = math.sqrt(2.0)
+_STD: Final = NormalDist()
 _INV_SQRT_2PI: Final = 1.0 / math.sqrt(2.0 * math.pi)
 _MIN_VAR: Final = 1e-4
 _EPS: Final = 1e-9
@@ -207,6 +215,122 @@ class Plan:
     facts: dict[str, str] = field(default_factory=dict, compare=False)
 
 
+
+PRIORS_VERSION: Final = 1
+
+
+@dataclass(frozen=True)
+class Priors:
+    """The calibrator's population settings: built in, or learned from everyone (fit_priors).
+
+    Why a value object: the same filter and choice run under the built-in settings (a new
+    install) or under settings fitted to one behaviour's users; the fit is stored as JSON.
+    ``users``/``attempts`` say how much data it came from (0: the built-in settings).
+    Recalibration maps the model's P(done) p to ``Phi(recal_a + recal_b * Phi^-1(p))``.
+    """
+
+    width: float = WIDTH
+    baseline_p: float = PRIOR_P_AT_BASELINE
+    baseline_sd: float = PRIOR_SD
+    growth_mean: float = GROWTH_MEAN
+    growth_sd: float = GROWTH_SD
+    effort_offset: float = 0.0
+    effort_scale: float = 1.0
+    effort_noise: float = EFFORT_NOISE
+    recal_a: float = 0.0
+    recal_b: float = 1.0
+    users: int = 0
+    attempts: int = 0
+    version: int = PRIORS_VERSION
+
+    def __post_init__(self) -> None:
+        checks = {
+            "width": (0.02, 2.0), "baseline_p": (0.05, 0.995), "baseline_sd": (0.01, 2.0),
+            "growth_mean": (-0.1, 0.3), "growth_sd": (1e-4, 0.3), "effort_offset": (-2.0, 2.0),
+            "effort_scale": (0.1, 10.0), "effort_noise": (0.01, 2.0), "recal_a": (-3.0, 3.0),
+            "recal_b": (0.1, 5.0),
+        }
+        for name, (lo, hi) in checks.items():
+            value = getattr(self, name)
+            if not _is_real(value) or not math.isfinite(value) or not lo <= value <= hi:
+                raise ValueError(f"Priors.{name} must lie within {lo}..{hi}, got {value!r}")
+        for name in ("users", "attempts", "version"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"Priors.{name} must be a whole number >= 0, got {value!r}")
+        if self.version != PRIORS_VERSION:
+            raise ValueError(f"Priors version {self.version} is not {PRIORS_VERSION}")
+
+    @classmethod
+    def builtin(cls) -> Priors:
+        """The built-in settings, read from the module's constants at call time."""
+        return cls(WIDTH, PRIOR_P_AT_BASELINE, PRIOR_SD, GROWTH_MEAN, GROWTH_SD,
+                   effort_noise=EFFORT_NOISE)
+
+    @property
+    def learned(self) -> bool:
+        return self.users > 0
+
+    def effort_margin(self, effort: int) -> tuple[float, float]:
+        """The margin interval an effort answer suggests, through the learned affine map."""
+        lo, hi = EFFORT_MARGIN[effort]
+        return (self.effort_offset + self.effort_scale * lo,
+                self.effort_offset + self.effort_scale * hi)
+
+    def recalibrate(self, p: float) -> float:
+        """The model's P(done) mapped so pooled predictions match pooled outcomes."""
+        if self.recal_a == 0.0 and self.recal_b == 1.0:
+            return p
+        z = _STD.inv_cdf(min(max(p, 1e-9), 1.0 - 1e-9))
+        return _cdf(self.recal_a + self.recal_b * z)
+
+    def uncalibrate(self, p: float) -> float:
+        """The model's P(done) whose recalibrated value is ``p`` (inverse of recalibrate)."""
+        if self.recal_a == 0.0 and self.recal_b == 1.0:
+            return p
+        z = _STD.inv_cdf(min(max(p, 1e-9), 1.0 - 1e-9))
+        return _cdf((z - self.recal_a) / self.recal_b)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Priors:
+        """The stored form back; an unknown version or field is refused, not guessed at."""
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("Priors JSON must be an object")
+        if data.get("version") != PRIORS_VERSION:
+            raise ValueError(f"Priors version {data.get('version')!r} is not {PRIORS_VERSION}")
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"Priors JSON has unknown fields: {sorted(unknown)}")
+        return cls(**data)
+
+    def changes(self, other: Priors | None = None) -> dict[str, tuple[float, float]]:
+        """The settings that differ from ``other`` (the built-in ones): name -> (from, to)."""
+        base = other if other is not None else Priors.builtin()
+        out: dict[str, tuple[float, float]] = {}
+        for f in fields(self):
+            if f.name in ("users", "attempts", "version"):
+                continue
+            a, b = getattr(base, f.name), getattr(self, f.name)
+            if abs(a - b) > 1e-9:
+                out[f.name] = (a, b)
+        return out
+
+
+def fit_priors(histories: Sequence[tuple[Goal, Sequence[Attempt]]]) -> Priors:
+    """Learn one behaviour's settings from every user's history (empirical Bayes).
+
+    Deterministic; shrinks toward the built-in settings when data is thin. The numerical
+    work lives in core.priors_fit (numpy/scipy), imported here so the planner stays light.
+    """
+    from core.priors_fit import fit
+
+    return fit(histories)
+
+
 @dataclass(frozen=True)
 class Belief:
     """The filtered belief about today's ability (log units) and what the choice needs."""
@@ -217,11 +341,17 @@ class Belief:
     attempts: int  # done or too_hard failures (evidence-bearing attempts)
     anchor: Attempt | None  # the last evidence-bearing attempt
     streak: int  # consecutive 'done' at the anchor's amount, ending at the anchor
+    priors: Priors = field(default_factory=Priors.builtin, compare=False)
+
+    def p_model(self, amount: float) -> float:
+        """Posterior-predictive P(done) at ``amount`` under the model, before recalibration."""
+        w = self.priors.width
+        s = math.sqrt(w * w + self.var)
+        return GUESS + (1.0 - GUESS - LAPSE) * _cdf((self.mean - math.log(amount)) / s)
 
     def p_done(self, amount: float) -> float:
-        """Posterior-predictive probability of 'done' at ``amount``."""
-        s = math.sqrt(WIDTH * WIDTH + self.var)
-        return GUESS + (1.0 - GUESS - LAPSE) * _cdf((self.mean - math.log(amount)) / s)
+        """Posterior-predictive probability of 'done' at ``amount`` (recalibrated)."""
+        return self.priors.recalibrate(self.p_model(amount))
 
 
 def _is_real(x: object) -> bool:
@@ -286,11 +416,12 @@ def _informative(a: Attempt) -> bool:
     return a.outcome == "failed" and (a.reason is None or a.reason == "too_hard")
 
 
-def prior_mean(goal: Goal) -> float:
-    """Log-ability such that P(done at the baseline) is ``PRIOR_P_AT_BASELINE`` a priori."""
-    q = (PRIOR_P_AT_BASELINE - GUESS) / (1.0 - GUESS - LAPSE)
-    s = math.sqrt(WIDTH * WIDTH + PRIOR_SD * PRIOR_SD)
-    return math.log(goal.baseline) + NormalDist().inv_cdf(q) * s
+def prior_mean(goal: Goal, priors: Priors | None = None) -> float:
+    """Log-ability such that P(done at the baseline) is ``baseline_p`` a priori."""
+    pr = priors if priors is not None else Priors.builtin()
+    q = (pr.baseline_p - GUESS) / (1.0 - GUESS - LAPSE)
+    s = math.sqrt(pr.width * pr.width + pr.baseline_sd * pr.baseline_sd)
+    return math.log(goal.baseline) + _STD.inv_cdf(q) * s
 
 
 def _condition(
@@ -346,11 +477,12 @@ def _advance(st: list[float], dose: float, days: int) -> None:
 class _Replay:
     """The filter walking a history forward: one attempt at a time, a belief on any later day."""
 
-    def __init__(self, goal: Goal) -> None:
+    def __init__(self, goal: Goal, priors: Priors | None = None) -> None:
+        pr = self.priors = priors if priors is not None else Priors.builtin()
         # Joint Gaussian over (ability, growth per session, effort-report bias): means, then
         # the covariance entries tt, tg, tb, gg, gb, bb.
-        self.st = [prior_mean(goal), GROWTH_MEAN, 0.0,
-                   PRIOR_SD**2, 0.0, 0.0, GROWTH_SD**2, 0.0, BIAS_SD**2]
+        self.st = [prior_mean(goal, pr), pr.growth_mean, 0.0,
+                   pr.baseline_sd**2, 0.0, 0.0, pr.growth_sd**2, 0.0, BIAS_SD**2]
         self.last_day: date | None = None  # of the last evidence-bearing attempt
         self.dose = 0.0
         self.attempts = 0
@@ -368,19 +500,21 @@ class _Replay:
         _advance(st, self.dose, 0 if self.last_day is None else (a.day - self.last_day).days)
         lx = math.log(a.amount)
         done_floor = GUESS / (1.0 - GUESS - LAPSE)
+        width = self.priors.width
         if a.outcome == "done":
-            _condition(st, False, lx, math.inf, WIDTH, done_floor)
+            _condition(st, False, lx, math.inf, width, done_floor)
             if a.effort is not None:
-                lo, hi = EFFORT_MARGIN[a.effort]
-                _condition(st, True, lx + lo, lx + hi, EFFORT_NOISE, EFFORT_MISREPORT)
+                lo, hi = self.priors.effort_margin(a.effort)
+                _condition(st, True, lx + lo, lx + hi, self.priors.effort_noise,
+                           EFFORT_MISREPORT)
             self.dose = EFFORT_DOSE[a.effort]
             anchor = self.anchor
             same = anchor is not None and anchor.outcome == "done" and anchor.amount == a.amount
             self.streak = self.streak + 1 if same else 1
         else:
-            _condition(st, False, -math.inf, lx, WIDTH, LAPSE / (1.0 - GUESS - LAPSE))
+            _condition(st, False, -math.inf, lx, width, LAPSE / (1.0 - GUESS - LAPSE))
             if a.achieved is not None and a.achieved > 0:
-                _condition(st, False, math.log(a.achieved), math.inf, WIDTH, done_floor)
+                _condition(st, False, math.log(a.achieved), math.inf, width, done_floor)
             self.dose = FAILURE_DOSE
             self.streak = 0
         self.last_day = a.day
@@ -393,18 +527,22 @@ class _Replay:
             raise ValueError(f"history holds an attempt on {self.prev}, after today ({today})")
         st = self.st.copy()
         _advance(st, self.dose, 0 if self.last_day is None else (today - self.last_day).days)
-        return Belief(st[0], st[3], st[1], self.attempts, self.anchor, self.streak)
+        return Belief(st[0], st[3], st[1], self.attempts, self.anchor, self.streak, self.priors)
 
 
-def belief(goal: Goal, history: Sequence[Attempt], today: date) -> Belief:
+def belief(
+    goal: Goal, history: Sequence[Attempt], today: date, priors: Priors | None = None
+) -> Belief:
     """Replay the history through the filter and predict to ``today``."""
-    walk = _Replay(goal)
+    walk = _Replay(goal, priors)
     for a in history:
         walk.observe(a)
     return walk.predict(today)
 
 
-def beliefs(goal: Goal, history: Sequence[Attempt], days: Sequence[date]) -> list[Belief]:
+def beliefs(
+    goal: Goal, history: Sequence[Attempt], days: Sequence[date], priors: Priors | None = None
+) -> list[Belief]:
     """The belief on each of ``days`` from the attempts before that day, in one pass.
 
     Equal to ``belief(goal, [a for a in history if a.day < d], d)`` for each ``d``, at the cost
@@ -412,7 +550,7 @@ def beliefs(goal: Goal, history: Sequence[Attempt], days: Sequence[date]) -> lis
     """
     if any(later < earlier for earlier, later in pairwise(days)):
         raise ValueError("days must be in ascending order")
-    walk = _Replay(goal)
+    walk = _Replay(goal, priors)
     out: list[Belief] = []
     i = 0
     for day in days:
@@ -430,7 +568,9 @@ def _round_down(x: float, step: float) -> float:
     return max(1, math.floor(x / step + _EPS)) * step
 
 
-def next_challenge(goal: Goal, history: Sequence[Attempt], today: date) -> Plan:
+def next_challenge(
+    goal: Goal, history: Sequence[Attempt], today: date, priors: Priors | None = None
+) -> Plan:
     """The next amount: likeliest in band (early on: P(done) nearest a target), in guardrails.
 
     Guardrails (they hold whatever the model says):
@@ -443,7 +583,9 @@ def next_challenge(goal: Goal, history: Sequence[Attempt], today: date) -> Plan:
     """
     if not isinstance(today, date):
         raise ValueError(f"today must be a date, got {today!r}")
-    b = belief(goal, history, today)
+    if priors is not None and not isinstance(priors, Priors):
+        raise ValueError(f"priors must be a Priors or None, got {priors!r}")
+    b = belief(goal, history, today, priors)
     step = goal.step
     anchor = b.anchor
     failed = anchor is not None and anchor.outcome == "failed"
@@ -456,6 +598,8 @@ def next_challenge(goal: Goal, history: Sequence[Attempt], today: date) -> Plan:
     gap = 0
     if anchor is None:
         lo, hi = _round_down(goal.baseline, step), _round_down(goal.baseline + step, step)
+        if b.priors.learned and hi > lo and b.p_done(hi) >= STEP2_MIN_P:
+            lo = hi  # METHOD.md step 2: one notch above comfortable, still well within reach
     else:
         gap = (today - anchor.day).days
         kept = anchor.amount * math.exp(-_gap_decay(gap))
@@ -470,7 +614,7 @@ def next_challenge(goal: Goal, history: Sequence[Attempt], today: date) -> Plan:
     if band is None:
         best_amount = _closest_to_target(b, target, step, lo, hi)
     else:
-        best_amount = _most_likely_in_band(b, band, step, lo, hi)
+        best_amount = _most_likely_in_band(b, band, step, lo, hi, TOO_HARD_WEIGHT)
     best_p = b.p_done(best_amount)
     amount = float(round(best_amount / step) * step)
     key, facts = _explain(goal, b, amount, gap)
@@ -493,9 +637,9 @@ def _band_for(b: Belief, failed: bool) -> tuple[float, float] | None:
 
 def _closest_to_target(b: Belief, target: float, step: float, lo: float, hi: float) -> float:
     """Step multiple in [lo, hi] whose posterior-predictive P(done) is closest to target."""
-    q = min(max((target - GUESS) / (1.0 - GUESS - LAPSE), 1e-6), 1.0 - 1e-6)
-    s = math.sqrt(WIDTH * WIDTH + b.var)
-    ideal = math.exp(b.mean - NormalDist().inv_cdf(q) * s)
+    w = b.priors.width
+    s = math.sqrt(w * w + b.var)
+    ideal = math.exp(b.mean - _probit_of(b.priors.uncalibrate(target)) * s)
     k = math.floor(ideal / step + _EPS)
     best, best_err = lo, abs(b.p_done(lo) - target)
     for cand in (k * step, (k + 1) * step, hi):
@@ -508,34 +652,45 @@ def _closest_to_target(b: Belief, target: float, step: float, lo: float, hi: flo
 
 def _probit_of(p: float) -> float:
     q = min(max((p - GUESS) / (1.0 - GUESS - LAPSE), 1e-6), 1.0 - 1e-6)
-    return NormalDist().inv_cdf(q)
+    return _STD.inv_cdf(q)
 
 
 def _most_likely_in_band(
-    b: Belief, band: tuple[float, float], step: float, lo: float, hi: float
+    b: Belief, band: tuple[float, float], step: float, lo: float, hi: float,
+    too_hard_weight: float = 0.0,
 ) -> float:
-    """Step multiple in [lo, hi] where the TRUE P(done) most likely lies inside ``band``.
+    """Step multiple in [lo, hi] where the TRUE P(done) most likely lies inside ``band``,
+    less ``too_hard_weight`` times the chance that it lies below the band.
 
-    p_true(x) in band <=> ability in [log x + WIDTH * z_lo, log x + WIDTH * z_hi], so under
-    the belief N(m, v) that probability is a difference of two normal cdfs. It is unimodal
-    in log x with its peak where that interval is centred on m, so the two multiples around
-    the peak (clamped to the guardrails) are the only candidates.
+    p_true(x) in band <=> ability in [log x + w * z_lo, log x + w * z_hi] (``z`` the probits
+    of the band's edges, mapped back through the recalibration), so under the belief N(m, v)
+    both chances are normal cdfs. Too hard costs more than too easy (a failure is evidence
+    against the person), hence the weight. The score is unimodal in log x with its peak in
+    closed form, so the two multiples around it (clamped to the guardrails) are the only
+    candidates.
     """
-    zl, zh = WIDTH * _probit_of(band[0]), WIDTH * _probit_of(band[1])
+    pr = b.priors
+    zl = pr.width * _probit_of(pr.uncalibrate(band[0]))
+    zh = pr.width * _probit_of(pr.uncalibrate(band[1]))
     sd = math.sqrt(b.var)
+    keep = 1.0 + too_hard_weight
 
-    def mass(x: float) -> float:
+    def score(x: float) -> float:
         lx = math.log(x)
-        return _cdf((lx + zh - b.mean) / sd) - _cdf((lx + zl - b.mean) / sd)
+        below = _cdf((lx + zl - b.mean) / sd)
+        return _cdf((lx + zh - b.mean) / sd) - keep * below
 
-    ideal = math.exp(b.mean - 0.5 * (zl + zh))
+    # Peak: pdf(a_h) = keep * pdf(a_l) with a_h = a_l + d, so a_l = -d/2 - ln(keep)/d.
+    d = (zh - zl) / sd
+    a_l = -0.5 * d - math.log(keep) / d
+    ideal = math.exp(b.mean - zl + sd * a_l)
     k = math.floor(ideal / step + _EPS)
-    best, best_mass = lo, mass(lo)
+    best, best_score = lo, score(lo)
     for cand in (k * step, (k + 1) * step, hi):
         cand = min(max(cand, lo), hi)
-        pm = mass(cand)
-        if pm > best_mass + 1e-12 or (abs(pm - best_mass) <= 1e-12 and cand < best):
-            best, best_mass = cand, pm
+        sc = score(cand)
+        if sc > best_score + 1e-12 or (abs(sc - best_score) <= 1e-12 and cand < best):
+            best, best_score = cand, sc
     return best
 
 
