@@ -41,6 +41,7 @@ class Population:
     comfortable_p: float = 0.95  # what "comfortable" means: p_true at the true comfortable amount
     growth: str = "85-rule"  # practice-value kernel (bench/_calib_sim.py): "85-rule" | "harder"
     note: str = ""
+    day_sd: tuple[float, float] = (0.04, 0.15)  # day-to-day noise sd, per person U(lo, hi)
 
 
 POPULATIONS: tuple[Population, ...] = (
@@ -72,6 +73,27 @@ POPULATIONS: tuple[Population, ...] = (
         growth="harder",
         note="the earlier simulation's assumptions: 'comfortable' = p_true 0.90, and growth "
         "that rewards harder sessions",
+    ),
+    # Appended after the first five, so their seeds (population index) and figures stay put.
+    Population(
+        "plateau",
+        "minutes",
+        5.0,
+        15.0,
+        30.0,
+        growth_gap=(0.0, 0.1),
+        growth_rate=(0.0, 0.02),
+        day_sd=(0.15, 0.30),
+        note="adults who barely improve, with wide day-to-day noise; minutes in steps of 5",
+    ),
+    Population(
+        "compressed-effort",
+        "reps",
+        1.0,
+        8.0,
+        25.0,
+        effort_cuts=(-0.30, -0.15, 1.20, 1.60),
+        note="people who call most successes 'just right', whatever the margin",
     ),
 )
 
@@ -138,7 +160,7 @@ def make_learner(pop_index: int, index: int, days: int = DAYS) -> Learner:
     rng = np.random.default_rng([20250301, pop_index, index])
     slope = rng.uniform(4.0, 9.0)
     lapse = rng.uniform(0.0, 0.05)
-    day_sd = rng.uniform(0.04, 0.15)
+    day_sd = rng.uniform(*pop.day_sd)  # one draw, as before: older populations unchanged
     table = (1.0 - lapse) * (
         _curve(pop.link, slope * (_MARGIN_GRID[:, None] + day_sd * _GH_X[None, :])) @ _GH_W
     )
