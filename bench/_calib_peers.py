@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from core.calibration import Attempt, Goal, next_challenge
+from core.calibration import Attempt, Goal, Priors, next_challenge
 
 D0 = date(2025, 1, 6)
 LOGIT_08 = math.log(0.8 / 0.2)
@@ -54,17 +54,28 @@ class Controller:
 
 
 class Notch(Controller):
-    """The product: core.calibration.next_challenge over the whole history, every day."""
+    """The product: core.calibration.next_challenge over the whole history, every day.
+
+    ``priors`` None plans with the built-in settings, as a new install would ("cold");
+    :meth:`with_priors` gives a class that plans under settings learned from earlier users
+    ("warm"). Its ``goal`` and ``history`` are exactly what the bot stores about a person.
+    """
 
     name = "Notch"
+    priors: ClassVar[Priors | None] = None
 
     def __init__(self, baseline: float, step: float, unit: str) -> None:
         super().__init__(baseline, step, unit)
         self.goal = Goal(unit=unit, baseline=baseline, step=step)
         self.history: list[Attempt] = []
 
+    @classmethod
+    def with_priors(cls, priors: Priors | None, name: str = "Notch (warm)") -> type[Notch]:
+        """A Notch class planning under ``priors`` (built where it is used: not picklable)."""
+        return type(cls.__name__ + "Warm", (cls,), {"name": name, "priors": priors})
+
     def plan(self, day: int) -> tuple[float, float | None]:
-        p = next_challenge(self.goal, self.history, D0 + timedelta(days=day))
+        p = next_challenge(self.goal, self.history, D0 + timedelta(days=day), priors=self.priors)
         return p.amount, p.p_success
 
     def observe(

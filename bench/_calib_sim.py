@@ -118,8 +118,14 @@ def live(learner: Learner, ctl: Controller, day_rows: int, row: int, run: Run) -
 
 
 def simulate(
-    pop_index: int, ctl_cls: type[Controller], indices: range, days: int = DAYS
+    pop_index: int,
+    ctl_cls: type[Controller],
+    indices: range,
+    days: int = DAYS,
+    keep: list[Controller] | None = None,
 ) -> Run:
+    """``ctl_cls`` on the learners ``indices``; ``keep`` receives each controller afterwards
+    (for Notch: the goal and history the bot would have stored about that person)."""
     n = len(indices)
     run = Run(
         p_true=np.full((n, days), np.nan),
@@ -133,4 +139,6 @@ def simulate(
         learner = make_learner(pop_index, index, days)
         ctl = ctl_cls(learner.baseline, learner.pop.step, learner.pop.unit)
         live(learner, ctl, days, row, run)
+        if keep is not None:
+            keep.append(ctl)
     return run
