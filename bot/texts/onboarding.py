@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.behaviours import TEMPLATES
+
 
 @dataclass(frozen=True, slots=True)
 class Preset:
@@ -21,14 +23,19 @@ class Preset:
     example: float
 
 
-PRESETS: tuple[Preset, ...] = (
-    Preset("running", "Running", "running", "minutes", 1, 10),
-    Preset("walking", "Walking", "walking", "minutes", 1, 20),
-    Preset("pushups", "Push-ups", "push-ups", "reps", 1, 10),
-    Preset("writing", "Writing", "writing", "words", 50, 300),
-    Preset("reading", "Reading", "reading", "pages", 1, 10),
-    Preset("meditation", "Meditation", "meditation", "minutes", 1, 5),
-    Preset("instrument", "Instrument practice", "instrument practice", "minutes", 1, 15),
+# The templates themselves live in core.behaviours (calibration pools their users); the
+# buttons' words live here.
+_LABELS: dict[str, str] = {
+    "running": "Running",
+    "walking": "Walking",
+    "pushups": "Push-ups",
+    "writing": "Writing",
+    "reading": "Reading",
+    "meditation": "Meditation",
+    "instrument": "Instrument practice",
+}
+PRESETS: tuple[Preset, ...] = tuple(
+    Preset(t.key, _LABELS[t.key], t.behaviour, t.unit, t.step, t.example) for t in TEMPLATES
 )
 OTHER_LABEL = "Something else"
 UNIT_CHOICES: tuple[str, ...] = ("minutes", "reps", "pages", "km")
