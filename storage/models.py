@@ -12,14 +12,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any, Final
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = [
     "CHALLENGE_STATUSES",
     "FAILURE_REASONS",
+    "FIT_SCHEDULE_ID",
     "NAMING_CONVENTION",
     "USER_STATUSES",
+    "CalibrationPriorsRow",
+    "CalibrationSchedule",
     "Challenge",
     "Conversation",
     "Goal",
@@ -43,6 +46,7 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 USER_STATUSES: Final = ("active", "paused", "stopped", "blocked")
 CHALLENGE_STATUSES: Final = ("planned", "sent", "done", "failed", "skipped", "missed")
 FAILURE_REASONS: Final = ("too_hard", "no_time", "unwell", "other")
+FIT_SCHEDULE_ID: Final = 1  # calibration_schedule has this one row
 
 
 def utcnow() -> datetime:
@@ -211,3 +215,46 @@ class GroupNotice(SQLModel, table=True):
         sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
     )
     notified_at: datetime = Field(default_factory=utcnow)
+
+
+class CalibrationPriorsRow(SQLModel, table=True):
+    """One fit of the calibrator's population settings for one behaviour key (aggregates only).
+
+    ``behaviour`` is core.behaviours.fit_key ("running", "unit:pages"); ``priors`` is
+    ``core.calibration.Priors.to_json()``. No key leads to a user: nothing here is anyone's row,
+    and /delete drops the rows of the keys the user was in (storage.priors.forget_user).
+    """
+
+    __tablename__ = "calibration_priors"
+    __table_args__ = (
+        CheckConstraint("users >= 0", name="users_nonnegative"),
+        CheckConstraint("attempts >= 0", name="attempts_nonnegative"),
+        # Serves planning's "the latest fit for this key".
+        Index("ix_calibration_priors_behaviour_fitted_at", "behaviour", "fitted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    behaviour: str = Field(max_length=100)
+    fitted_at: datetime
+    users: int
+    attempts: int
+    priors: str = Field(sa_type=Text)
+
+
+class CalibrationSchedule(SQLModel, table=True):
+    """When the daily fit is next due, who holds it, and how many deletions it has seen.
+
+    One row (id 1). ``next_fit_at`` None means due at once (a /delete asked for a refit);
+    ``claimed_until`` is a worker's lease on the fit; ``generation`` goes up with every /delete,
+    and a fit stores its result only if the generation it gathered under is still current.
+    """
+
+    __tablename__ = "calibration_schedule"
+    __table_args__ = (CheckConstraint(f"id = {FIT_SCHEDULE_ID}", name="one_row"),)
+
+    id: int = Field(
+        default=FIT_SCHEDULE_ID, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    next_fit_at: datetime | None = None
+    claimed_until: datetime | None = None
+    generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

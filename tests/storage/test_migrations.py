@@ -22,6 +22,7 @@ from storage.migrate import alembic_config, current, downgrade, upgrade
 
 APP_TABLES = {
     "users", "goals", "challenges", "conversations", "group_notices", "ladder_ratings",
+    "calibration_priors", "calibration_schedule",
 }
 
 
@@ -66,8 +67,8 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0003"]
-    assert [rev.revision for rev in script.walk_revisions()] == ["0003", "0002", "0001"]
+    assert script.get_heads() == ["0004"]
+    assert [rev.revision for rev in script.walk_revisions()] == ["0004", "0003", "0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
@@ -219,3 +220,30 @@ async def test_a_sqlite_table_rebuild_inside_a_migration_keeps_dependent_rows(
         pragma = await connection.exec_driver_sql("PRAGMA foreign_keys")
         assert pragma.scalar_one() == 1  # and foreign keys are back on afterwards
     await engine.dispose()
+
+
+async def test_0004_keeps_every_row_and_makes_the_first_fit_due(
+    make_engine: Callable[..., AsyncEngine],
+) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine()
+    await upgrade(engine, "0003")
+    async with engine.begin() as connection:
+        await _seed_one_user(connection)
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        challenges = (await connection.execute(text("SELECT amount FROM challenges"))).all()
+        schedule = (await connection.execute(text(
+            "SELECT id, next_fit_at, claimed_until, generation FROM calibration_schedule"
+        ))).all()
+        fits = (await connection.execute(text("SELECT count(*) FROM calibration_priors"))).one()
+    assert [row.amount for row in challenges] == [11]
+    assert [tuple(row) for row in schedule] == [(1, None, None, 0)]  # due at the first tick
+    assert fits[0] == 0
+    await downgrade(engine, "0003")
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(_tables)
+        kept = (await connection.execute(text("SELECT count(*) FROM challenges"))).one()
+    assert not tables & {"calibration_priors", "calibration_schedule"}
+    assert kept[0] == 1
