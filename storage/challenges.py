@@ -24,11 +24,13 @@ from storage.models import FAILURE_REASONS, Challenge, Goal, User, utcnow
 
 __all__ = [
     "ANSWERABLE",
+    "SETTLED",
     "UNDO_WINDOW",
     "Evidence",
     "Owned",
     "awaiting_effort",
     "challenge_for_day",
+    "core_attempt",
     "core_goal",
     "evidence",
     "evidence_entries",
@@ -164,7 +166,8 @@ async def awaiting_effort(session: AsyncSession, goal_id: int, *, since: date) -
     return None if (await session.exec(newer)).one() else found
 
 
-def _attempt(row: Challenge) -> calibration.Attempt:
+def core_attempt(row: Challenge) -> calibration.Attempt:
+    """A settled challenge as the calibrator's Attempt (the one place this mapping lives)."""
     outcome = cast(calibration.Outcome, row.status)
     achieved = row.achieved
     if achieved is not None:
@@ -193,7 +196,7 @@ async def history(
     if before is not None:
         statement = statement.where(col(Challenge.local_date) < before)
     rows = (await session.exec(statement.order_by(col(Challenge.local_date)))).all()
-    return [_attempt(row) for row in rows]
+    return [core_attempt(row) for row in rows]
 
 
 async def plan_challenge(

@@ -5,7 +5,8 @@ when a foreign key leads from it to ``users`` (directly or through goals, challe
 table added later is exported and deleted without touching this module, and ``delete_user``
 needs only ``DELETE FROM users`` — ON DELETE CASCADE removes the rest on both backends (SQLite
 needs ``foreign_keys=ON``, which storage.db sets on every connection). ``group_notices`` holds
-group chats, not people, and is no user's.
+group chats, not people, and is no user's; ``calibration_priors`` holds aggregates only, and
+``delete_user`` drops those the user's answers went into (storage.priors.forget_user).
 
 The caller owns the transaction.
 """
@@ -25,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
 from core.clock import as_utc
+from storage.priors import forget_user
 
 __all__ = [
     "CSV_COLUMNS",
@@ -211,6 +213,8 @@ async def delete_user(session: AsyncSession, user_id: int) -> int:
 
     One ``DELETE`` on ``users``; the foreign keys' ON DELETE CASCADE remove the rest, in the same
     statement, so a half-deleted user cannot exist. A second call finds nothing and returns 0.
+    First the calibration fits the user's answers went into are dropped and a refit is due
+    (storage.priors.forget_user), in the same transaction: nothing of them stays in aggregates.
     """
     tables = user_tables()
     owned = {table.name: table for table in tables}
@@ -220,6 +224,7 @@ async def delete_user(session: AsyncSession, user_id: int) -> int:
             _owner_filter(table, user_id, owned)
         )
         total += int((await session.exec(count)).scalar_one())  # type: ignore[call-overload]
+    await forget_user(session, user_id)
     users = owned[USERS]
     result = await session.exec(delete(users).where(users.c.id == user_id))
     if not result.rowcount:
