@@ -108,10 +108,18 @@ BAND_STEADY: Final = (0.725, 0.925)
 BAND_AFTER_FAIL: Final = (0.74, 0.92)  # right after a too_hard failure, a little safer
 # Too hard is worse than too easy (METHOD.md): the band choice subtracts this many times the
 # chance that the true P(done) lies below the band. 0 = the band alone.
-TOO_HARD_WEIGHT: Final = 0.0
-# With settings learned from a population, the first challenge is one notch above the stated
-# comfortable amount (METHOD.md step 2) when its P(done) is still at least this.
-STEP2_MIN_P: Final = 0.80
+# Applied under learned priors only: under the built-in settings the model's P(done) is too
+# rough for the weight to buy anything but easier plans (bench: cold in band fell 0.77 -> 0.74
+# on minutes at weight 1).
+TOO_HARD_WEIGHT: Final = 1.0
+# Under learned priors the first five attempts aim at one point target, and the first
+# challenge is one notch above the stated comfortable amount (METHOD.md step 2) when that
+# notch is at least STEP2_MIN_P likely. Tuning learners (bench/calibration.py, 6 settings
+# tried): target 0.90 made 0.65-0.70 early failures of 5 (goal <= 0.5), 0.93 made 0.47-0.58;
+# 0.95 makes 0.29-0.49. A notch at P >= 0.80 (the floor) raised early failures on
+# other-model and alt-assumptions to 0.62/0.57, so the notch waits for P >= 0.95.
+TARGET_EARLY_LEARNED: Final = 0.95
+STEP2_MIN_P: Final = 0.95
 MAX_RAISE: Final = 1.25  # never more than +25 % (or one step) over the last attempted amount
 
 # --- Sentences (one place, keyed, so a translation layer can take them over) -------------
@@ -589,16 +597,19 @@ def next_challenge(
     step = goal.step
     anchor = b.anchor
     failed = anchor is not None and anchor.outcome == "failed"
+    learned = b.priors.learned
     target = TARGET_STEADY
     if failed:
         target = TARGET_AFTER_FAIL
     if b.attempts < FIRST_ATTEMPTS:
         target = max(target, TARGET_FIRST)
+    if learned and b.attempts < BAND_FROM:
+        target = max(TARGET_EARLY_LEARNED, TARGET_AFTER_FAIL if failed else 0.0)
 
     gap = 0
     if anchor is None:
         lo, hi = _round_down(goal.baseline, step), _round_down(goal.baseline + step, step)
-        if b.priors.learned and hi > lo and b.p_done(hi) >= STEP2_MIN_P:
+        if learned and hi > lo and b.p_done(hi) >= max(STEP2_MIN_P, 0.80):
             lo = hi  # METHOD.md step 2: one notch above comfortable, still well within reach
     else:
         gap = (today - anchor.day).days
@@ -614,7 +625,8 @@ def next_challenge(
     if band is None:
         best_amount = _closest_to_target(b, target, step, lo, hi)
     else:
-        best_amount = _most_likely_in_band(b, band, step, lo, hi, TOO_HARD_WEIGHT)
+        weight = TOO_HARD_WEIGHT if learned else 0.0
+        best_amount = _most_likely_in_band(b, band, step, lo, hi, weight)
     best_p = b.p_done(best_amount)
     amount = float(round(best_amount / step) * step)
     key, facts = _explain(goal, b, amount, gap)
