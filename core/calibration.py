@@ -253,7 +253,7 @@ class Priors:
 
     def __post_init__(self) -> None:
         checks = {
-            "width": (0.02, 2.0), "baseline_p": (0.05, 0.995), "baseline_sd": (0.01, 2.0),
+            "width": (0.02, 2.0), "baseline_p": (0.05, 0.96), "baseline_sd": (0.01, 2.0),
             "growth_mean": (-0.1, 0.3), "growth_sd": (1e-4, 0.3), "effort_offset": (-2.0, 2.0),
             "effort_scale": (0.1, 10.0), "effort_noise": (0.01, 2.0), "recal_a": (-3.0, 3.0),
             "recal_b": (0.1, 5.0),
@@ -693,7 +693,7 @@ def _most_likely_in_band(
         return _cdf((lx + zh - b.mean) / sd) - keep * below
 
     # Peak: pdf(a_h) = keep * pdf(a_l) with a_h = a_l + d, so a_l = -d/2 - ln(keep)/d.
-    d = (zh - zl) / sd
+    d = max((zh - zl) / sd, 1e-6)  # an extreme recalibration can squeeze the band to a point
     a_l = -0.5 * d - math.log(keep) / d
     ideal = math.exp(b.mean - zl + sd * a_l)
     k = math.floor(ideal / step + _EPS)

@@ -308,7 +308,7 @@ def _priors_at(x: npt.NDArray[np.float64], base: Priors) -> Priors:
 
 def _clamped(base: Priors, values: dict[str, float]) -> Priors:
     bounds = {
-        "width": (0.03, 1.5), "baseline_p": (0.3, 0.99), "baseline_sd": (0.03, 1.5),
+        "width": (0.03, 1.5), "baseline_p": (0.3, 0.96), "baseline_sd": (0.03, 1.5),
         "growth_mean": (-0.05, 0.2), "growth_sd": (1e-3, 0.2), "effort_offset": (-1.5, 1.5),
         "effort_scale": (0.2, 6.0), "effort_noise": (0.03, 1.5), "recal_a": (-2.0, 2.0),
         "recal_b": (0.3, 3.0),
