@@ -316,7 +316,7 @@ def _clamped(base: Priors, values: dict[str, float]) -> Priors:
     fields = {k: min(max(v, bounds[k][0]), bounds[k][1]) for k, v in values.items()}
     current = {f: getattr(base, f) for f in bounds}
     current.update(fields)
-    return Priors(**current, users=base.users, attempts=base.attempts)  # type: ignore[arg-type]
+    return Priors(**current, users=base.users, attempts=base.attempts)
 
 
 def _fit_recalibration(trace: Trace, weight: float) -> tuple[float, float]:
@@ -373,5 +373,5 @@ def fit(histories: Sequence[tuple[Goal, Sequence[Attempt]]]) -> Priors:
     values = {p.name: getattr(fitted, p.name) for p in PARAMS}
     values.update(recal_a=a, recal_b=b)
     out = _clamped(fitted, values)
-    return Priors(**{**{f: getattr(out, f) for f in values}},  # type: ignore[arg-type]
+    return Priors(**{**{f: getattr(out, f) for f in values}},
                   users=users, attempts=attempts)
