@@ -24,7 +24,9 @@ studies, each answering one question the main table raises:
    to the model family and the information in the answers, not to how it was tuned elsewhere.
    (The shipped settings were tuned on all populations at once; nothing here changes them.)
 
-Studies 1-2 run on the tuning learners 0-199 of every population, because they inform choices.
+Studies 1-2 run on the tuning learners 0-199 of the five original populations (``STUDIED``),
+because they inform choices; the populations added with the learning-from-users mode
+("plateau", "compressed-effort") are not part of this study.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ CHUNK = 50
 SEED = 20261124
 NOTCH_START_MAX = 0.25  # the first plan goes one step up only if that step is at most +25 %
 EARLY = 5  # the goal counts failures among the first five attempts
+STUDIED = range(5)  # minutes, reps, words, other-model, alt-assumptions
 
 
 class StatedBaseline(Controller):
@@ -207,7 +210,7 @@ def search(pop: int, objective: str, configs: int, workers: int) -> Search:
 
 def render(floor: dict[tuple[int, str], Metrics], searches: list[Search], command: str,
            seconds: float) -> str:
-    names = [p.name for p in POPULATIONS]
+    names = [POPULATIONS[p].name for p in STUDIED]
     lines = [
         START,
         "## Calibration: what limits it",
@@ -224,7 +227,7 @@ def render(floor: dict[tuple[int, str], Metrics], searches: list[Search], comman
     ]
 
     def row(label: str, cell: Any) -> None:
-        lines.append(f"| {label} | " + " | ".join(cell(p) for p in range(len(names))) + " |")
+        lines.append(f"| {label} | " + " | ".join(cell(p) for p in STUDIED) + " |")
 
     for ctl in CONTROLLERS:
         row(f"early failures (of 5): {ctl}", lambda p, c=ctl: f"{floor[(p, c)].early_fails:.2f}")
@@ -289,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     floor = {(p, c): run(p, c, TUNING, args.workers)
-             for p in range(len(POPULATIONS)) for c in CONTROLLERS}
+             for p in STUDIED for c in CONTROLLERS}
     index = {p.name: i for i, p in enumerate(POPULATIONS)}
     searches = [search(index["other-model"], "in band", args.configs, args.workers),
                 search(index["alt-assumptions"], "early failures", args.configs, args.workers)]
