@@ -247,6 +247,8 @@ class Priors:
     effort_noise: float = EFFORT_NOISE
     recal_a: float = 0.0
     recal_b: float = 1.0
+    bias_sd: float = BIAS_SD
+    daily_sd: float = math.sqrt(DAILY_VAR)
     users: int = 0
     attempts: int = 0
     version: int = PRIORS_VERSION
@@ -256,7 +258,7 @@ class Priors:
             "width": (0.02, 2.0), "baseline_p": (0.05, 0.96), "baseline_sd": (0.01, 2.0),
             "growth_mean": (-0.1, 0.3), "growth_sd": (1e-4, 0.3), "effort_offset": (-2.0, 2.0),
             "effort_scale": (0.1, 10.0), "effort_noise": (0.01, 2.0), "recal_a": (-3.0, 3.0),
-            "recal_b": (0.1, 5.0),
+            "recal_b": (0.1, 5.0), "bias_sd": (0.01, 1.0), "daily_sd": (0.001, 0.3),
         }
         for name, (lo, hi) in checks.items():
             value = getattr(self, name)
@@ -273,7 +275,7 @@ class Priors:
     def builtin(cls) -> Priors:
         """The built-in settings, read from the module's constants at call time."""
         return cls(WIDTH, PRIOR_P_AT_BASELINE, PRIOR_SD, GROWTH_MEAN, GROWTH_SD,
-                   effort_noise=EFFORT_NOISE)
+                   effort_noise=EFFORT_NOISE, bias_sd=BIAS_SD, daily_sd=math.sqrt(DAILY_VAR))
 
     @property
     def learned(self) -> bool:
@@ -461,7 +463,7 @@ def _condition(
     st[8] = max(vbb - pb * pb * shrink, _MIN_VAR)
 
 
-def _advance(st: list[float], dose: float, days: int) -> None:
+def _advance(st: list[float], dose: float, days: int, daily_var: float = DAILY_VAR) -> None:
     """Predict forward: growth from the last session's dose, drift with days, gap decay."""
     if dose:
         mg, vtg, vgg, vgb = st[1], st[4], st[6], st[7]
@@ -476,7 +478,7 @@ def _advance(st: list[float], dose: float, days: int) -> None:
         st[4] = vtg * rho
         st[6] = vgg * rho * rho
         st[7] = vgb * rho
-    st[3] += DAILY_VAR * days
+    st[3] += daily_var * days
     st[6] += GROWTH_DRIFT_VAR * days
     st[8] += BIAS_DRIFT_VAR * days
     st[0] -= _gap_decay(days)
@@ -487,10 +489,11 @@ class _Replay:
 
     def __init__(self, goal: Goal, priors: Priors | None = None) -> None:
         pr = self.priors = priors if priors is not None else Priors.builtin()
+        self.daily_var = pr.daily_sd * pr.daily_sd
         # Joint Gaussian over (ability, growth per session, effort-report bias): means, then
         # the covariance entries tt, tg, tb, gg, gb, bb.
         self.st = [prior_mean(goal, pr), pr.growth_mean, 0.0,
-                   pr.baseline_sd**2, 0.0, 0.0, pr.growth_sd**2, 0.0, BIAS_SD**2]
+                   pr.baseline_sd**2, 0.0, 0.0, pr.growth_sd**2, 0.0, pr.bias_sd**2]
         self.last_day: date | None = None  # of the last evidence-bearing attempt
         self.dose = 0.0
         self.attempts = 0
@@ -505,7 +508,8 @@ class _Replay:
         if not _informative(a):
             return
         st = self.st
-        _advance(st, self.dose, 0 if self.last_day is None else (a.day - self.last_day).days)
+        days = 0 if self.last_day is None else (a.day - self.last_day).days
+        _advance(st, self.dose, days, self.daily_var)
         lx = math.log(a.amount)
         done_floor = GUESS / (1.0 - GUESS - LAPSE)
         width = self.priors.width
@@ -534,7 +538,8 @@ class _Replay:
         if self.prev is not None and self.prev > today:
             raise ValueError(f"history holds an attempt on {self.prev}, after today ({today})")
         st = self.st.copy()
-        _advance(st, self.dose, 0 if self.last_day is None else (today - self.last_day).days)
+        days = 0 if self.last_day is None else (today - self.last_day).days
+        _advance(st, self.dose, days, self.daily_var)
         return Belief(st[0], st[3], st[1], self.attempts, self.anchor, self.streak, self.priors)
 
 

@@ -90,6 +90,8 @@ PARAMS: Final = (
     _Param("effort_offset", 2.0),
     _Param("effort_scale", 0.5),
     _Param("effort_noise", 0.5),
+    _Param("bias_sd", 0.5),
+    _Param("daily_sd", 0.7),
 )
 _RECAL_SD: Final = (0.5, 0.3)  # hyper-prior sd of recal_a and log(recal_b)
 
@@ -196,7 +198,9 @@ def _condition(
     return like
 
 
-def _advance(st: list[Array], dose: Array, days: Array, mask: npt.NDArray[np.bool_]) -> None:
+def _advance(
+    st: list[Array], dose: Array, days: Array, mask: npt.NDArray[np.bool_], daily_var: float
+) -> None:
     mt, mg, _mb, vtt, vtg, vtb, vgg, vgb, vbb = st
     rho = cal.GROWTH_KEEP**dose
     new_vtg = vtg + dose * vgg
@@ -206,7 +210,7 @@ def _advance(st: list[Array], dose: Array, days: Array, mask: npt.NDArray[np.boo
         mt + mg * dose - decay,
         mg * rho,
         _mb,
-        vtt + 2.0 * dose * vtg + dose * dose * vgg + cal.DAILY_VAR * days,
+        vtt + 2.0 * dose * vtg + dose * dose * vgg + daily_var * days,
         new_vtg * rho,
         vtb + dose * vgb,
         vgg * rho * rho + cal.GROWTH_DRIFT_VAR * days,
@@ -240,7 +244,7 @@ def run_filter(batch: Batch, pr: Priors, keep_predictions: bool = False) -> Trac
     zeros = np.zeros(n)
     st = [prior_m, zeros + pr.growth_mean, zeros.copy(), zeros + pr.baseline_sd**2,
           zeros.copy(), zeros.copy(), zeros + pr.growth_sd**2, zeros.copy(),
-          zeros + cal.BIAS_SD**2]
+          zeros + pr.bias_sd**2]
     dose = np.zeros(n)
     loglik = np.zeros(n)
     done_floor = g / scale
@@ -256,7 +260,7 @@ def run_filter(batch: Batch, pr: Priors, keep_predictions: bool = False) -> Trac
         if not mask.any():
             continue
         lx, dn = batch.lx[t], batch.done[t]
-        _advance(st, dose, batch.days[t], mask)
+        _advance(st, dose, batch.days[t], mask, pr.daily_sd**2)
         # The outcome's predictive probability, then the update on it.
         s = np.sqrt(pr.width**2 + st[3])
         z = (st[0] - lx) / s
@@ -311,7 +315,7 @@ def _clamped(base: Priors, values: dict[str, float]) -> Priors:
         "width": (0.03, 1.5), "baseline_p": (0.3, 0.96), "baseline_sd": (0.03, 1.5),
         "growth_mean": (-0.05, 0.2), "growth_sd": (1e-3, 0.2), "effort_offset": (-1.5, 1.5),
         "effort_scale": (0.2, 6.0), "effort_noise": (0.03, 1.5), "recal_a": (-2.0, 2.0),
-        "recal_b": (0.3, 3.0),
+        "recal_b": (0.3, 3.0), "bias_sd": (0.02, 0.8), "daily_sd": (0.002, 0.2),
     }
     fields = {k: min(max(v, bounds[k][0]), bounds[k][1]) for k, v in values.items()}
     current = {f: getattr(base, f) for f in bounds}

@@ -30,7 +30,8 @@ def priors_strategy() -> st.SearchStrategy[Priors | None]:
         width=f(0.03, 1.5), baseline_p=f(0.3, 0.96), baseline_sd=f(0.03, 1.5),
         growth_mean=f(-0.05, 0.2), growth_sd=f(0.001, 0.2), effort_offset=f(-1.5, 1.5),
         effort_scale=f(0.2, 6.0), effort_noise=f(0.03, 1.5), recal_a=f(-2.0, 2.0),
-        recal_b=f(0.3, 3.0), users=st.integers(0, 5000), attempts=st.integers(0, 10**6),
+        recal_b=f(0.3, 3.0), bias_sd=f(0.02, 0.8), daily_sd=f(0.002, 0.2),
+        users=st.integers(0, 5000), attempts=st.integers(0, 10**6),
     )
     return st.none() | st.just(Priors.builtin()) | fitted
 
