@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/calibration_limits.py
 	$(PY) bench/charts.py
 	$(PY) bench/claims.py
+	$(PY) bench/priors_fit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

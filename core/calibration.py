@@ -384,23 +384,28 @@ def _interval(
     The likelihood is a probit-smoothed interval; ``floor`` mixes in a constant so one
     implausible answer (a lapse, a misreport) cannot drag the belief far.
     """
+    # _cdf and _pdf are written out: this runs twice per attempt on every replay (2 ms budget).
+    erfc, exp = math.erfc, math.exp
     s = math.sqrt(noise * noise + v)
     zl = zh = 0.0
     if lo == -math.inf:
         cl, pl, zpl = 1.0, 0.0, 0.0
     else:
         zl = (m - lo) / s
-        cl, pl = _cdf(zl), _pdf(zl)
+        cl, pl = 0.5 * erfc(-zl / _SQRT2), _INV_SQRT_2PI * exp(-0.5 * zl * zl)
         zpl = zl * pl
     if hi == math.inf:
         ch, ph, zph = 0.0, 0.0, 0.0
     else:
         zh = (m - hi) / s
-        ch, ph = _cdf(zh), _pdf(zh)
+        ch, ph = 0.5 * erfc(-zh / _SQRT2), _INV_SQRT_2PI * exp(-0.5 * zh * zh)
         zph = zh * ph
     # With both bounds far below the mean, subtract upper tails: no cancellation.
     two_sided = lo != -math.inf and hi != math.inf
-    zi = _cdf(-zh) - _cdf(-zl) if two_sided and zh > 0.0 else cl - ch
+    if two_sided and zh > 0.0:
+        zi = 0.5 * erfc(zh / _SQRT2) - 0.5 * erfc(zl / _SQRT2)
+    else:
+        zi = cl - ch
     if zi <= 1e-12 * floor:
         return m, v  # the answer is all but impossible under the belief: the floor explains it
     z = floor + zi
@@ -409,8 +414,8 @@ def _interval(
     mi = m + v * dp / s
     vi = v - v * v / (s * s) * ((zpl - zph) / zi + dp * dp)
     new_m = (1.0 - w) * m + w * mi
-    new_v = (1.0 - w) * v + w * max(vi, 0.0) + (1.0 - w) * w * (mi - m) ** 2
-    return new_m, max(new_v, _MIN_VAR)
+    new_v = (1.0 - w) * v + w * (vi if vi > 0.0 else 0.0) + (1.0 - w) * w * (mi - m) ** 2
+    return new_m, (new_v if new_v > _MIN_VAR else _MIN_VAR)
 
 
 def _gap_decay(days: int) -> float:
@@ -455,12 +460,13 @@ def _condition(
     st[0] = mt + pt * dm
     st[1] = mg + pg * dm
     st[2] = mb + pb * dm
-    st[3] = max(vtt - pt * pt * shrink, _MIN_VAR)
+    a, b, c = vtt - pt * pt * shrink, vgg - pg * pg * shrink, vbb - pb * pb * shrink
+    st[3] = a if a > _MIN_VAR else _MIN_VAR
     st[4] = vtg - pt * pg * shrink
     st[5] = vtb - pt * pb * shrink
-    st[6] = max(vgg - pg * pg * shrink, 1e-8)
+    st[6] = b if b > 1e-8 else 1e-8
     st[7] = vgb - pg * pb * shrink
-    st[8] = max(vbb - pb * pb * shrink, _MIN_VAR)
+    st[8] = c if c > _MIN_VAR else _MIN_VAR
 
 
 def _advance(st: list[float], dose: float, days: int, daily_var: float = DAILY_VAR) -> None:

@@ -17,8 +17,7 @@ dropped before the fit.
 
 Cost: at most ``MAX_USERS`` users (a seeded, deterministic subsample) and their first
 ``MAX_ATTEMPTS`` evidence-bearing attempts enter the likelihood; every user enters the
-counts. 10,000 users x 365 attempts fit in well under 60 s on one core (bench/calibration.py
-measures it).
+counts. bench/priors_fit.py times 10,000 users x 365 attempts on one core (budget 60 s).
 """
 
 from __future__ import annotations
