@@ -402,10 +402,8 @@ def _interval(
         zph = zh * ph
     # With both bounds far below the mean, subtract upper tails: no cancellation.
     two_sided = lo != -math.inf and hi != math.inf
-    if two_sided and zh > 0.0:
-        zi = 0.5 * erfc(zh / _SQRT2) - 0.5 * erfc(zl / _SQRT2)
-    else:
-        zi = cl - ch
+    upper_tails = two_sided and zh > 0.0
+    zi = 0.5 * erfc(zh / _SQRT2) - 0.5 * erfc(zl / _SQRT2) if upper_tails else cl - ch
     if zi <= 1e-12 * floor:
         return m, v  # the answer is all but impossible under the belief: the floor explains it
     z = floor + zi
