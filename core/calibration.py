@@ -23,13 +23,20 @@ Why this shape (see docs/BENCHMARKS.md for the evidence):
   that make the promises in the issue hold structurally. ``p_success`` stays the honest
   posterior-predictive P(done) at the chosen amount.
 
-Known limit (docs/BENCHMARKS.md): effort is read through fixed margins plus a per-person bias
-learned from outcomes, so people who report effort on another scale are planned too easily for
-weeks; outcome-driven corrections tried so far cost more on everyone else than they gained, and
-even settings tuned on such people reach only ~0.58 in band (bench/calibration_limits.py).
+Population settings (``Priors``): the curve width, how honest a stated baseline is, what each
+effort answer means, the growth prior, how much people differ and a recalibration are either
+the built-in constants below (a new install) or learned from every user of one behaviour by
+``fit_priors`` (core/priors_fit.py, empirical Bayes, shrunk toward the constants when data is
+thin). Under learned priors the choice also weighs being too hard above being too easy
+(``TOO_HARD_WEIGHT``), the first five attempts aim at 0.95, and the first challenge is one
+notch above the stated comfortable amount when that notch is at least 0.95 likely (METHOD.md
+step 2). Under the built-in settings the cold start plans the stated comfortable amount: the
+notch start measured 0.52-0.54 early failures on minutes/reps/words (goal <= 0.5).
 
-The cold start plans the stated comfortable amount, not one notch above it (METHOD.md step 2):
-the notch start measured 0.52-0.54 early failures on minutes/reps/words (goal <= 0.5).
+Known limit (docs/BENCHMARKS.md): on people whose success curve has another shape
+("other-model": asymmetric) or whose effort answers carry little ("compressed-effort"), even
+learned settings leave the band share well below 0.75: the information in one answer a day,
+read through this model family, is the limit, not the settings.
 
 The function is pure: no clock, no I/O, no global state.
 """
@@ -106,18 +113,21 @@ TARGET_AFTER_FAIL: Final = 0.86  # right after a too_hard failure (0.90 sits at 
 BAND_FROM: Final = 5
 BAND_STEADY: Final = (0.725, 0.925)
 BAND_AFTER_FAIL: Final = (0.74, 0.92)  # right after a too_hard failure, a little safer
-# Too hard is worse than too easy (METHOD.md): the band choice subtracts this many times the
-# chance that the true P(done) lies below the band. 0 = the band alone.
-# Applied under learned priors only: under the built-in settings the model's P(done) is too
-# rough for the weight to buy anything but easier plans (bench: cold in band fell 0.77 -> 0.74
-# on minutes at weight 1).
+# Too hard is worse than too easy (METHOD.md): under learned priors the band choice subtracts
+# this many times the chance that the true P(done) lies below the band. Applied under learned
+# priors only: under the built-in settings the model's P(done) is too rough for the weight to
+# buy anything but easier plans (tuning learners: cold in band 0.77 -> 0.74 on minutes at 1).
+# Tuning learners, warm: 0 left too-hard at 0.10-0.18 on four populations; 0.5 and 0.75 gave
+# +0.00-0.01 in band on minutes/reps/words (within the noise of 200 learners) with too-hard
+# 0.12-0.13 on other-model and compressed-effort; 1.5 and 3 cost 0.02-0.15 in band.
 TOO_HARD_WEIGHT: Final = 1.0
 # Under learned priors the first five attempts aim at one point target, and the first
 # challenge is one notch above the stated comfortable amount (METHOD.md step 2) when that
-# notch is at least STEP2_MIN_P likely. Tuning learners (bench/calibration.py, 6 settings
-# tried): target 0.90 made 0.65-0.70 early failures of 5 (goal <= 0.5), 0.93 made 0.47-0.58;
-# 0.95 makes 0.29-0.49. A notch at P >= 0.80 (the issue's floor) raised early failures on
-# other-model and alt-assumptions to 0.62/0.57, so the notch waits for P >= 0.95.
+# notch is at least STEP2_MIN_P likely. Tuning learners: target 0.90 made 0.65-0.70 early
+# failures of 5 (goal <= 0.5), 0.93 made 0.45-0.58; 0.95 makes 0.29-0.49. A notch at
+# P >= 0.80 (the issue's floor) raised early failures on other-model and alt-assumptions to
+# 0.62/0.57, so the notch waits for P >= 0.95. Bands [0.70, 0.90] and [0.75, 0.95] instead of
+# BAND_STEADY under learned priors lost in band or too-hard share. 14 settings tried in all.
 TARGET_EARLY_LEARNED: Final = 0.95
 STEP2_MIN_P: Final = 0.95
 MAX_RAISE: Final = 1.25  # never more than +25 % (or one step) over the last attempted amount
