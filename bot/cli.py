@@ -1,4 +1,4 @@
-"""`notch` command line: `notch run` and `notch db upgrade`.
+"""`notch` command line: `notch run`, `notch db upgrade` and `notch calibrate`.
 
 Every start-up failure ends in one line on stderr (with the token redacted) and a non-zero exit,
 because a newcomer reading a traceback for a typo in `.env` is a poor first experience.
@@ -24,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="run the bot (long polling with a token; the terminal sandbox without one)"
     )
+    commands.add_parser(
+        "calibrate",
+        help="fit the calibrator's settings to everyone's answers now and store them",
+    )
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True)
     database_commands.add_parser("upgrade", help="apply all pending migrations")
@@ -42,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "db":
             return asyncio.run(_database(settings, args.db_command))
+        if args.command == "calibrate":
+            return asyncio.run(_calibrate(settings))
         return _run(settings)
     except KeyboardInterrupt:
         return 130
@@ -79,6 +85,31 @@ async def _database(settings: Settings, command: str) -> int:
     finally:
         await engine.dispose()
     return 0
+
+
+async def _calibrate(settings: Settings) -> int:
+    """Fit every behaviour key now, store the fits, and say what each learned."""
+    from bot.calibrate import describe, describe_too_few, fit_all
+    from storage.db import create_engine, make_session_factory
+    from storage.migrate import upgrade
+    from storage.models import utcnow
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        run = await fit_all(make_session_factory(engine), utcnow())
+    finally:
+        await engine.dispose()
+    if not run.fitted and not run.failed and not run.too_few:
+        print("No answers to learn from yet: planning keeps the built-in settings.")
+        return 0
+    for fitted in run.fitted:
+        print(describe(fitted))
+    for key, users in run.too_few.items():
+        print(describe_too_few(key, users))
+    for key in run.failed:
+        print(f"{key}: the fit failed (the log has the details); nothing was stored")
+    return 1 if run.failed else 0
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from storage.challenges import (
 from storage.conversations import clear_conversation
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
+from storage.priors import priors_for_goal
 from storage.scheduling import claim_challenge, mark_sent
 from storage.users import get_user
 
@@ -120,7 +121,8 @@ async def plan_day(
     if existing is not None:
         return existing
     attempts = await history(session, goal.id, before=day)
-    plan = next_challenge(core_goal(goal), attempts, day)
+    plan = next_challenge(core_goal(goal), attempts, day,
+                          priors=await priors_for_goal(session, goal))
     return await plan_challenge(
         session, goal_id=goal.id, local_date=day, plan=plan, due_at=due_at,
         close_at=day_close_instant(day, user.timezone),

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
+from bot.calibrate import fit_if_due
 from bot.daily import (
     LATEST_SEND,
     amount_text,
@@ -69,6 +70,7 @@ class TickReport:
     sent: int = 0  # daily messages delivered
     followups: int = 0  # reminders delivered
     reviews: int = 0  # weekly reviews delivered
+    fitted: int = 0  # behaviour keys whose calibration was fitted and stored
     unsent: int = 0  # sends that failed (postponed, blocked or rejected; all logged)
 
     def __bool__(self) -> bool:
@@ -85,6 +87,7 @@ async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
     await _send_due_challenges(services, bot, now, report)
     await _send_due_followups(services, bot, now, report)
     await _send_due_reviews(services, bot, now, report)
+    await _fit_calibration(services, now, report)
     if report:
         log.info("tick at %s: %s", now.isoformat(), report)
     return report
@@ -115,6 +118,18 @@ async def _plan_due_users(services: Services, now: datetime, report: TickReport)
             await plan_day(session, user, goal, today, send_at)
             report.planned += 1
         await session.commit()
+
+
+async def _fit_calibration(services: Services, now: datetime, report: TickReport) -> None:
+    """The daily calibration fit, last (after the sends): one worker a day claims it, the CPU
+    work runs in a thread, and a failure is logged and retried later (bot/calibrate.py)."""
+    try:
+        run = await fit_if_due(services.session, now)
+    except Exception:  # the claim itself failed (database): the next tick tries again
+        log.exception("the calibration fit could not be claimed")
+        return
+    if run is not None:
+        report.fitted = sum(1 for fitted in run.fitted if fitted.stored)
 
 
 async def _send_claimed(

@@ -93,7 +93,8 @@ class Gathered:
 
     key: str
     generation: int
-    histories: list[tuple[calibration.Goal, list[calibration.Attempt]]]
+    histories: list[tuple[calibration.Goal, list[calibration.Attempt]]]  # one per goal
+    users: int  # distinct people behind them (a user may have had several goals)
 
 
 async def keys_with_data(session: AsyncSession) -> list[str]:
@@ -130,13 +131,15 @@ async def gather_histories(session: AsyncSession, key: str) -> Gathered:
         .order_by(col(Goal.id), col(Challenge.local_date))
     )
     histories: list[tuple[calibration.Goal, list[calibration.Attempt]]] = []
+    users: set[int] = set()
     current: int | None = None
     for goal, challenge in (await session.exec(statement)).all():
         if goal.id != current:
             current = goal.id
+            users.add(goal.user_id)
             histories.append((core_goal(goal), []))
         histories[-1][1].append(core_attempt(challenge))
-    return Gathered(key=key, generation=generation, histories=histories)
+    return Gathered(key=key, generation=generation, histories=histories, users=len(users))
 
 
 # --------------------------------------------------------------------------- fits

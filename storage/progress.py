@@ -17,6 +17,7 @@ from storage.challenges import evidence_entries, history
 from storage.efficacy import list_ladder_ratings
 from storage.goals import active_goal
 from storage.models import Goal, LadderRatingRow
+from storage.priors import priors_for_goal
 
 __all__ = ["ProgressFacts", "progress_facts"]
 
@@ -29,6 +30,7 @@ class ProgressFacts:
     entries: list[Entry]
     attempts: list[calibration.Attempt]  # the calibrator's view of the same days
     ladder: list[LadderRatingRow]  # oldest first
+    priors: calibration.Priors | None = None  # the settings planning uses (None: built-in)
 
 
 async def progress_facts(session: AsyncSession, user_id: int) -> ProgressFacts | None:
@@ -41,4 +43,5 @@ async def progress_facts(session: AsyncSession, user_id: int) -> ProgressFacts |
         entries=await evidence_entries(session, goal.id),
         attempts=await history(session, goal.id),
         ladder=await list_ladder_ratings(session, user_id=user_id, goal_id=goal.id),
+        priors=await priors_for_goal(session, goal),
     )

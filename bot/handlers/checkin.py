@@ -75,6 +75,7 @@ from storage.challenges import (
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import FAILURE_REASONS, Challenge, Goal
+from storage.priors import priors_for_goal
 from storage.users import get_user_by_telegram_id, user_with_goal
 
 log = logging.getLogger(__name__)
@@ -300,7 +301,8 @@ async def what_next(found: Services, goal: Goal, challenge: Challenge) -> str:
     async with found.session() as session:
         if await challenge_for_day(session, goal.id, day) is not None:
             return texts.failed_next(challenge.failure_reason, None, False)  # a late answer
-        plan = next_challenge(core_goal(goal), await history(session, goal.id, before=day), day)
+        plan = next_challenge(core_goal(goal), await history(session, goal.id, before=day), day,
+                              priors=await priors_for_goal(session, goal))
         before = await successes_at_or_above(session, goal.id, plan.amount)
     return texts.failed_next(challenge.failure_reason, amount_text(goal, plan.amount), before > 0)
 

@@ -50,8 +50,9 @@ def amount_at(belief: calibration.Belief, p: float) -> float:
 
 
 def band(goal: calibration.Goal, attempts: Sequence[calibration.Attempt],
-         days: Sequence[date]) -> list[BandPoint]:
-    """The calibrator's aim on (up to MAX_BAND_POINTS of) ``days``, from the history before each."""
+         days: Sequence[date], priors: calibration.Priors | None = None) -> list[BandPoint]:
+    """The calibrator's aim on (up to MAX_BAND_POINTS of) ``days``, from the history before each,
+    under the settings planning uses (``priors``; None: the built-in ones)."""
     chosen = sorted(set(days))
     if len(chosen) > MAX_BAND_POINTS:
         picked = chosen[::math.ceil(len(chosen) / MAX_BAND_POINTS)]
@@ -59,8 +60,9 @@ def band(goal: calibration.Goal, attempts: Sequence[calibration.Attempt],
             picked.append(chosen[-1])  # the latest day always shows the current aim
         chosen = picked
     ordered = sorted(attempts, key=lambda a: a.day)
+    aims = calibration.beliefs(goal, ordered, chosen, priors)
     return [BandPoint(day, amount_at(belief, BAND_P[0]), amount_at(belief, BAND_P[1]))
-            for day, belief in zip(chosen, calibration.beliefs(goal, ordered, chosen), strict=True)]
+            for day, belief in zip(chosen, aims, strict=True)]
 
 
 def chart_data(facts: ProgressFacts) -> ProgressData:
@@ -68,7 +70,7 @@ def chart_data(facts: ProgressFacts) -> ProgressData:
     return ProgressData(
         unit=goal.unit,
         entries=facts.entries,
-        band=band(core_goal(goal), facts.attempts, [e.day for e in facts.entries]),
+        band=band(core_goal(goal), facts.attempts, [e.day for e in facts.entries], facts.priors),
         ladder=[(row.rated_at.date(), row.strength) for row in facts.ladder],
         baseline=goal.baseline,
         target=goal.target,
