@@ -19,8 +19,12 @@ PRIVACY: Final = (
     "I show back to you, and what the next challenge is calculated from.\n"
     "- Your ladder ratings (how sure you are of each level): to show how your belief moves.\n"
     "- The question you are in the middle of answering, so a restart doesn't lose it.\n"
+    "Your answers also help calibrate Notch for everyone: once a day the answers of everyone "
+    "practising the same thing are pooled into a few aggregate settings (how fast people "
+    "usually improve, what \"hard\" tends to mean). Only those settings are kept, never "
+    "anyone's answers, and they never say anything about you alone.\n"
     "Nothing is shared with anyone or used for anything else. Send /export to get all of it "
-    "as a file, /delete to remove all of it."
+    "as a file, /delete to remove all of it, which also takes you out of those settings."
 )
 
 EXPORT_NOTHING: Final = (
