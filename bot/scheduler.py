@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 INTERVAL: Final = 30  # seconds between ticks
 JOB_NAME: Final = "notch-tick"
+# The daily calibration fit tries its claim this often (a cheap one-row query until it is due).
+FIT_INTERVAL: Final = 60
+FIT_JOB_NAME: Final = "notch-calibration-fit"
 
 Claimed = TypeVar("Claimed")  # what a claim returns per row: a challenge id, (user id, lease)
 
@@ -70,7 +73,6 @@ class TickReport:
     sent: int = 0  # daily messages delivered
     followups: int = 0  # reminders delivered
     reviews: int = 0  # weekly reviews delivered
-    fitted: int = 0  # behaviour keys whose calibration was fitted and stored
     unsent: int = 0  # sends that failed (postponed, blocked or rejected; all logged)
 
     def __bool__(self) -> bool:
@@ -87,7 +89,6 @@ async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
     await _send_due_challenges(services, bot, now, report)
     await _send_due_followups(services, bot, now, report)
     await _send_due_reviews(services, bot, now, report)
-    await _fit_calibration(services, now, report)
     if report:
         log.info("tick at %s: %s", now.isoformat(), report)
     return report
@@ -120,16 +121,16 @@ async def _plan_due_users(services: Services, now: datetime, report: TickReport)
         await session.commit()
 
 
-async def _fit_calibration(services: Services, now: datetime, report: TickReport) -> None:
-    """The daily calibration fit, last (after the sends): one worker a day claims it, the CPU
-    work runs in a thread, and a failure is logged and retried later (bot/calibrate.py)."""
+async def fit_calibration(services: Services, now: datetime) -> int:
+    """The daily calibration fit, on its own job so that no tick (and no send) waits behind it:
+    one worker a day claims it, the CPU work runs in a thread, and a failure is logged and
+    retried later (bot/calibrate.py). How many behaviour keys were fitted and stored."""
     try:
         run = await fit_if_due(services.session, now)
-    except Exception:  # the claim itself failed (database): the next tick tries again
+    except Exception:  # the claim itself failed (database): the next try claims again
         log.exception("the calibration fit could not be claimed")
-        return
-    if run is not None:
-        report.fitted = sum(1 for fitted in run.fitted if fitted.stored)
+        return 0
+    return 0 if run is None else sum(1 for fitted in run.fitted if fitted.stored)
 
 
 async def _send_claimed(
@@ -251,8 +252,14 @@ async def _run(context: ContextTypes.DEFAULT_TYPE) -> None:
     await tick(found, context.bot, found.clock())
 
 
+async def _run_fit(context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = services_of(context)
+    await fit_calibration(found, found.clock())
+
+
 def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Run the tick every 30 s on the application's job queue (called from post_init)."""
+    """Run the tick every 30 s, and the daily fit's claim every minute, on the application's job
+    queue (called from post_init)."""
     if application.job_queue is None:
         raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
     application.job_queue.run_repeating(
@@ -260,5 +267,12 @@ def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         interval=INTERVAL,
         first=timedelta(seconds=INTERVAL),
         name=JOB_NAME,
+        job_kwargs={"misfire_grace_time": 300, "coalesce": True, "max_instances": 1},
+    )
+    application.job_queue.run_repeating(
+        _run_fit,
+        interval=FIT_INTERVAL,
+        first=timedelta(seconds=FIT_INTERVAL),
+        name=FIT_JOB_NAME,
         job_kwargs={"misfire_grace_time": 300, "coalesce": True, "max_instances": 1},
     )

@@ -28,6 +28,7 @@ from storage.migrate import upgrade
 from storage.models import CalibrationPriorsRow, Challenge, User
 from storage.priors import latest_priors, store_priors
 from storage.users import upsert_telegram_user
+from tests.bot.conftest import Notch
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 DAY = date(2026, 5, 1)
@@ -284,3 +285,34 @@ def test_privacy_says_answers_calibrate_everyone_as_aggregates_and_delete_remove
     assert "help calibrate Notch for everyone" in PRIVACY
     assert "aggregate settings" in PRIVACY
     assert "takes you out of those settings" in PRIVACY
+
+
+async def test_the_fit_runs_on_its_own_job_with_the_real_fit_never_inside_a_tick(
+    notch: Notch,
+) -> None:
+    """The bot schedules the fit apart from the tick (no send waits behind a fit); from
+    MIN_USERS people on, the job fits with core's fit_priors and planning then uses it."""
+    from bot.calibrate import MIN_USERS
+    from bot.scheduler import FIT_JOB_NAME, JOB_NAME, fit_calibration
+    from tests.bot.test_daily_harness import services_of, stop_background_tick
+
+    assert notch.application.job_queue is not None
+    names = {job.name for job in notch.application.job_queue.jobs()}
+    assert {JOB_NAME, FIT_JOB_NAME} <= names
+    stop_background_tick(notch)
+    services = services_of(notch)
+    async with services.session() as session:
+        for n in range(MIN_USERS):
+            await _user(session, 500 + n, days=6)
+        await session.commit()
+    await notch.tick(NOW)
+    assert await _rows(services.session) == []  # a tick never fits
+    assert await fit_calibration(services, NOW) == 1
+    rows = await _rows(services.session)
+    assert [(r.behaviour, r.users, r.attempts) for r in rows] == [("running", MIN_USERS,
+                                                                   MIN_USERS * 6)]
+    assert await fit_calibration(services, NOW + timedelta(minutes=1)) == 0  # once a day
+    async with services.session() as session:
+        stored = await latest_priors(session, "running")
+    assert stored is not None and stored == Priors.from_json(rows[0].priors)
+    assert stored.learned and stored.changes()  # the data moved something
