@@ -134,7 +134,8 @@ async def fit_all(
 async def fit_if_due(
     sessions: Sessions, now: datetime, fit: Fit | None = None, *, min_users: int | None = None
 ) -> FitRun | None:
-    """The tick's step: if the daily fit is due and this worker wins its claim, run it.
+    """The daily fit job's step (bot.scheduler.fit_calibration): if the daily fit is due and
+    this worker wins its claim, run it.
 
     None when it was not this worker's to run. On success the next fit is due at the next
     FIT_AT; after any failure, RETRY_AFTER from now.

@@ -442,6 +442,11 @@ def _informative(a: Attempt) -> bool:
     return a.outcome == "failed" and (a.reason is None or a.reason == "too_hard")
 
 
+def is_evidence(a: Attempt) -> bool:
+    """Whether an attempt says anything about ability: what the filter and the fit read."""
+    return _informative(a)
+
+
 def prior_mean(goal: Goal, priors: Priors | None = None) -> float:
     """Log-ability such that P(done at the baseline) is ``baseline_p`` a priori."""
     pr = priors if priors is not None else Priors.builtin()

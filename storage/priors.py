@@ -94,7 +94,7 @@ class Gathered:
     key: str
     generation: int
     histories: list[tuple[calibration.Goal, list[calibration.Attempt]]]  # one per goal
-    users: int  # distinct people behind them (a user may have had several goals)
+    users: int  # distinct people with evidence in them (skipped/missed-only people do not count)
 
 
 async def keys_with_data(session: AsyncSession) -> list[str]:
@@ -136,9 +136,11 @@ async def gather_histories(session: AsyncSession, key: str) -> Gathered:
     for goal, challenge in (await session.exec(statement)).all():
         if goal.id != current:
             current = goal.id
-            users.add(goal.user_id)
             histories.append((core_goal(goal), []))
-        histories[-1][1].append(core_attempt(challenge))
+        attempt = core_attempt(challenge)
+        histories[-1][1].append(attempt)
+        if calibration.is_evidence(attempt):
+            users.add(goal.user_id)  # only people whose answers the fit reads count
     return Gathered(key=key, generation=generation, histories=histories, users=len(users))
 
 

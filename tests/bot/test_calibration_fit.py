@@ -23,7 +23,7 @@ from core.calibration import Attempt, Goal, Priors, next_challenge
 from storage.challenges import core_goal, history
 from storage.data_rights import delete_user
 from storage.db import create_engine, make_session_factory
-from storage.goals import create_goal
+from storage.goals import active_goal, create_goal
 from storage.migrate import upgrade
 from storage.models import CalibrationPriorsRow, Challenge, User
 from storage.priors import latest_priors, store_priors
@@ -316,3 +316,24 @@ async def test_the_fit_runs_on_its_own_job_with_the_real_fit_never_inside_a_tick
         stored = await latest_priors(session, "running")
     assert stored is not None and stored == Priors.from_json(rows[0].priors)
     assert stored.learned and stored.changes()  # the data moved something
+
+
+async def test_only_people_whose_answers_are_evidence_count_toward_the_minimum(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Twenty people of whom nineteen only skipped are one person's answers: not an aggregate."""
+    async with session_factory() as session:
+        await _user(session, 1)
+        for n in range(19):
+            skipper = await _user(session, 100 + n, days=0)
+            assert skipper.id is not None
+            goal = await active_goal(session, skipper.id)
+            assert goal is not None and goal.id is not None
+            for i, status in enumerate(("skipped", "missed", "skipped")):
+                session.add(Challenge(goal_id=goal.id, local_date=DAY + timedelta(days=i),
+                                      amount=10, p_success=0.8, status=status, due_at=NOW))
+        await session.commit()
+    fit = Recorder()
+    run = await fit_if_due(session_factory, NOW, fit, min_users=2)
+    assert run is not None and run.too_few == {"running": 1}
+    assert fit.calls == [] and await _rows(session_factory) == []

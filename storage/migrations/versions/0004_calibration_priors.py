@@ -6,7 +6,7 @@ Create Date: 2026-12-03
 
 Plain SQLAlchemy types, frozen here on purpose (see 0001). Only new tables: nothing existing is
 altered, so SQLite rebuilds nothing. The schedule's one row is inserted here, due at once
-(``next_fit_at`` NULL), so the first tick after the upgrade fits.
+(``next_fit_at`` NULL), so the fit job fits right after the upgrade.
 """
 
 from collections.abc import Sequence
