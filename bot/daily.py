@@ -18,7 +18,7 @@ from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
-from core.calibration import format_amount, next_challenge
+from core.calibration import Plan, format_amount, next_challenge
 from core.clock import (
     day_close_instant,
     followup_instant,
@@ -112,6 +112,15 @@ def still_sendable(day: date, tz: str, send_time: time, now: datetime) -> bool:
     return now <= latest
 
 
+async def calibrated_plan(session: AsyncSession, goal: Goal, day: date) -> Plan:
+    """What the calibrator plans for ``day`` from the answers before it, under the settings
+    learned for the goal's behaviour (the built-in ones without a fit): the one way to ask."""
+    assert goal.id is not None
+    attempts = await history(session, goal.id, before=day)
+    return next_challenge(core_goal(goal), attempts, day,
+                          priors=await priors_for_goal(session, goal))
+
+
 async def plan_day(
     session: AsyncSession, user: User, goal: Goal, day: date, due_at: datetime
 ) -> Challenge:
@@ -120,11 +129,9 @@ async def plan_day(
     existing = await challenge_for_day(session, goal.id, day)
     if existing is not None:
         return existing
-    attempts = await history(session, goal.id, before=day)
-    plan = next_challenge(core_goal(goal), attempts, day,
-                          priors=await priors_for_goal(session, goal))
     return await plan_challenge(
-        session, goal_id=goal.id, local_date=day, plan=plan, due_at=due_at,
+        session, goal_id=goal.id, local_date=day, plan=await calibrated_plan(session, goal, day),
+        due_at=due_at,
         close_at=day_close_instant(day, user.timezone),
     )
 

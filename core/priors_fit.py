@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -238,8 +238,7 @@ def run_filter(batch: Batch, pr: Priors, keep_predictions: bool = False) -> Trac
     n = batch.log_base.shape[0]
     g, lapse = cal.GUESS, cal.LAPSE
     scale = 1.0 - g - lapse
-    q = (pr.baseline_p - g) / scale
-    prior_m = batch.log_base + float(ndtri(q)) * math.sqrt(pr.width**2 + pr.baseline_sd**2)
+    prior_m = batch.log_base + cal.prior_mean(Goal("any", 1.0, 1.0), pr)  # log(1) = 0
     zeros = np.zeros(n)
     st = [prior_m, zeros + pr.growth_mean, zeros.copy(), zeros + pr.baseline_sd**2,
           zeros.copy(), zeros.copy(), zeros + pr.growth_sd**2, zeros.copy(),
@@ -296,7 +295,7 @@ def run_filter(batch: Batch, pr: Priors, keep_predictions: bool = False) -> Trac
             loglik += np.where(has_eff, np.log(np.maximum(prob, _LOG_FLOOR)), 0.0)
             _condition(st, True, np.where(has_eff, lx + e_lo[kk], 0.0),
                        np.where(has_eff, lx + e_hi[kk], 0.0), pr.effort_noise, fl_e, has_eff)
-        eff_dose = np.array([1.0, *(cal.EFFORT_DOSE[i] for i in range(1, 6))])[k]
+        eff_dose = np.array([cal.EFFORT_DOSE[None], *(cal.EFFORT_DOSE[i] for i in range(1, 6))])[k]
         new_dose = np.where(dn, eff_dose, cal.FAILURE_DOSE)
         dose = np.where(mask, new_dose, dose)
     if keep_predictions and preds:
@@ -310,16 +309,12 @@ def _priors_at(x: npt.NDArray[np.float64], base: Priors) -> Priors:
 
 
 def _clamped(base: Priors, values: dict[str, float]) -> Priors:
-    bounds = {
-        "width": (0.03, 1.5), "baseline_p": (0.3, 0.96), "baseline_sd": (0.03, 1.5),
-        "growth_mean": (-0.05, 0.2), "growth_sd": (1e-3, 0.2), "effort_offset": (-1.5, 1.5),
-        "effort_scale": (0.2, 6.0), "effort_noise": (0.03, 1.5), "recal_a": (-2.0, 2.0),
-        "recal_b": (0.3, 3.0), "bias_sd": (0.02, 0.8), "daily_sd": (0.002, 0.2),
+    """``base`` with ``values`` held inside PRIORS_BOUNDS (a non-finite one keeps base's)."""
+    held: dict[str, Any] = {
+        name: min(max(v, cal.PRIORS_BOUNDS[name][0]), cal.PRIORS_BOUNDS[name][1])
+        for name, v in values.items() if math.isfinite(v)
     }
-    fields = {k: min(max(v, bounds[k][0]), bounds[k][1]) for k, v in values.items()}
-    current = {f: getattr(base, f) for f in bounds}
-    current.update(fields)
-    return Priors(**current, users=base.users, attempts=base.attempts)
+    return replace(base, **held)
 
 
 def _fit_recalibration(trace: Trace, weight: float) -> tuple[float, float]:
@@ -375,6 +370,4 @@ def fit(histories: Sequence[tuple[Goal, Sequence[Attempt]]]) -> Priors:
     a, b = _fit_recalibration(trace, weight)
     values = {p.name: getattr(fitted, p.name) for p in PARAMS}
     values.update(recal_a=a, recal_b=b)
-    out = _clamped(fitted, values)
-    return Priors(**{**{f: getattr(out, f) for f in values}},
-                  users=users, attempts=attempts)
+    return replace(_clamped(fitted, values), users=users, attempts=attempts)

@@ -34,14 +34,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot.daily import amount_text, baseline_text, challenge_keyboard, daily_text, late_keyboard
+from bot.daily import (
+    amount_text,
+    baseline_text,
+    calibrated_plan,
+    challenge_keyboard,
+    daily_text,
+    late_keyboard,
+)
 from bot.handlers.base import Handlers, speaker
 from bot.handlers.celebration import celebrate
 from bot.replay import goal_log, replay_text
 from bot.services import Services, services
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
-from core.calibration import next_challenge
 from core.clock import local_day
 from core.efficacy import UI_RATINGS
 from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
@@ -58,9 +64,7 @@ from storage.challenges import (
     Owned,
     awaiting_effort,
     challenge_for_day,
-    core_goal,
     evidence,
-    history,
     latest_open,
     owned_challenge,
     record_outcome,
@@ -75,7 +79,6 @@ from storage.challenges import (
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import FAILURE_REASONS, Challenge, Goal
-from storage.priors import priors_for_goal
 from storage.users import get_user_by_telegram_id, user_with_goal
 
 log = logging.getLogger(__name__)
@@ -301,8 +304,7 @@ async def what_next(found: Services, goal: Goal, challenge: Challenge) -> str:
     async with found.session() as session:
         if await challenge_for_day(session, goal.id, day) is not None:
             return texts.failed_next(challenge.failure_reason, None, False)  # a late answer
-        plan = next_challenge(core_goal(goal), await history(session, goal.id, before=day), day,
-                              priors=await priors_for_goal(session, goal))
+        plan = await calibrated_plan(session, goal, day)
         before = await successes_at_or_above(session, goal.id, plan.amount)
     return texts.failed_next(challenge.failure_reason, amount_text(goal, plan.amount), before > 0)
 

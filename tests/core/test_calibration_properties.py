@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.calibration import Attempt, Goal, Priors, belief, beliefs, next_challenge
+from core.calibration import (
+    PRIORS_BOUNDS,
+    Attempt,
+    Goal,
+    Priors,
+    belief,
+    beliefs,
+    next_challenge,
+)
 
 D0 = date(2024, 1, 1)
 STEPS = [1.0, 0.5, 5.0, 50.0]
@@ -24,15 +32,9 @@ def goals(draw: st.DrawFn) -> Goal:
 
 def priors_strategy() -> st.SearchStrategy[Priors | None]:
     """None (the built-in settings), the built-in ones as learned, or any fitted settings."""
-    f = st.floats
-    fitted = st.builds(
-        Priors,
-        width=f(0.03, 1.5), baseline_p=f(0.3, 0.96), baseline_sd=f(0.03, 1.5),
-        growth_mean=f(-0.05, 0.2), growth_sd=f(0.001, 0.2), effort_offset=f(-1.5, 1.5),
-        effort_scale=f(0.2, 6.0), effort_noise=f(0.03, 1.5), recal_a=f(-2.0, 2.0),
-        recal_b=f(0.3, 3.0), bias_sd=f(0.02, 0.8), daily_sd=f(0.002, 0.2),
-        users=st.integers(0, 5000), attempts=st.integers(0, 10**6),
-    )
+    settings = {name: st.floats(lo, hi) for name, (lo, hi) in PRIORS_BOUNDS.items()}
+    fitted = st.builds(Priors, **settings, users=st.integers(0, 5000),
+                       attempts=st.integers(0, 10**6))
     return st.none() | st.just(Priors.builtin()) | fitted
 
 
