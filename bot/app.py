@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot import handlers, scheduler, texts
+from bot.context import NotchContext
 from bot.services import Clock, Services, attach, utc_now
 from bot.settings import Settings
 from storage.db import create_engine, make_session_factory
@@ -47,6 +48,7 @@ def build_application(
         .token(bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
+        .context_types(ContextTypes(context=NotchContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3))
         .post_init(_open)
         .post_shutdown(_close)
@@ -117,7 +119,7 @@ async def _close(application: NotchApp) -> None:
         await found.engine.dispose()
 
 
-async def _report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _report_error(update: object, context: NotchContext) -> None:
     """Log every handler failure (never swallow it) and ask the user to send it again.
 
     Then stop: PTB would otherwise offer the failed update to the later handler groups, and

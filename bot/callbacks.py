@@ -30,6 +30,7 @@ __all__ = [
     "Reason",
     "Setting",
     "Undo",
+    "matching",
     "parse",
     "part",
 ]
@@ -87,11 +88,6 @@ class CallbackData:
         return re.compile(f"^(?P<verb>{verbs}){body}$")
 
     @classmethod
-    def pattern(cls) -> re.Pattern[str]:
-        """For `CallbackQueryHandler(pattern=…)`: every data this class would parse."""
-        return cls.regex()
-
-    @classmethod
     def parse_any(cls, data: str | None) -> Self | None:
         found = None if data is None else cls.regex().match(data)
         if found is None:
@@ -102,6 +98,11 @@ class CallbackData:
             values[spec.name] = None if raw is None else (
                 raw if spec.name == "verb" else spec.metadata["convert"](raw))
         return cls(**values)
+
+
+def matching(*kinds: type[CallbackData]) -> Callable[[object], bool]:
+    """For `CallbackQueryHandler(pattern=…)`: true for data that parses as one of `kinds`."""
+    return lambda data: isinstance(data, str) and isinstance(parse(data), kinds)
 
 
 def parse(data: str | None) -> CallbackData | None:

@@ -1,11 +1,9 @@
 """Handlers, one module per conversation topic; `register` wires them in.
 
-Each module's `handlers()` returns `(group, handler)` pairs. PTB tries groups in ascending order
-and, within a group, the first matching handler. A topic's text handler checks the user's open
-conversation row; if the message is not for it, it returns and the next group gets a turn; if it
-handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and commands, 1 settings,
-2 check-in answers and ladder buttons, 3 typed outcomes and effort, 8 doubt in words, 9 the
-fallback.
+Each module's `handlers()` returns `(Group, handler)` pairs (the groups: `base.Group`). Commands
+and buttons each have exactly one handler. Every private non-command message goes to
+`typed.on_message`, which routes it once (`core.router`) to the topic it answers. Every handler
+is final: once it has run, no later group sees the update.
 """
 
 from __future__ import annotations
@@ -15,8 +13,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop
 
+from bot.context import NotchContext
 from bot.handlers import (
     checkin,
     data_rights,
@@ -27,19 +26,21 @@ from bot.handlers import (
     membership,
     onboarding,
     progress,
-    reflection,
     settings,
     today,
+    typed,
 )
 
-Callback = Callable[[Update, Any], Coroutine[Any, Any, Any]]
+Callback = Callable[[Update, NotchContext], Coroutine[Any, Any, Any]]
+MODULES = (onboarding, settings, help_menu, today, evidence, progress, data_rights, checkin,
+           ladder, membership, typed, fallback)
 
 
 def _final(callback: Callback) -> Callback:
-    """A command is answered once: after its handler, no later group may answer it too."""
+    """An update is answered once: after its handler, no later group may answer it too."""
 
     @functools.wraps(callback)
-    async def answer_once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    async def answer_once(update: Update, context: NotchContext) -> Any:
         await callback(update, context)
         raise ApplicationHandlerStop
 
@@ -47,9 +48,7 @@ def _final(callback: Callback) -> Callback:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for module in (onboarding, settings, help_menu, today, evidence, progress, data_rights,
-                   checkin, ladder, reflection, membership, fallback):
+    for module in MODULES:
         for group, handler in module.handlers():
-            if isinstance(handler, CommandHandler):
-                handler.callback = _final(handler.callback)
+            handler.callback = _final(handler.callback)
             application.add_handler(handler, group=group)

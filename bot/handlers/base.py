@@ -1,39 +1,26 @@
-"""What every handler module shares (kept apart so topic modules can import it freely): the shape
-`handlers()` returns, and the facts a message handler starts from."""
+"""What every handler module shares (kept apart so topic modules can import it freely): the
+handler groups and the shape `handlers()` returns."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from enum import IntEnum
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Message, Update
-from telegram import User as TelegramUser
-from telegram.ext import BaseHandler, ContextTypes
+from telegram import Update
+from telegram.ext import BaseHandler
 
-from bot.services import Services, services
-
-Handlers = Sequence[tuple[int, BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]]
+from bot.context import NotchContext
 
 
-@dataclass(frozen=True)
-class Speaker:
-    """Who wrote which message, and when by the bot's clock (injected, so tests can move it)."""
+class Group(IntEnum):
+    """PTB offers an update to each group in ascending order, and within a group to the first
+    handler that matches. Every handler stops the update once it has answered it, so a later
+    group only sees what no earlier one took (docs/ARCHITECTURE.md, "The flow of a message")."""
 
-    message: Message
-    sender: TelegramUser
-    services: Services
-    now: datetime
-
-    def session(self) -> AsyncSession:
-        return self.services.session()
+    GUARD = -1  # group chats and edited messages: answered before any topic could read them
+    COMMANDS = 0  # commands, buttons and membership changes: exactly one handler each
+    TYPED = 1  # every private non-command message: routed once by core.router
+    FALLBACK = 2  # what nothing took: unknown commands
 
 
-def speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Speaker | None:
-    """The message's speaker, or None for an update without a message or a sender."""
-    message, sender = update.effective_message, update.effective_user
-    if message is None or sender is None:
-        return None
-    found = services(context)
-    return Speaker(message, sender, found, found.clock())
+Handlers = Sequence[tuple[Group, BaseHandler[Update, NotchContext, None]]]

@@ -1,9 +1,9 @@
 """The optional celebration: a reaction on the user's own success message.
 
 Words register the success (checkin.py); this is the extra the user can switch off in /settings
-(``User.celebrate``). It is called by the check-in handlers where a typed "done" or a "what made
-it work?" reply is recorded. A reaction that fails (message gone, Telegram refusing) is only
-logged: the success is already registered and must not look like an error.
+(``User.celebrate``). It is called where a typed "done" or a "what made it work?" reply is
+recorded. A reaction that fails (message gone, Telegram refusing) is only logged: the success is
+already registered and must not look like an error.
 """
 
 from __future__ import annotations
@@ -11,28 +11,21 @@ from __future__ import annotations
 import logging
 from typing import Final
 
-from telegram import Update
+from telegram import Message
 from telegram.constants import ReactionEmoji
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from bot.handlers.base import speaker
-from storage.users import get_user_by_telegram_id
+from bot.context import NotchContext
+from storage.models import User
 
 log = logging.getLogger(__name__)
 
 REACTION: Final = ReactionEmoji.PARTY_POPPER  # one of the emoji Telegram allows bots
 
 
-async def celebrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """React to the update's message if the user has celebrations on; True if it reacted."""
-    said = speaker(update, context)
-    if said is None:
-        return False
-    message = said.message
-    async with said.session() as session:
-        user = await get_user_by_telegram_id(session, said.sender.id)
-    if user is None or not user.celebrate:
+async def celebrate(context: NotchContext, message: Message, user: User) -> bool:
+    """React to the user's `message` if they have celebrations on; True if it reacted."""
+    if not user.celebrate:
         return False
     try:
         await context.bot.set_message_reaction(message.chat_id, message.message_id, REACTION)

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.handlers.base import Handlers, Speaker, speaker
-from bot.services import services
+from bot import callbacks as cb
+from bot.context import NotchContext
+from bot.handlers.base import Group, Handlers
 from bot.texts import data_rights as t
 from core.clock import local_day
 from storage.data_rights import challenges_csv, delete_user, export_user
@@ -30,7 +29,6 @@ from storage.users import get_user_by_telegram_id
 log = logging.getLogger(__name__)
 
 CONFIRM_WINDOW: Final = timedelta(minutes=10)
-CALLBACK: Final = re.compile(r"^(del|dkeep):(\d{1,18}):([0-9a-f]{1,16})\.([0-9a-f]{1,12})$")
 
 
 def _stamp(moment: datetime) -> str:
@@ -39,10 +37,13 @@ def _stamp(moment: datetime) -> str:
 
 def confirm_keyboard(user: User, asked: datetime) -> InlineKeyboardMarkup:
     """Both buttons carry user id, the row's creation instant and the time of asking."""
-    token = f"{user.id}:{_stamp(user.created_at)}.{_stamp(asked)}"
+    assert user.id is not None
+    token = f"{_stamp(user.created_at)}.{_stamp(asked)}"
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t.DELETE_CONFIRM_BUTTON, callback_data=f"del:{token}"),
-        InlineKeyboardButton(t.DELETE_KEEP_BUTTON, callback_data=f"dkeep:{token}"),
+        InlineKeyboardButton(t.DELETE_CONFIRM_BUTTON,
+                             callback_data=cb.DeleteAnswer("del", user.id, token).pack()),
+        InlineKeyboardButton(t.DELETE_KEEP_BUTTON,
+                             callback_data=cb.DeleteAnswer("dkeep", user.id, token).pack()),
     ]])
 
 
@@ -52,29 +53,31 @@ def _rows(export: dict[str, Any]) -> tuple[int, int]:
     return 1 + sum(len(rows) for rows in lists), 1 + len(lists)
 
 
-async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def privacy_command(update: Update, context: NotchContext) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(t.PRIVACY)
 
 
-async def _exported(said: Speaker) -> tuple[User, dict[str, Any]] | None:
-    """The speaker's user row and everything stored about them; None if there is nothing."""
-    async with said.session() as session:
-        user = await get_user_by_telegram_id(session, said.sender.id)
+async def _exported(update: Update, context: NotchContext
+                    ) -> tuple[User, dict[str, Any]] | None:
+    """The writer's user row and everything stored about them; None if there is nothing."""
+    if update.effective_user is None:
+        return None
+    async with context.db() as session:
+        user = await get_user_by_telegram_id(session, update.effective_user.id)
         export = {} if user is None or user.id is None else await export_user(session, user.id)
     return None if user is None or not export else (user, export)
 
 
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
+async def export_command(update: Update, context: NotchContext) -> None:
+    message, found = update.effective_message, await _exported(update, context)
+    if message is None:
         return
-    message, found = said.message, await _exported(said)
     if found is None:
         await message.reply_text(t.EXPORT_NOTHING)
         return
     user, export = found
-    day = local_day(said.now, user.timezone).isoformat()
+    day = local_day(context.now, user.timezone).isoformat()
     rows, tables = _rows(export)
     document = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
@@ -86,47 +89,31 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         caption=t.export_csv_caption(len(export.get("challenges", []))))
 
 
-async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
-        return
-    found = await _exported(said)
+async def delete_command(update: Update, context: NotchContext) -> None:
+    found = await _exported(update, context)
     if found is None:
-        await said.message.reply_text(t.DELETE_NOTHING)
+        await context.bot.send_message(context.chat, t.DELETE_NOTHING)
         return
     user, export = found
     days = len(export.get("challenges", []))
-    await said.message.reply_text(t.DELETE_ASK.format(days=days),
-                                  reply_markup=confirm_keyboard(user, said.now))
+    await context.bot.send_message(context.chat, t.DELETE_ASK.format(days=days),
+                                   reply_markup=confirm_keyboard(user, context.now))
 
 
-async def _say(message: Message | None, chat_id: int, context: ContextTypes.DEFAULT_TYPE,
-               text: str) -> None:
-    """Replace the question (and its buttons) with the outcome, or send it if that fails."""
-    if message is not None:
-        try:
-            await message.edit_text(text)
-            return
-        except BadRequest as exc:  # too old to edit, or already showing this
-            log.warning("could not edit the delete question: %s; sending instead", exc)
-    await context.bot.send_message(chat_id, text)
-
-
-async def on_delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_delete_button(update: Update, context: NotchContext) -> None:
     query, presser = update.callback_query, update.effective_user
     if query is None or presser is None:
         return
     await query.answer()
-    chat_id = update.effective_chat.id if update.effective_chat is not None else presser.id
     message = query.message if isinstance(query.message, Message) else None
-    match = CALLBACK.match(query.data or "")
-    if match is None:
-        await _say(None, chat_id, context, t.DELETE_STALE)
+    pressed = cb.parse(query.data)
+    if not isinstance(pressed, cb.DeleteAnswer):
+        await context.edit_or_send(None, t.DELETE_STALE)
         return
-    verb, user_id, created, asked = match[1], int(match[2]), match[3], int(match[4], 16)
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
+    verb, user_id = pressed.verb, pressed.user_id
+    created, _, asked_hex = pressed.token.partition(".")
+    asked, now = int(asked_hex, 16), context.now
+    async with context.db() as session:
         user = await get_user_by_telegram_id(session, presser.id)
         # The outcome replaces the question; "out of date" and "already done" come as new
         # messages, so the record of what happened before stays readable.
@@ -141,9 +128,8 @@ async def on_delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             reply = t.DELETE_STALE
         else:
             rows = await delete_user(session, user_id)
-            await session.commit()
             reply, edit = (t.DELETED.format(rows=rows), True) if rows else (t.DELETE_ALREADY, False)
-    await _say(message if edit else None, chat_id, context, reply)
+    await context.edit_or_send(message if edit else None, reply)
 
 
 def _from_stamp(milliseconds: int) -> datetime:
@@ -153,8 +139,8 @@ def _from_stamp(milliseconds: int) -> datetime:
 def handlers() -> Handlers:
     private = filters.ChatType.PRIVATE
     return [
-        (0, CommandHandler("privacy", privacy_command, filters=private)),
-        (0, CommandHandler("export", export_command, filters=private)),
-        (0, CommandHandler("delete", delete_command, filters=private)),
-        (0, CallbackQueryHandler(on_delete_button, pattern=r"^(del|dkeep):")),
+        (Group.COMMANDS, CommandHandler("privacy", privacy_command, filters=private)),
+        (Group.COMMANDS, CommandHandler("export", export_command, filters=private)),
+        (Group.COMMANDS, CommandHandler("delete", delete_command, filters=private)),
+        (Group.COMMANDS, CallbackQueryHandler(on_delete_button, pattern=r"^(del|dkeep):")),
     ]

@@ -7,16 +7,15 @@ shown as facts (date, amount, effort, the person's own words), never as a score.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
-from bot import texts
+from bot.context import NotchContext
 from bot.daily import amount_text
-from bot.handlers.base import Handlers, speaker
+from bot.handlers.base import Group, Handlers
 from bot.texts import evidence as t
 from core.evidence import MasteryLine, hardest_won, latest, mastery_log
 from storage.models import Goal
 from storage.progress import progress_facts
-from storage.users import get_user_by_telegram_id
 
 SHOWN = 3  # lines per section: enough to be evidence, short enough to read on a phone
 
@@ -35,20 +34,19 @@ def evidence_text(goal: Goal, log: list[MasteryLine]) -> str:
     return "\n".join([*parts, "", t.FOOTER])
 
 
-async def show_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
+async def show_evidence(update: Update, context: NotchContext) -> None:
+    opened, message = await context.require_goal(), update.effective_message
+    if opened is None or opened.user is None or opened.user.id is None or message is None:
         return
-    async with said.session() as session:
-        user = await get_user_by_telegram_id(session, said.sender.id)
-        facts = None if user is None or user.id is None else await progress_facts(session, user.id)
-    if facts is None:
-        await said.message.reply_text(texts.NEED_SETUP)
+    async with context.db() as session:
+        facts = await progress_facts(session, opened.user.id)
+    if facts is None:  # the goal went between the two reads
         return
     goal = facts.goal
     log = mastery_log(facts.entries, unit=goal.unit, baseline=goal.baseline)
-    await said.message.reply_text(evidence_text(goal, log) if log else t.EMPTY)
+    await message.reply_text(evidence_text(goal, log) if log else t.EMPTY)
 
 
 def handlers() -> Handlers:
-    return [(0, CommandHandler("evidence", show_evidence, filters=filters.ChatType.PRIVATE))]
+    private = filters.ChatType.PRIVATE
+    return [(Group.COMMANDS, CommandHandler("evidence", show_evidence, filters=private))]

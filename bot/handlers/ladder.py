@@ -12,18 +12,17 @@ changes nothing) and the message shows strength, level and the change since the 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from typing import Final
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
+from bot import callbacks as cb
+from bot.context import NotchContext
 from bot.daily import amount_text
-from bot.handlers.base import Handlers
-from bot.services import Services, services
+from bot.handlers.base import Group, Handlers
+from bot.services import Services
 from bot.texts import efficacy as texts
 from core.efficacy import UI_RATINGS, LadderRating, change, ladder_levels
 from core.evidence import current_level
@@ -31,20 +30,11 @@ from storage.challenges import evidence_entries
 from storage.efficacy import latest_ladder_rating, save_ladder_rating, to_rating
 from storage.goals import active_goal
 from storage.models import Goal, User
-from storage.users import user_with_goal
+from storage.uow import Session
 
 log = logging.getLogger(__name__)
 
-CALLBACK: Final = re.compile(
-    r"^lad:(\d{1,18}):(\d{1,9}(?:\.\d{1,6})?):([-0-5]{1,5}):(\d):([0-5])$"
-)
-LABEL: Final = "lad:-"  # the amount button at the start of each row: only a label
 UNRATED: Final = "-"
-
-
-def number(value: float) -> str:
-    """A level as it travels in callback data: 12.0 → "12", 2.5 → "2.5"."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def levels_for(goal: Goal, current: float) -> list[float]:
@@ -58,16 +48,16 @@ def keyboard(goal: Goal, current: float, state: str) -> InlineKeyboardMarkup:
     for row, level in enumerate(levels_for(goal, current)):
         chosen = None if state[row] == UNRATED else UI_RATINGS[int(state[row])]
         rows.append([
-            InlineKeyboardButton(amount_text(goal, level), callback_data=LABEL),
+            InlineKeyboardButton(amount_text(goal, level), callback_data=cb.Ladder.LABEL),
             *(InlineKeyboardButton(
                 texts.confidence_label(value, value == chosen),
-                callback_data=f"lad:{goal.id}:{number(current)}:{state}:{row}:{index}")
+                callback_data=cb.Ladder(goal.id, current, state, row, index).pack())
               for index, value in enumerate(UI_RATINGS)),
         ])
     return InlineKeyboardMarkup(rows)
 
 
-async def fresh_ladder(session: AsyncSession, goal: Goal) -> InlineKeyboardMarkup:
+async def fresh_ladder(session: Session, goal: Goal) -> InlineKeyboardMarkup:
     """An unrated ladder from the goal's current level (the best of the latest successes)."""
     assert goal.id is not None
     entries = await evidence_entries(session, goal.id)
@@ -98,50 +88,37 @@ def summary(rating: LadderRating, previous: LadderRating | None) -> str:
     return "\n".join(lines)
 
 
-async def _edit(message: Message, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        if text is None:
-            await message.edit_reply_markup(reply_markup=markup)
-        else:
-            await message.edit_text(text, reply_markup=markup)
-    except BadRequest as exc:  # not modified (a repeated tap), or too old to edit
-        log.info("ladder message %s not edited: %s", message.message_id, exc)
-
-
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query, presser = update.callback_query, update.effective_user
-    if query is None or presser is None:
+async def on_button(update: Update, context: NotchContext) -> None:
+    query = update.callback_query
+    if query is None:
         return
     await query.answer()  # first: the client spins until the query is answered
-    match = CALLBACK.match(query.data or "")
+    pressed = cb.parse(query.data)
     message = query.message if isinstance(query.message, Message) else None
-    if match is None or message is None:
-        raise ApplicationHandlerStop  # the amount label, or garbage: nothing to do
-    goal_id, current, state = int(match[1]), float(match[2]), match[3]
-    row, index = int(match[4]), int(match[5])
-    found = services(context)
-    async with found.session() as session:
-        _, goal = await user_with_goal(session, presser.id)
-        levels = [] if goal is None else levels_for(goal, current)
-        if (goal is None or goal.id != goal_id or len(levels) != len(state)
-                or row >= len(levels)):
-            await context.bot.send_message(message.chat_id, texts.LADDER_STALE)
-            raise ApplicationHandlerStop
-        state = state[:row] + str(index) + state[row + 1:]
-        if UNRATED in state:
-            await _edit(message, None, keyboard(goal, current, state))
-            raise ApplicationHandlerStop
-        text = await _complete(session, found, goal, levels, state, message)
-        await session.commit()
+    if not isinstance(pressed, cb.Ladder) or message is None:
+        return  # the amount label, or garbage: nothing to do
+    current, state, row = pressed.current, pressed.state, pressed.row
+    opened = await context.open_state()
+    goal = opened.goal
+    levels = [] if goal is None else levels_for(goal, current)
+    if (goal is None or goal.id != pressed.goal_id or len(levels) != len(state)
+            or row >= len(levels)):
+        await context.bot.send_message(context.chat, texts.LADDER_STALE)
+        return
+    state = state[:row] + str(pressed.index) + state[row + 1:]
+    if UNRATED in state:
+        await context.edit_or_send(message, None, keyboard(goal, current, state))
+        return
+    async with context.db() as session:
+        text = await _complete(session, context, goal, levels, state, message)
     if text is None:
-        await context.bot.send_message(message.chat_id, texts.LADDER_ALREADY)
+        await context.bot.send_message(context.chat, texts.LADDER_ALREADY)
     else:
-        await _edit(message, text, None)
-    raise ApplicationHandlerStop
+        await context.edit_or_send(message, text, None)
 
 
-async def _complete(session: AsyncSession, found: Services, goal: Goal, levels: Sequence[float],
-                    state: str, message: Message) -> str | None:
+async def _complete(session: Session, context: NotchContext, goal: Goal,
+                    levels: Sequence[float], state: str, message: Message) -> str | None:
     """Save the finished ladder (once per message) and say what it shows; None if saved before."""
     assert goal.id is not None
     rating = LadderRating(tuple(levels), tuple(UI_RATINGS[int(c)] for c in state))
@@ -149,10 +126,10 @@ async def _complete(session: AsyncSession, found: Services, goal: Goal, levels: 
     if previous_row is not None and previous_row.rated_at >= message.date:
         return None  # this message's ladder (or a later one) is already saved
     await save_ladder_rating(session, user_id=goal.user_id, goal_id=goal.id, rating=rating,
-                             rated_at=found.clock())
+                             rated_at=context.now)
     previous = None if previous_row is None else to_rating(previous_row)
     return f"{message.text or ''}\n\n{summary(rating, previous)}".strip()
 
 
 def handlers() -> Handlers:
-    return [(2, CallbackQueryHandler(on_button, pattern=r"^lad:"))]
+    return [(Group.COMMANDS, CallbackQueryHandler(on_button, pattern=r"^lad:"))]

@@ -6,11 +6,9 @@ same question. A button press is the same as typing its answer (one code path); 
 earlier question is refused as out of date. The goal is created only when the user picks when the
 first challenge comes, so an abandoned setup never leaves a half-made goal (and "start over"
 never touches the current goal until the new one is complete). Meanwhile that goal's day goes
-on: a check-in typed during "start over" while today's challenge waits ("done", "failed", "skip")
-is recorded as the check-in, and the open question is asked again (`check_in_words`). When
-nothing waits, a check-in typed at the activity question is not a new activity called "done":
-the bot says what it says outside a setup, and asks again (`_not_a_name`). A first setup (no goal
-yet) reads any name as a name: nothing can be waiting, and an odd name is the user's choice.
+on: a check-in typed during "start over" while today's challenge waits is recorded as the check-in,
+and the open question is asked again (`ask_again`); when a message is a setup answer, and when it
+interrupts, is decided by `core.router`.
 
 The answer parsers here are shared with /settings (`read_daily_time`, `read_zone_text`, ...).
 """
@@ -28,41 +26,32 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot import callbacks as cb
 from bot import texts, timezone_lookup
-from bot.daily import amount_text, send_today
-from bot.handlers import checkin
-from bot.handlers.base import Handlers, speaker
+from bot.context import NotchContext
+from bot.daily import send_today
+from bot.handlers.base import Group, Handlers
 from bot.handlers.ladder import send_ladder
 from bot.handlers.today import show_today
-from bot.services import Services, services
-from bot.texts import checkin as c
 from bot.texts import onboarding as t
 from bot.texts import settings as s  # /start's menu and "when next" share the settings wording
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
 from core.replies import (
     AmountError,
     AmountErrorReason,
-    Outcome,
     normalise,
     parse_amount,
-    parse_outcome,
     parse_target,
 )
 from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import Goal, User
+from storage.open_state import Opened
 from storage.user_settings import complete_onboarding, reactivate
-from storage.users import get_user_by_telegram_id, upsert_telegram_user, user_with_goal
+from storage.users import get_user_by_telegram_id, upsert_telegram_user
 
 log = logging.getLogger(__name__)
 
@@ -428,84 +417,35 @@ async def answer(session: AsyncSession, user: User, step: str, data: dict[str, A
 # ------------------------------------------------------------------ Telegram side
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]) -> None:
-    for text, markup in replies:
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
-
-
-async def _after(services_: Services, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
-                 user: User, turn: Turn, now: datetime) -> None:
-    await _send(context, chat_id, turn.replies)
+async def _after(context: NotchContext, user: User, turn: Turn) -> None:
+    await context.send_replies(turn.replies)
     if turn.done:  # the efficacy ladder for the new goal, right after "All set"
-        await send_ladder(services_, context.bot, user)
+        await send_ladder(context.services, context.bot, user)
     if turn.send_now:
         assert user.id is not None
-        sent = await send_today(services_, context.bot, user.id, now)
+        sent = await send_today(context.services, context.bot, user.id, context.now)
         if not sent:
             clock = texts.format_clock(user.send_time.hour, user.send_time.minute)
-            await _send(context, chat_id, [(t.DONE_NOTHING_TO_SEND.format(time=clock), None)])
+            await context.send_replies([(t.DONE_NOTHING_TO_SEND.format(time=clock), None)])
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any private non-command message while onboarding is open; otherwise the next group's."""
-    said = speaker(update, context)
-    if said is None:
-        return
-    message, now = said.message, said.now
-    async with said.session() as session:
-        user = await get_user_by_telegram_id(session, said.sender.id)
-        if user is None or user.id is None:
-            return
-        conversation = await get_conversation(session, user.id)
-        if conversation is None or conversation.topic != TOPIC:
-            return
-        step, data = conversation.step, dict(conversation.data)
-        check_in = await checkin.waiting_check_in(session, user.id, said.sender.id,
-                                                  check_in_words(step, message.text))
-        refused = None if check_in is not None else await _not_a_name(
-            session, user, step, message.text, said.sender.id)
-        if check_in is not None or refused is not None:  # not the setup's: its question again
-            text, markup = question(step, data, now)  # (a check-in goes to today's challenge)
-            turn = Turn([(f"{refused or t.RESUMING}\n{text}", markup)])
-        else:
-            turn = await _answer_message(session, user, step, data, message, now)
-            await session.commit()
-    if check_in is not None:
-        await checkin.answer_typed(update, context, *check_in)
-    await _after(said.services, context, message.chat_id, user, turn, now)
-    raise ApplicationHandlerStop
+async def answer_message(update: Update, context: NotchContext, opened: Opened) -> None:
+    """The answer to the open setup question (the router decided the message is one)."""
+    message, user, row = update.effective_message, opened.user, opened.conversation
+    assert message is not None and user is not None and row is not None
+    now = context.now
+    async with context.db() as session:
+        turn = await _answer_message(session, user, row.step, dict(row.data), message, now)
+    await _after(context, user, turn)
 
 
-# The setup's own answers that also read as a check-in: "skip"/"pass" (no target) at the target
-# question, "not today" (so: tomorrow) when asked when the first challenge comes.
-_OWN_ANSWERS: dict[str, Callable[[str], bool]] = {
-    "target": lambda text: parse_target(text) is None,
-    "first": lambda text: "today" in normalise(text).split(),
-}
-
-
-def check_in_words(step: str, text: str | None) -> Outcome | None:
-    """`checkin.check_in_words` at this setup `step`: the outcome if `text` clearly is a
-    check-in, else None (the setup keeps it), the step's own answers staying the setup's."""
-    return checkin.check_in_words(text, theirs=_OWN_ANSWERS.get(step))
-
-
-async def _not_a_name(session: AsyncSession, user: User, step: str, text: str | None,
-                      telegram_user_id: int) -> str | None:
-    """Why a check-in typed at the activity question of a setup started over is not taken as
-    the new activity's name (a first setup, with no goal, takes any name): what the bot says
-    outside a setup, i.e. nothing waits for an answer, or (after a bare "yes", which a setup
-    leaves to its own question) the waiting challenge and how to answer it. None: a name."""
-    if step not in ("behaviour", "name") or text is None or parse_outcome(text) is None:
-        return None
-    assert user.id is not None
-    goal = await active_goal(session, user.id)
-    if goal is None:
-        return None
-    waiting = await checkin.open_challenge(session, goal, telegram_user_id)
-    if waiting is None:
-        return c.NOTHING_OPEN
-    return c.TODAY_STATE["sent"].format(amount=amount_text(goal, waiting.challenge.amount))
+async def ask_again(context: NotchContext, opened: Opened, prefix: str | None) -> None:
+    """The open setup question again, after a message that was not its answer (a check-in,
+    or outcome words that are not an activity's name), led by `prefix` (default: resuming)."""
+    row = opened.conversation
+    assert row is not None
+    text, markup = question(row.step, dict(row.data), context.now)
+    await context.send_replies([(f"{prefix or t.RESUMING}\n{text}", markup)])
 
 
 async def _answer_message(session: AsyncSession, user: User, step: str, data: dict[str, Any],
@@ -527,32 +467,27 @@ async def _answer_message(session: AsyncSession, user: User, step: str, data: di
     return await answer(session, user, step, data, message.text, now)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: NotchContext) -> None:
     """`ob:<step>:<choice>`: the same as typing the choice, if that question is still open."""
-    query, sender = update.callback_query, update.effective_user
-    if query is None or sender is None or query.data is None:
+    query = update.callback_query
+    if query is None:
         return
     await query.answer()
-    chat_id = update.effective_chat.id if update.effective_chat else sender.id
-    _, step, choice = [*query.data.split(":", 2), "", ""][:3]
-    found = services(context)
-    now = found.clock()
-    async with found.session() as session:
-        user = await get_user_by_telegram_id(session, sender.id)
-        conversation = None if user is None or user.id is None else await get_conversation(
-            session, user.id)
-        if user is None or conversation is None or conversation.topic != TOPIC:
-            await context.bot.send_message(chat_id, texts.BUTTON_STALE)
-            raise ApplicationHandlerStop
-        data = dict(conversation.data)
-        if conversation.step != step:
-            turn = Turn([(texts.BUTTON_OUT_OF_DATE, None),
-                         question(conversation.step, data, now)])
-        else:
-            turn = await answer(session, user, step, data, _typed(step, choice), now)
-            await session.commit()
-    await _after(found, context, chat_id, user, turn, now)
-    raise ApplicationHandlerStop
+    pressed = cb.parse(query.data)
+    opened = await context.open_state()
+    user, row = opened.user, opened.conversation
+    if (not isinstance(pressed, cb.Onboarding) or user is None or row is None
+            or row.topic != TOPIC):
+        await context.bot.send_message(context.chat, texts.BUTTON_STALE)
+        return
+    data, now = dict(row.data), context.now
+    if row.step != pressed.step:
+        turn = Turn([(texts.BUTTON_OUT_OF_DATE, None), question(row.step, data, now)])
+    else:
+        async with context.db() as session:
+            turn = await answer(session, user, pressed.step, data,
+                                _typed(pressed.step, pressed.choice), now)
+    await _after(context, user, turn)
 
 
 def _typed(step: str, choice: str) -> str:
@@ -570,13 +505,12 @@ def _typed(step: str, choice: str) -> str:
 # ------------------------------------------------------------------ /start, the menu, /cancel
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
+async def start(update: Update, context: NotchContext) -> None:
+    message, sender, now = update.effective_message, update.effective_user, context.now
+    if message is None or sender is None:
         return
-    message, sender, now = said.message, said.sender, said.now
     replies: list[Reply] = []
-    async with said.session() as session:
+    async with context.db() as session:
         before = await get_user_by_telegram_id(session, sender.id)
         came_back = before is not None and before.status in ("stopped", "blocked")
         user = await upsert_telegram_user(
@@ -600,9 +534,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if came_back:
                 replies.append((t.REACTIVATED.format(when=describe_next(user, now)), None))
             replies.append(menu(user, goal))
-        await session.commit()
-    await _send(context, message.chat_id, replies)
-    raise ApplicationHandlerStop
+    await context.send_replies(replies)
 
 
 def describe_next(user: User, now: datetime) -> str:
@@ -633,69 +565,53 @@ def menu(user: User, goal: Goal) -> Reply:
                         _button(t.MENU_RESTART, "menu:restart")], 1)
 
 
-async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_menu(update: Update, context: NotchContext) -> None:
     """`menu:today`, `menu:restart` and its confirmation (`menu:settings` is settings.py's)."""
-    query, sender = update.callback_query, update.effective_user
-    if query is None or sender is None or query.data is None:
+    query = update.callback_query
+    if query is None:
         return
     await query.answer()
-    chat_id = update.effective_chat.id if update.effective_chat else sender.id
-    verb = query.data.partition(":")[2]
-    found = services(context)
-    now = found.clock()
-    replies: list[Reply] = []
-    send_today_for: User | None = None
-    async with found.session() as session:
-        user, goal = await user_with_goal(session, sender.id)
-        if user is None or user.id is None or goal is None:
-            replies.append((texts.NEED_SETUP, None))
-        elif verb == "today":
-            send_today_for = user
-        elif verb == "restart":
-            replies.append((t.CONFIRM_RESTART, _rows(
-                [_button(t.RESTART_YES, "menu:restart_yes"),
-                 _button(t.RESTART_NO, "menu:restart_no")], 1)))
-        elif verb == "restart_yes":
-            await set_conversation(session, user.id, topic=TOPIC, step="behaviour")
-            replies.append(question("behaviour", {}, now))
-        else:
-            replies.append((t.RESTART_KEPT, None))
-        await session.commit()
-    await _send(context, chat_id, replies)
-    if send_today_for is not None and send_today_for.id is not None:
-        await show_today(update, context)
-    raise ApplicationHandlerStop
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Leave whatever question is open (onboarding, settings, a check-in follow-up question)."""
-    said = speaker(update, context)
-    if said is None:
+    pressed = cb.parse(query.data)
+    opened = await context.require_goal()
+    if opened is None or opened.user is None or opened.user.id is None:
         return
-    async with said.session() as session:
-        user = await get_user_by_telegram_id(session, said.sender.id)
-        conversation = None if user is None or user.id is None else await get_conversation(
-            session, user.id)
-        if user is None or user.id is None or conversation is None:
-            reply = texts.NOTHING_TO_CANCEL
-        else:
+    item = pressed.item if isinstance(pressed, cb.Menu) else ""
+    if item == "today":
+        await show_today(update, context)
+    elif item == "restart":
+        await context.send_replies([(t.CONFIRM_RESTART, _rows(
+            [_button(t.RESTART_YES, cb.Menu("restart_yes").pack()),
+             _button(t.RESTART_NO, cb.Menu("restart_no").pack())], 1))])
+    elif item == "restart_yes":
+        async with context.db() as session:
+            await set_conversation(session, opened.user.id, topic=TOPIC, step="behaviour")
+        await context.send_replies([question("behaviour", {}, context.now)])
+    else:
+        await context.send_replies([(t.RESTART_KEPT, None)])
+
+
+async def cancel(update: Update, context: NotchContext) -> None:
+    """Leave whatever question is open (onboarding, settings, a check-in follow-up question)."""
+    opened = await context.open_state()
+    user, conversation = opened.user, opened.conversation
+    if user is None or user.id is None or conversation is None:
+        reply = texts.NOTHING_TO_CANCEL
+    else:
+        async with context.db() as session:
             await clear_conversation(session, user.id)
-            if conversation.topic == TOPIC:
-                has_goal = await active_goal(session, user.id) is not None
-                reply = t.CANCELLED_KEPT_GOAL if has_goal else t.CANCELLED
-            else:
-                reply = texts.CANCELLED
-        await session.commit()
-    await said.message.reply_text(reply)
-    raise ApplicationHandlerStop
+        if conversation.topic == TOPIC:
+            reply = t.CANCELLED_KEPT_GOAL if opened.goal is not None else t.CANCELLED
+        else:
+            reply = texts.CANCELLED
+    await context.bot.send_message(context.chat, reply)
 
 
 def handlers() -> Handlers:
     private = filters.ChatType.PRIVATE
     return [
-        (0, CommandHandler("start", start, filters=private)),
-        (0, CommandHandler("cancel", cancel, filters=private)),
-        (0, CallbackQueryHandler(on_button, pattern=r"^ob:")),
-        (0, CallbackQueryHandler(on_menu, pattern=r"^menu:(today|restart|restart_(yes|no))$")),
-        (0, MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, on_message)),
+        (Group.COMMANDS, CommandHandler("start", start, filters=private)),
+        (Group.COMMANDS, CommandHandler("cancel", cancel, filters=private)),
+        (Group.COMMANDS, CallbackQueryHandler(on_button, pattern=r"^ob:")),
+        (Group.COMMANDS, CallbackQueryHandler(
+            on_menu, pattern=r"^menu:(today|restart|restart_(yes|no))$")),
     ]

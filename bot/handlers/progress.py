@@ -16,19 +16,18 @@ from datetime import date
 from typing import Final
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
-from bot import texts
 from bot.charts import BandPoint, ProgressData, render_progress
+from bot.context import NotchContext
 from bot.daily import amount_text
-from bot.handlers.base import Handlers, speaker
+from bot.handlers.base import Group, Handlers
 from bot.texts import progress as t
 from core import calibration
 from core.clock import local_day
 from core.evidence import progress_summary, week_start
 from storage.challenges import core_goal
 from storage.progress import ProgressFacts, progress_facts
-from storage.users import get_user_by_telegram_id
 
 log = logging.getLogger(__name__)
 
@@ -101,21 +100,19 @@ def caption(facts: ProgressFacts, today: date) -> str:
     return text[:CAPTION_MAX]
 
 
-async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
+async def show_progress(update: Update, context: NotchContext) -> None:
+    opened, message = await context.require_goal(), update.effective_message
+    if opened is None or opened.user is None or opened.user.id is None or message is None:
         return
-    message = said.message
-    async with said.session() as session:
-        user = await get_user_by_telegram_id(session, said.sender.id)
-        facts = None if user is None or user.id is None else await progress_facts(session, user.id)
-    if user is None or facts is None:
-        await message.reply_text(texts.NEED_SETUP)
+    user = opened.user
+    async with context.db() as session:
+        facts = await progress_facts(session, opened.user.id)
+    if facts is None:  # the goal went between the two reads
         return
     if not facts.entries:
         await message.reply_text(t.NOTHING_YET)
         return
-    today = local_day(said.now, user.timezone)
+    today = local_day(context.now, user.timezone)
     try:
         png = await asyncio.to_thread(draw, facts)
     except Exception:  # a drawing bug must not leave the user without an answer
@@ -126,4 +123,5 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def handlers() -> Handlers:
-    return [(0, CommandHandler("progress", show_progress, filters=filters.ChatType.PRIVATE))]
+    private = filters.ChatType.PRIVATE
+    return [(Group.COMMANDS, CommandHandler("progress", show_progress, filters=private))]

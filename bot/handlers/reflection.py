@@ -1,43 +1,26 @@
 """Doubt in words ("I can't", "too hard", "no way", "impossible") answered with the person's own
 record: three dated successes from the mastery log, not encouragement.
 
-Group 8, after every topic that owns typed answers and before the fallback, and only when no
-conversation row owns the text: a doubt typed as the answer to an open question belongs to it.
+Reached through the router only when no question is open (a doubt typed as the answer to an open
+question belongs to it) and the writer has a goal.
 """
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.handlers.base import Handlers, speaker
+from bot.context import NotchContext
 from bot.replay import goal_log, replay_text
 from bot.texts import efficacy as texts
 from core.evidence import ReplayReason, should_replay
-from core.replies import expresses_doubt
-from storage.conversations import get_conversation
-from storage.users import user_with_goal
-
-GROUP = 8
+from storage.open_state import Opened
 
 
-async def on_doubt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None or said.message.text is None or not expresses_doubt(said.message.text):
-        return
-    async with said.session() as session:
-        user, goal = await user_with_goal(session, said.sender.id)
-        if user is None or user.id is None or await get_conversation(session, user.id):
-            return  # a doubt typed as the answer to an open question belongs to that question
-        if goal is None:
-            return  # not onboarded: the fallback says how to start
+async def replay_doubt(update: Update, context: NotchContext, opened: Opened) -> None:
+    message, goal = update.effective_message, opened.goal
+    assert message is not None and message.text is not None and goal is not None
+    async with context.db() as session:
         _, log = await goal_log(session, goal)
-    reason = should_replay(log, text=said.message.text)
+    reason = should_replay(log, text=message.text)
     text = replay_text(goal, log, reason) if reason is ReplayReason.DOUBT else None
-    await said.message.reply_text(text or texts.DOUBT_NO_LOG)
-    raise ApplicationHandlerStop
-
-
-def handlers() -> Handlers:
-    private_text = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT
-    return [(GROUP, MessageHandler(private_text & ~filters.COMMAND, on_doubt))]
+    await message.reply_text(text or texts.DOUBT_NO_LOG)

@@ -13,30 +13,24 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot import callbacks as cb
 from bot import texts
-from bot.handlers import checkin
+from bot.context import NotchContext
 from bot.handlers import onboarding as ob
-from bot.handlers.base import Handlers, speaker
-from bot.services import services
+from bot.handlers.base import Group, Handlers
 from bot.texts import onboarding as to
 from bot.texts import settings as t
 from core.clock import local_day
 from core.timezones import ZoneAnswer
-from storage.conversations import clear_conversation, get_conversation, set_conversation
-from storage.goals import set_step
+from storage.conversations import clear_conversation, set_conversation
+from storage.goals import active_goal, set_step
 from storage.models import Goal, User
+from storage.open_state import Opened
 from storage.scheduling import reschedule
+from storage.uow import Session
 from storage.user_settings import (
     pause,
     resume,
@@ -46,7 +40,7 @@ from storage.user_settings import (
     set_timezone,
     stop,
 )
-from storage.users import get_user_by_telegram_id, user_with_goal
+from storage.users import get_user, get_user_by_telegram_id
 
 TOPIC = "settings"
 FIELDS = ("time", "zone", "step")
@@ -73,18 +67,20 @@ def settings_menu(user: User, goal: Goal, now: datetime) -> Reply:
         step=texts.format_amount(goal.step), unit=goal.unit,
         celebrate=t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF, review=review_day(user),
     )
-    celebrate = (InlineKeyboardButton(t.CELEBRATE_TURN_OFF_BUTTON, callback_data="set:cel:off")
-                 if user.celebrate else
-                 InlineKeyboardButton(t.CELEBRATE_TURN_ON_BUTTON, callback_data="set:cel:on"))
-    buttons = [[InlineKeyboardButton(t.TIME_BUTTON, callback_data="set:time"),
-                InlineKeyboardButton(t.ZONE_BUTTON, callback_data="set:zone"),
-                InlineKeyboardButton(t.STEP_BUTTON, callback_data="set:step")],
-               [celebrate, InlineKeyboardButton(t.REVIEW_BUTTON, callback_data="set:review")]]
+    celebrate = (_button(t.CELEBRATE_TURN_OFF_BUTTON, "cel", "off") if user.celebrate
+                 else _button(t.CELEBRATE_TURN_ON_BUTTON, "cel", "on"))
+    buttons = [[_button(t.TIME_BUTTON, "time"), _button(t.ZONE_BUTTON, "zone"),
+                _button(t.STEP_BUTTON, "step")],
+               [celebrate, _button(t.REVIEW_BUTTON, "review")]]
     return text, InlineKeyboardMarkup(buttons)
 
 
+def _button(label: str, what: str, value: str | None = None) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=cb.Setting(what, value).pack())
+
+
 def review_keyboard() -> InlineKeyboardMarkup:
-    days = [InlineKeyboardButton(label, callback_data=f"set:rday:{n}")
+    days = [_button(label, "rday", str(n))
             for n, label in enumerate(t.WEEKDAY_BUTTONS)]
     return InlineKeyboardMarkup([days[:4], days[4:]])
 
@@ -99,102 +95,77 @@ def _question(step: str, goal: Goal) -> str:
                              unit=goal.unit, example=example)
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
-    for text, markup in replies:
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
-
-
-async def _button_user(update: Update, context: ContextTypes.DEFAULT_TYPE
-                       ) -> tuple[str, int] | None:
-    """Answer the query first; (its data, chat id), or None if there is nothing to answer."""
-    query, sender = update.callback_query, update.effective_user
-    if query is None or sender is None or query.data is None or update.effective_chat is None:
+async def _pressed(update: Update) -> cb.Setting | None:
+    """Answer the query first (the client spins until then); the typed button, if it is ours."""
+    query = update.callback_query
+    if query is None:
         return None
     await query.answer()
-    return query.data, update.effective_chat.id
+    pressed = cb.parse(query.data)
+    return pressed if isinstance(pressed, cb.Setting) else None
 
 
 # ------------------------------------------------------------------ /settings
 
 
-async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_settings(update: Update, context: NotchContext) -> None:
     """/settings and the /start menu's Settings button."""
-    sender = update.effective_user
     if update.callback_query is not None:
         await update.callback_query.answer()
-    if sender is None or update.effective_chat is None:
+    opened = await context.require_goal()
+    if opened is None or opened.user is None or opened.goal is None:
         return
-    found = services(context)
-    async with found.session() as session:
-        user, goal = await user_with_goal(session, sender.id)
+    user_id = opened.user.id or 0
+    if opened.topic == TOPIC:
+        async with context.db() as session:
+            await clear_conversation(session, user_id, topic=TOPIC)
+    await context.send_replies([settings_menu(opened.user, opened.goal, context.now)])
+
+
+async def on_pick(update: Update, context: NotchContext, pressed: cb.Setting) -> None:
+    """`set:time|zone|step`: open the question for that field."""
+    opened = await context.require_goal()
+    if opened is None or opened.user is None or opened.user.id is None or opened.goal is None:
+        return
+    if pressed.what not in FIELDS or opened.topic == ob.TOPIC:
+        reply: Reply = (texts.BUTTON_STALE, None)  # a setup is open: finish or /cancel it first
+    else:
+        async with context.db() as session:
+            await set_conversation(session, opened.user.id, topic=TOPIC, step=pressed.what)
+        reply = (_question(pressed.what, opened.goal), None)
+    await context.send_replies([reply])
+
+
+async def answer_message(update: Update, context: NotchContext, opened: Opened) -> None:
+    """The answer to the open settings question (the router decided the message is one)."""
+    message, row = update.effective_message, opened.conversation
+    assert message is not None and row is not None and opened.user is not None
+    async with context.db() as session:
+        user = await get_user(session, opened.user.id or 0)
+        goal = None if user is None else await active_goal(session, user.id or 0)
         if user is None or goal is None:
             replies: list[Reply] = [(texts.NEED_SETUP, None)]
         else:
-            conversation = await get_conversation(session, user.id or 0)
-            if conversation is not None and conversation.topic == TOPIC:
-                await clear_conversation(session, user.id or 0, topic=TOPIC)
-                await session.commit()
-            replies = [settings_menu(user, goal, found.clock())]
-    await _send(context, update.effective_chat.id, replies)
-    raise ApplicationHandlerStop
+            replies = await _answer(session, user, goal, row.step, message, context.now)
+    await context.send_replies(replies)
 
 
-async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`set:time|zone|step`: open the question for that field."""
-    pressed = await _button_user(update, context)
-    if pressed is None or update.effective_user is None:
-        return
-    field = pressed[0].partition(":")[2]
-    async with services(context).session() as session:
-        user, goal = await user_with_goal(session, update.effective_user.id)
-        if user is None or user.id is None or goal is None:
-            reply: Reply = (texts.NEED_SETUP, None)
-        elif field not in FIELDS:
-            reply = (texts.BUTTON_STALE, None)
-        else:
-            onboarding_open = await get_conversation(session, user.id)
-            if onboarding_open is not None and onboarding_open.topic == ob.TOPIC:
-                reply = (texts.BUTTON_STALE, None)  # finish or /cancel the setup first
-            else:
-                await set_conversation(session, user.id, topic=TOPIC, step=field)
-                await session.commit()
-                reply = (_question(field, goal), None)
-    await _send(context, pressed[1], [reply])
-    raise ApplicationHandlerStop
+async def ask_again(context: NotchContext, opened: Opened, prefix: str | None) -> None:
+    """The open settings question again, after a check-in typed in its place."""
+    assert opened.conversation is not None and opened.goal is not None
+    question = _question(opened.conversation.step, opened.goal)
+    await context.send_replies([(f"{prefix or to.RESUMING}\n{question}", None)])
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The answer to the open settings question; anything else goes on to the next group."""
-    said = speaker(update, context)
-    if said is None:
-        return
-    message, now = said.message, said.now
-    async with said.session() as session:
-        user, goal = await user_with_goal(session, said.sender.id)
-        if user is None or user.id is None:
-            return
-        conversation = await get_conversation(session, user.id)
-        if conversation is None or conversation.topic != TOPIC:
-            return
-        check_in = None
-        if goal is None:
-            await clear_conversation(session, user.id, topic=TOPIC)
-            replies: list[Reply] = [(texts.NEED_SETUP, None)]
-        else:
-            check_in = await checkin.waiting_check_in(session, user.id, said.sender.id,
-                                                      checkin.check_in_words(message.text))
-            if check_in is None:
-                replies = await _answer(session, user, goal, conversation.step, message, now)
-            else:  # the day's challenge takes the text; then the question again
-                replies = [(f"{to.RESUMING}\n{_question(conversation.step, goal)}", None)]
-        await session.commit()
-    if check_in is not None:
-        await checkin.answer_typed(update, context, *check_in)
-    await _send(context, message.chat_id, replies)
-    raise ApplicationHandlerStop
+async def goal_gone(context: NotchContext, opened: Opened) -> None:
+    """A settings question outlived its goal: close it and say how to set one up."""
+    assert opened.user is not None
+    async with context.db() as session:
+        await clear_conversation(session, opened.user.id or 0, topic=TOPIC)
+    await context.send_replies([(texts.NEED_SETUP, None)])
 
 
-async def _answer(session: AsyncSession, user: User, goal: Goal, step: str, message: Message,
+async def _answer(session: Session, user: User, goal: Goal, step: str, message: Message,
                   now: datetime) -> list[Reply]:
     assert user.id is not None
     question = _question(step, goal)
@@ -239,59 +210,66 @@ async def _answer(session: AsyncSession, user: User, goal: Goal, step: str, mess
 # ------------------------------------------------------------------ celebration, review day
 
 
-async def on_celebrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: NotchContext) -> None:
+    """Every `set:` button: a field to change, celebration on/off, the review day, pause."""
+    pressed = await _pressed(update)
+    if pressed is None:
+        await context.bot.send_message(context.chat, texts.BUTTON_STALE)
+        return
+    if pressed.what in FIELDS:
+        await on_pick(update, context, pressed)
+        return
+    opened = await context.require_goal()
+    if opened is None or opened.user is None:
+        return
+    async with context.db() as session:
+        user = await get_user(session, opened.user.id or 0)
+        assert user is not None
+        reply = await BUTTONS.get(pressed.what, _stale)(session, context, user, pressed)
+    await context.send_replies([reply])
+
+
+async def _stale(session: Session, context: NotchContext, user: User,
+                 pressed: cb.Setting) -> Reply:
+    return texts.BUTTON_STALE, None
+
+
+async def _celebrate(session: Session, context: NotchContext, user: User,
+                     pressed: cb.Setting) -> Reply:
     """`set:cel:on|off`: an explicit value, so a double tap repeats it and changes nothing."""
-    pressed = await _button_user(update, context)
-    if pressed is None or update.effective_user is None:
-        return
-    on = pressed[0] == "set:cel:on"
-    async with services(context).session() as session:
-        user, goal = await user_with_goal(session, update.effective_user.id)
-        if user is None or goal is None:
-            reply = texts.NEED_SETUP
-        elif await set_celebrate(session, user, on):
-            reply = t.CELEBRATE_NOW_ON if on else t.CELEBRATE_NOW_OFF
-        else:
-            reply = t.CELEBRATE_ALREADY_ON if on else t.CELEBRATE_ALREADY_OFF
-        await session.commit()
-    await context.bot.send_message(pressed[1], reply)
-    raise ApplicationHandlerStop
+    on = pressed.value == "on"
+    if pressed.value not in ("on", "off"):
+        return texts.BUTTON_STALE, None
+    if await set_celebrate(session, user, on):
+        return (t.CELEBRATE_NOW_ON if on else t.CELEBRATE_NOW_OFF), None
+    return (t.CELEBRATE_ALREADY_ON if on else t.CELEBRATE_ALREADY_OFF), None
 
 
-async def on_review_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _review_pick(session: Session, context: NotchContext, user: User,
+                       pressed: cb.Setting) -> Reply:
     """`set:review`: the seven days as buttons (no typed answer, so no open question)."""
-    pressed = await _button_user(update, context)
-    if pressed is None or update.effective_user is None:
-        return
-    async with services(context).session() as session:
-        user, goal = await user_with_goal(session, update.effective_user.id)
-    if user is None or goal is None:
-        await context.bot.send_message(pressed[1], texts.NEED_SETUP)
-    else:
-        await context.bot.send_message(pressed[1], t.ASK_REVIEW.format(review=review_day(user)),
-                                       reply_markup=review_keyboard())
-    raise ApplicationHandlerStop
+    return t.ASK_REVIEW.format(review=review_day(user)), review_keyboard()
 
 
-async def on_review_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _review_day(session: Session, context: NotchContext, user: User,
+                      pressed: cb.Setting) -> Reply:
     """`set:rday:0..6`: store the day and reschedule (which also moves the next review)."""
-    pressed = await _button_user(update, context)
-    if pressed is None or update.effective_user is None:
-        return
-    raw = pressed[0].removeprefix("set:rday:")
-    found = services(context)
-    async with found.session() as session:
-        user, goal = await user_with_goal(session, update.effective_user.id)
-        if user is None or goal is None:
-            reply = texts.NEED_SETUP
-        elif not (raw.isdigit() and 0 <= int(raw) <= 6):
-            reply = texts.BUTTON_STALE
-        else:
-            await set_review_weekday(session, user, int(raw), found.clock())
-            reply = t.REVIEW_CHANGED.format(day=t.WEEKDAYS[int(raw)])
-        await session.commit()
-    await context.bot.send_message(pressed[1], reply)
-    raise ApplicationHandlerStop
+    raw = pressed.value or ""
+    if not (raw.isdigit() and 0 <= int(raw) <= 6):
+        return texts.BUTTON_STALE, None
+    await set_review_weekday(session, user, int(raw), context.now)
+    return t.REVIEW_CHANGED.format(day=t.WEEKDAYS[int(raw)]), None
+
+
+async def _pause_open(session: Session, context: NotchContext, user: User,
+                      pressed: cb.Setting) -> Reply:
+    """`set:pause`: pause until /resume."""
+    if await pause(session, user, until=None, now=context.now):
+        return t.PAUSED_OPEN, None
+    return t.PAUSE_NOT_NOW, None
+
+
+BUTTONS = {"cel": _celebrate, "review": _review_pick, "rday": _review_day, "pause": _pause_open}
 
 
 # ------------------------------------------------------------------ /pause, /resume, /stop
@@ -310,30 +288,25 @@ def parse_pause_date(text: str) -> date | None:
         return None
 
 
-async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
+async def pause_command(update: Update, context: NotchContext) -> None:
+    opened = await context.require_goal()
+    if opened is None or opened.user is None:
         return
-    argument = " ".join(context.args or [])
-    now = said.now
-    async with said.session() as session:
-        user, goal = await user_with_goal(session, said.sender.id)
-        if user is None or goal is None:
-            reply: Reply = (texts.NEED_SETUP, None)
-        else:
-            today = local_day(now, user.timezone)
-            example = (today + timedelta(days=7)).isoformat()
-            if not argument:
-                button = InlineKeyboardButton(t.PAUSE_OPEN_BUTTON, callback_data="set:pause")
-                reply = (t.PAUSE_ASK.format(example=example), InlineKeyboardMarkup([[button]]))
-            else:
-                reply = await _pause_until(session, user, argument, today, example, now)
-        await session.commit()
-    await said.message.reply_text(reply[0], reply_markup=reply[1])
-    raise ApplicationHandlerStop
+    argument, now = " ".join(context.args or []), context.now
+    today = local_day(now, opened.user.timezone)
+    example = (today + timedelta(days=7)).isoformat()
+    if not argument:
+        reply: Reply = (t.PAUSE_ASK.format(example=example),
+                        InlineKeyboardMarkup([[_button(t.PAUSE_OPEN_BUTTON, "pause")]]))
+    else:
+        async with context.db() as session:
+            user = await get_user(session, opened.user.id or 0)
+            assert user is not None
+            reply = await _pause_until(session, user, argument, today, example, now)
+    await context.send_replies([reply])
 
 
-async def _pause_until(session: AsyncSession, user: User, argument: str, today: date,
+async def _pause_until(session: Session, user: User, argument: str, today: date,
                        example: str, now: datetime) -> Reply:
     until = parse_pause_date(argument)
     if until is None:
@@ -347,50 +320,27 @@ async def _pause_until(session: AsyncSession, user: User, argument: str, today: 
     return t.PAUSED_UNTIL.format(date=t.format_date(until), time=_clock(user)), None
 
 
-async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`set:pause`: pause until /resume."""
-    pressed = await _button_user(update, context)
-    if pressed is None or update.effective_user is None:
+async def resume_command(update: Update, context: NotchContext) -> None:
+    opened = await context.require_goal()
+    if opened is None or opened.user is None:
         return
-    found = services(context)
-    async with found.session() as session:
-        user, goal = await user_with_goal(session, update.effective_user.id)
-        if user is None or goal is None:
-            reply = texts.NEED_SETUP
-        elif await pause(session, user, until=None, now=found.clock()):
-            reply = t.PAUSED_OPEN
-        else:
-            reply = t.PAUSE_NOT_NOW
-        await session.commit()
-    await context.bot.send_message(pressed[1], reply)
-    raise ApplicationHandlerStop
-
-
-async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
-        return
-    now = said.now
-    async with said.session() as session:
-        user, goal = await user_with_goal(session, said.sender.id)
-        if user is None or goal is None:
-            reply = texts.NEED_SETUP
-        elif await resume(session, user, now):
+    now = context.now
+    async with context.db() as session:
+        user = await get_user(session, opened.user.id or 0)
+        assert user is not None
+        if await resume(session, user, now):
             reply = t.RESUMED.format(when=ob.describe_next(user, now))
         else:
             reply = t.NOT_PAUSED
-        await session.commit()
-    await said.message.reply_text(reply)
-    raise ApplicationHandlerStop
+    await context.send_replies([(reply, None)])
 
 
-async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    said = speaker(update, context)
-    if said is None:
+async def stop_command(update: Update, context: NotchContext) -> None:
+    if update.effective_user is None:
         return
-    now = said.now
-    async with said.session() as session:
-        user = await get_user_by_telegram_id(session, said.sender.id)
+    now = context.now
+    async with context.db() as session:
+        user = await get_user_by_telegram_id(session, update.effective_user.id)
         if user is None or user.id is None:
             reply = t.STOPPED  # nothing was ever scheduled; the answer is the same
         elif await stop(session, user, now):
@@ -401,23 +351,16 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         else:
             await reschedule(session, user, now)
             reply = t.STOPPED
-        await session.commit()
-    await said.message.reply_text(reply)
-    raise ApplicationHandlerStop
+    await context.send_replies([(reply, None)])
 
 
 def handlers() -> Handlers:
     private = filters.ChatType.PRIVATE
     return [
-        (0, CommandHandler("settings", show_settings, filters=private)),
-        (0, CommandHandler("pause", pause_command, filters=private)),
-        (0, CommandHandler("resume", resume_command, filters=private)),
-        (0, CommandHandler("stop", stop_command, filters=private)),
-        (0, CallbackQueryHandler(show_settings, pattern=r"^menu:settings$")),
-        (0, CallbackQueryHandler(on_pause_button, pattern=r"^set:pause$")),
-        (0, CallbackQueryHandler(on_celebrate, pattern=r"^set:cel:(on|off)$")),
-        (0, CallbackQueryHandler(on_review_pick, pattern=r"^set:review$")),
-        (0, CallbackQueryHandler(on_review_day, pattern=r"^set:rday:")),
-        (0, CallbackQueryHandler(on_pick, pattern=r"^set:")),
-        (1, MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, on_message)),
+        (Group.COMMANDS, CommandHandler("settings", show_settings, filters=private)),
+        (Group.COMMANDS, CommandHandler("pause", pause_command, filters=private)),
+        (Group.COMMANDS, CommandHandler("resume", resume_command, filters=private)),
+        (Group.COMMANDS, CommandHandler("stop", stop_command, filters=private)),
+        (Group.COMMANDS, CallbackQueryHandler(show_settings, pattern=r"^menu:settings$")),
+        (Group.COMMANDS, CallbackQueryHandler(on_button, pattern=r"^set:")),
     ]

@@ -5,29 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
+from bot.context import NotchContext
 from bot.daily import amount_text, challenge_keyboard, plan_day
-from bot.handlers.base import Handlers, speaker
+from bot.handlers.base import Group, Handlers
 from bot.texts import checkin as texts
 from core.clock import get_zone, local_day, send_instant_for_day
 from storage.challenges import ANSWERABLE, challenge_for_day, record_outcome
-from storage.users import user_with_goal
 
 
-async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_today(update: Update, context: NotchContext) -> None:
     """/today: today's challenge and how it stands, or when it will come."""
-    said = speaker(update, context)
-    if said is None:
-        return
-    message, now = said.message, said.now
+    opened = await context.open_state()
+    user, goal = opened.user, opened.goal
     markup: InlineKeyboardMarkup | None = None
-    async with said.session() as session:
-        user, goal = await user_with_goal(session, said.sender.id)
-        if user is None or goal is None or goal.id is None:
-            await message.reply_text(texts.NO_GOAL)
-            return
-        today = local_day(now, user.timezone)
+    if user is None or goal is None or goal.id is None:
+        await context.bot.send_message(context.chat, texts.NO_GOAL)
+        return
+    today = local_day(context.now, user.timezone)
+    async with context.db() as session:
         challenge = await challenge_for_day(session, goal.id, today)
     if challenge is not None and challenge.id is not None:
         text = texts.TODAY_STATE[challenge.status].format(
@@ -48,25 +45,17 @@ async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             text = texts.TODAY_NEXT.format(
                 day=texts.day_name(local_day(user.next_send_at, user.timezone)), time=when
             )
-    await message.reply_text(text, reply_markup=markup)
+    await context.bot.send_message(context.chat, text, reply_markup=markup)
 
 
-async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await show_today(update, context)
-    raise ApplicationHandlerStop
-
-
-async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def skip(update: Update, context: NotchContext) -> None:
     """A rest day: today's challenge is skipped; if today is already answered, tomorrow's."""
-    said = speaker(update, context)
-    if said is None:
+    opened, now = await context.open_state(), context.now
+    user, goal = opened.user, opened.goal
+    if user is None or goal is None:
+        await context.bot.send_message(context.chat, texts.NO_GOAL)
         return
-    message, now = said.message, said.now
-    async with said.session() as session:
-        user, goal = await user_with_goal(session, said.sender.id)
-        if user is None or goal is None:
-            await message.reply_text(texts.NO_GOAL)
-            raise ApplicationHandlerStop
+    async with context.db() as session:
         day = local_day(now, user.timezone)
         reply = texts.SKIP_ALREADY
         for offset in (0, 1):
@@ -80,13 +69,11 @@ async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     else texts.SKIP_TOMORROW.format(day=texts.day_name(target))
                 )
                 break
-        await session.commit()
-    await message.reply_text(reply)
-    raise ApplicationHandlerStop
+    await context.bot.send_message(context.chat, reply)
 
 
 def handlers() -> Handlers:
     return [
-        (0, CommandHandler("today", today, filters=filters.ChatType.PRIVATE)),
-        (0, CommandHandler("skip", skip, filters=filters.ChatType.PRIVATE)),
+        (Group.COMMANDS, CommandHandler("today", show_today, filters=filters.ChatType.PRIVATE)),
+        (Group.COMMANDS, CommandHandler("skip", skip, filters=filters.ChatType.PRIVATE)),
     ]

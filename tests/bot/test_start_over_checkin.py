@@ -10,10 +10,10 @@ from sqlmodel import select
 from bot.emulator import EmulatedUser
 from bot.emulator.state import SentMessage
 from bot.handlers.celebration import REACTION
-from bot.handlers.onboarding import check_in_words
 from bot.texts import checkin as c
 from bot.texts import onboarding as t
 from core.replies import Outcome
+from core.router import check_in_words
 from storage.models import Conversation, Goal
 from tests.bot.conftest import Notch
 from tests.bot.journeys import onboard
@@ -170,4 +170,4 @@ async def test_a_first_setup_keeps_the_text_and_a_start_over_refuses_it_as_a_nam
 ])
 def test_which_words_a_check_in_takes_during_a_setup(step: str, text: str | None,
                                                      expected: Outcome | None) -> None:
-    assert check_in_words(step, text) is expected
+    assert check_in_words(text, step=step) is expected

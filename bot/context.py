@@ -1,0 +1,113 @@
+"""The per-update context every handler receives (PTB's `ContextTypes` with our own class).
+
+PTB builds one context per update and hands it to every handler group, so what it caches (the
+clock reading, the router's open state) is computed once per update. It carries:
+- `services` and `now` (the injected clock, read once, so a handler sees one instant);
+- `db()`: a unit of work (commit on success, roll back on error);
+- `open_state()`: the writer's user, goal, open question and waiting challenge, in one
+  transaction (what `core.router.route` decides on);
+- `require_goal()`: the writer's rows, or None after answering "set up first" itself;
+- `locale`: the language sentences are rendered in (English until the catalogues come);
+- `send_replies()` and `edit_or_send()`: the two ways a handler answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot import texts
+from bot.services import Services, services
+from storage.open_state import Opened, load_open_state
+from storage.uow import Session, unit_of_work
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOCALE = "en"
+
+Markup = InlineKeyboardMarkup | None
+Reply = tuple[str, Markup]
+
+
+class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """One update's context: see the module's docstring."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._now: datetime | None = None
+        self._opened: Opened | None = None
+
+    @property
+    def services(self) -> Services:
+        return services(self)
+
+    @property
+    def now(self) -> datetime:
+        """The bot's clock, read once per update."""
+        if self._now is None:
+            self._now = self.services.clock()
+        return self._now
+
+    @property
+    def locale(self) -> str:
+        return DEFAULT_LOCALE
+
+    @property
+    def chat(self) -> int:
+        """Where answers go: the update's chat (a private chat's id is the user's)."""
+        found = self._chat_id if self._chat_id is not None else self._user_id
+        if found is None:
+            raise RuntimeError("this update has no chat to answer in")
+        return found
+
+    def db(self) -> AbstractAsyncContextManager[Session]:
+        """`async with context.db() as session:` one transaction, committed if the block ends
+        normally, rolled back if it raises."""
+        return unit_of_work(self.services.session)
+
+    async def open_state(self, *, fresh: bool = False) -> Opened:
+        """The writer's rows as the router sees them, loaded once per update (`fresh` reloads:
+        after this update changed them)."""
+        if self._opened is None or fresh:
+            if self._user_id is None:
+                self._opened = Opened()
+            else:
+                async with self.db() as session:
+                    self._opened = await load_open_state(session, self._user_id, self.now)
+        return self._opened
+
+    async def require_goal(self) -> Opened | None:
+        """The writer's rows if they have a goal; otherwise None, having said how to set one up."""
+        opened = await self.open_state()
+        if opened.user is None or opened.goal is None:
+            await self.bot.send_message(self.chat, texts.NEED_SETUP)
+            return None
+        return opened
+
+    async def send_replies(self, replies: Sequence[Reply]) -> None:
+        for text, markup in replies:
+            await self.bot.send_message(self.chat, text, reply_markup=markup)
+
+    async def edit_or_send(self, message: Message | None, text: str | None,
+                           markup: Markup = None) -> None:
+        """Edit `message` into `text` (only its buttons when `text` is None), or send `text` when
+        there is nothing to edit or Telegram refuses (too old, or already showing this)."""
+        if message is not None:
+            try:
+                if text is None:
+                    await message.edit_reply_markup(reply_markup=markup)
+                else:
+                    await message.edit_text(text, reply_markup=markup)
+                return
+            except BadRequest as exc:
+                log.info("could not edit message %s: %s", message.message_id, exc)
+        if text is not None:
+            await self.bot.send_message(self.chat, text, reply_markup=markup)

@@ -1,0 +1,84 @@
+"""Every private non-command message, routed once.
+
+The open state (user, goal, open question, waiting challenge) is loaded in one transaction,
+`core.router.route` decides who the message is for, and that topic carries it out, usually in
+one more transaction. So any typed message costs at most two transactions before it is
+answered (tests/bot/test_typed_transactions.py counts them).
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import MessageHandler, filters
+
+from bot.context import NotchContext
+from bot.daily import amount_text
+from bot.handlers import checkin, fallback, onboarding, reflection, settings
+from bot.handlers.base import Group, Handlers
+from bot.texts import checkin as checkin_texts
+from core.router import Action, Intent, route
+from core.vocabulary import Topic
+from storage.conversations import clear_conversation
+from storage.open_state import Opened
+
+
+async def on_message(update: Update, context: NotchContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    opened = await context.open_state()
+    intent = route(message.text, opened.state())
+    if intent.clear_stale and opened.user is not None and opened.user.id is not None:
+        async with context.db() as session:  # the follow-up's answer was undone meanwhile
+            await clear_conversation(session, opened.user.id, topic=Topic.CHECKIN)
+    await act(update, context, opened, intent)
+
+
+async def act(update: Update, context: NotchContext, opened: Opened, intent: Intent) -> None:
+    """Carry out the router's decision."""
+    action = intent.action
+    if action is Action.ANSWER:
+        await ANSWERS[intent.topic](update, context, opened)  # type: ignore[index]
+    elif action is Action.CHECK_IN:
+        assert opened.waiting is not None and intent.outcome is not None
+        await checkin.answer_typed(update, context, opened.owned(opened.waiting), intent.outcome)
+        if intent.resume is not None:
+            await ASK_AGAIN[intent.resume](context, opened, None)
+    elif action is Action.NOT_A_NAME:
+        await onboarding.ask_again(context, opened, _not_a_name(opened))
+    elif action is Action.NOTHING_OPEN:
+        await context.bot.send_message(context.chat, checkin_texts.NOTHING_OPEN)
+    elif action is Action.NEED_SETUP:
+        await settings.goal_gone(context, opened)
+    elif action is Action.EFFORT:
+        assert opened.effort_asked is not None and intent.effort is not None
+        await checkin.answer_effort(context, opened.owned(opened.effort_asked), intent.effort)
+    elif action is Action.DOUBT:
+        await reflection.replay_doubt(update, context, opened)
+    else:
+        await fallback.nobody_asked(update, action)
+
+
+def _not_a_name(opened: Opened) -> str:
+    """Why outcome words are not the new activity's name: what the bot says outside a setup
+    (nothing waits), or the waiting challenge and how to answer it."""
+    if opened.waiting is None or opened.goal is None:
+        return checkin_texts.NOTHING_OPEN
+    return checkin_texts.TODAY_STATE["sent"].format(
+        amount=amount_text(opened.goal, opened.waiting.amount))
+
+
+ANSWERS = {
+    Topic.ONBOARDING: onboarding.answer_message,
+    Topic.SETTINGS: settings.answer_message,
+    Topic.CHECKIN: checkin.answer_follow_up,
+}
+ASK_AGAIN = {
+    Topic.ONBOARDING: onboarding.ask_again,
+    Topic.SETTINGS: settings.ask_again,
+}
+
+
+def handlers() -> Handlers:
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
+    return [(Group.TYPED, MessageHandler(private, on_message))]
