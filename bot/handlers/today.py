@@ -17,11 +17,10 @@ from storage.challenges import ANSWERABLE, challenge_for_day, record_outcome
 
 async def show_today(update: Update, context: NotchContext) -> None:
     """/today: today's challenge and how it stands, or when it will come."""
-    opened = await context.open_state()
-    user, goal = opened.user, opened.goal
+    opened = await context.require_goal()
+    user, goal = (None, None) if opened is None else (opened.user, opened.goal)
     markup: InlineKeyboardMarkup | None = None
     if user is None or goal is None or goal.id is None:
-        await context.bot.send_message(context.chat, texts.NO_GOAL)
         return
     today = local_day(context.now, user.timezone)
     async with context.db() as session:
@@ -50,10 +49,9 @@ async def show_today(update: Update, context: NotchContext) -> None:
 
 async def skip(update: Update, context: NotchContext) -> None:
     """A rest day: today's challenge is skipped; if today is already answered, tomorrow's."""
-    opened, now = await context.open_state(), context.now
-    user, goal = opened.user, opened.goal
+    opened, now = await context.require_goal(), context.now
+    user, goal = (None, None) if opened is None else (opened.user, opened.goal)
     if user is None or goal is None:
-        await context.bot.send_message(context.chat, texts.NO_GOAL)
         return
     async with context.db() as session:
         day = local_day(now, user.timezone)

@@ -86,7 +86,6 @@ DAY_CLOSED = "That day is settled; nothing changed."
 
 # --- typed outcomes and /today ----------------------------------------------------------------
 NOTHING_OPEN = "There's no challenge waiting for an answer right now. /today shows where you are."
-NO_GOAL = "There's no goal yet. Send /start to set one up."
 TODAY_UPCOMING = "Today's challenge comes at {time} your time."
 TODAY_NEXT = "Your next challenge comes on {day} at {time} your time."
 TODAY_PAUSED = "Challenges are paused. Send /resume to restart them."
