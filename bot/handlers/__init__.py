@@ -3,7 +3,8 @@
 Each module's `handlers()` returns `(group, handler)` pairs. PTB tries groups in ascending order
 and, within a group, the first matching handler. A topic's text handler checks the user's open
 conversation row; if the message is not for it, it returns and the next group gets a turn; if it
-handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and commands, 1 settings,
+handled it, it raises `ApplicationHandlerStop`. Groups: 0 onboarding and commands (/start, the
+menu and /cancel are `start`'s; /pause, /resume, /stop are `pause`'s), 1 settings,
 2 check-in answers and ladder buttons, 3 typed outcomes and effort, 8 doubt in words, 9 the
 fallback.
 """
@@ -26,9 +27,11 @@ from bot.handlers import (
     ladder,
     membership,
     onboarding,
+    pause,
     progress,
     reflection,
     settings,
+    start,
     today,
 )
 
@@ -47,8 +50,9 @@ def _final(callback: Callback) -> Callback:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for module in (onboarding, settings, help_menu, today, evidence, progress, data_rights,
-                   checkin, ladder, reflection, membership, fallback):
+    # `pause` before `settings`: its `set:pause` button must come before settings' `^set:`.
+    for module in (start, onboarding, pause, settings, help_menu, today, evidence, progress,
+                   data_rights, checkin, ladder, reflection, membership, fallback):
         for group, handler in module.handlers():
             if isinstance(handler, CommandHandler):
                 handler.callback = _final(handler.callback)

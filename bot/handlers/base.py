@@ -37,3 +37,13 @@ def speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Speaker | Non
         return None
     found = services(context)
     return Speaker(message, sender, found, found.clock())
+
+
+async def button_press(update: Update, context: ContextTypes.DEFAULT_TYPE
+                       ) -> tuple[str, int] | None:
+    """Answer the query first; (its data, chat id), or None if there is nothing to answer."""
+    query, sender = update.callback_query, update.effective_user
+    if query is None or sender is None or query.data is None or update.effective_chat is None:
+        return None
+    await query.answer()
+    return query.data, update.effective_chat.id
