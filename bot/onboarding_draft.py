@@ -63,7 +63,7 @@ class Draft:
     def to_data(self) -> dict[str, Any]:
         """The dict for `conversations.data`: answered keys only, a skipped target as None."""
         data: dict[str, Any] = {}
-        for name in FIELDS:
+        for name in (f.name for f in fields(self)):
             value = getattr(self, name)
             if value is not None:
                 data[name] = None if value is SKIPPED else value
@@ -82,9 +82,6 @@ class Draft:
     def goal_target(self) -> float | None:
         """The target as the goal stores it: None when there is none."""
         return None if self.target is SKIPPED else self.target
-
-
-FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Draft))
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:

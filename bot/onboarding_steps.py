@@ -19,7 +19,7 @@ its answer, and wherever the answer is used, e.g. `complete_onboarding`). For ex
 with `t.ASK_DAYS`, `t.DAY_CHOICES`, `t.HINTS["days"]`, a `days` field on `Draft`, a reader
 `async def _reads_days(text, draft, now) -> Read` and, for a "Change days" button on the
 summary, a ("days", "Change days") pair in `t.CHANGE_BUTTONS`. `tests/bot/test_onboarding_steps.py`
-shows such an entry working through `ask` and `answer`.
+shows such an entry working through `next_step`, `ask` and `read`.
 
 Nothing here touches Telegram's network or the database: `bot.handlers.onboarding` does.
 """
