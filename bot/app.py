@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,7 +19,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot import handlers, scheduler, texts
+from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
 from bot.services import Clock, Services, attach, utc_now
 from bot.settings import Settings
@@ -97,7 +98,32 @@ async def _open(application: NotchApp) -> None:
     await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
     scheduler.start(application)  # the tick: every 30 s, due rows become messages
     # The place index (~2 s) off the loop, then the start-up heap is set aside for the GC.
-    handlers.onboarding.preload_in_background(then=settle_heap)
+    preload_in_background(then=settle_heap)
+
+
+_preload_started = threading.Event()
+
+
+def preload_in_background(then: Callable[[], None] | None = None) -> None:
+    """Build the city index and TimezoneFinder (~2 s) in a daemon thread, once per process.
+
+    Called from post_init: start-up is not delayed, and the first time-zone answer usually finds
+    the index ready (if not, `bot.answers.read_zone_text` runs the lookup in a thread anyway).
+    `then` runs in the same thread afterwards, whether the preload worked or not.
+    """
+    if _preload_started.is_set():
+        return
+    _preload_started.set()
+
+    def run() -> None:
+        try:
+            timezone_lookup.preload()
+        except Exception:  # a missing data file must not kill start-up; the lookup retries lazily
+            log.warning("preloading the time-zone index failed", exc_info=True)
+        if then is not None:
+            then()
+
+    threading.Thread(target=run, name="notch-tz-preload", daemon=True).start()
 
 
 def settle_heap() -> None:

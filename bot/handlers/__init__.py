@@ -25,15 +25,17 @@ from bot.handlers import (
     ladder,
     membership,
     onboarding,
+    pause,
     progress,
     settings,
+    start,
     today,
     typed,
 )
 
 Callback = Callable[[Update, NotchContext], Coroutine[Any, Any, Any]]
-MODULES = (onboarding, settings, help_menu, today, evidence, progress, data_rights, checkin,
-           ladder, membership, typed, fallback)
+MODULES = (start, onboarding, settings, pause, help_menu, today, evidence, progress, data_rights,
+           checkin, ladder, membership, typed, fallback)
 
 
 def _final(callback: Callback) -> Callback:

@@ -1,52 +1,59 @@
-"""/settings (daily time, time zone, step, celebration, review day), /pause, /resume, /stop.
+"""/settings: the daily time, time zone, step, celebration and review day.
 
 /settings asks which field to change with buttons, then holds a "settings" conversation row whose
-step names the field; the answer goes through the same parsers as onboarding. Every change goes
-through `storage.user_settings` (or `storage.goals.set_step`), which recomputes `next_send_at`.
-A check-in typed while a question is open ("done", "failed", "skip", "✅") answers the day's
-waiting challenge, as during a setup started over, and the question is asked again; none of
-these questions has an answer of its own that reads as a check-in, so no words are excluded.
+step names the field; the answer goes through the same readers as onboarding (`bot.answers`).
+Every change goes through `storage.user_settings` (or `storage.goals.set_step`), which recomputes
+`next_send_at`. A check-in typed while a question is open ("done", "failed", "skip", "✅") answers
+the day's waiting challenge, as during a setup started over, and the question is asked again;
+none of these questions has an answer of its own that reads as a check-in, so no words are
+excluded. /pause, /resume and /stop are `bot.handlers.pause`'s.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
 from bot import texts
+from bot.answers import (
+    LONG_TEXT,
+    read_amount,
+    read_daily_time,
+    read_zone_location,
+    read_zone_text,
+    zone_notes,
+    zone_offset_label,
+)
 from bot.context import NotchContext
-from bot.handlers import onboarding as ob
 from bot.handlers.base import Group, Handlers
+from bot.handlers.start import describe_next
+from bot.onboarding_draft import Draft
+from bot.onboarding_steps import hint
 from bot.texts import onboarding as to
 from bot.texts import settings as t
 from core.clock import local_day
 from core.timezones import ZoneAnswer
+from core.vocabulary import Topic
 from storage.conversations import clear_conversation, set_conversation
 from storage.goals import active_goal, set_step
 from storage.models import Goal, User
 from storage.open_state import Opened
-from storage.scheduling import reschedule
 from storage.uow import Session
 from storage.user_settings import (
-    pause,
-    resume,
     set_celebrate,
     set_review_weekday,
     set_send_time,
     set_timezone,
-    stop,
 )
-from storage.users import get_user, get_user_by_telegram_id
+from storage.users import get_user
 
-TOPIC = "settings"
+TOPIC = Topic.SETTINGS
 FIELDS = ("time", "zone", "step")
-MAX_PAUSE = timedelta(days=366)
 
-Reply = ob.Reply
+Reply = tuple[str, InlineKeyboardMarkup | None]
 
 
 def _clock(user: User) -> str:
@@ -63,7 +70,7 @@ def review_day(user: User) -> str:
 
 def settings_menu(user: User, goal: Goal, now: datetime) -> Reply:
     text = t.MENU.format(
-        time=_clock(user), zone=user.timezone, offset=ob.zone_offset_label(user.timezone, now),
+        time=_clock(user), zone=user.timezone, offset=zone_offset_label(user.timezone, now),
         step=texts.format_amount(goal.step), unit=goal.unit,
         celebrate=t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF, review=review_day(user),
     )
@@ -127,7 +134,7 @@ async def on_pick(update: Update, context: NotchContext, pressed: cb.Setting) ->
     opened = await context.require_goal()
     if opened is None or opened.user is None or opened.user.id is None or opened.goal is None:
         return
-    if pressed.what not in FIELDS or opened.topic == ob.TOPIC:
+    if pressed.what not in FIELDS or opened.topic == Topic.ONBOARDING:
         reply: Reply = (texts.BUTTON_STALE, None)  # a setup is open: finish or /cancel it first
     else:
         async with context.db() as session:
@@ -170,25 +177,25 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
     assert user.id is not None
     question = _question(step, goal)
     if step == "zone" and message.location is not None:
-        answer: ZoneAnswer | str = await ob.read_zone_location(
+        answer: ZoneAnswer | str = await read_zone_location(
             message.location.latitude, message.location.longitude, now)
     elif message.text is None:
         return [(f"{to.NOT_TEXT}\n{question}", None)]
-    elif len(message.text) > ob.LONG_TEXT:
-        return [(to.long_text(ob.hint(step, {"step": goal.step, "unit": goal.unit,
-                                              "baseline": goal.step})), None)]
+    elif len(message.text) > LONG_TEXT:
+        return [(to.long_text(hint(step, Draft(step=goal.step, unit=goal.unit,
+                                                 baseline=goal.step))), None)]
     elif step == "zone":
-        answer = await ob.read_zone_text(message.text, now)
+        answer = await read_zone_text(message.text, now)
     elif step == "time":
-        found_time = ob.read_daily_time(message.text)
+        found_time = read_daily_time(message.text)
         if isinstance(found_time, str):
             return [(found_time, None)]
         await set_send_time(session, user, found_time, now)
         await clear_conversation(session, user.id, topic=TOPIC)
         return [(t.TIME_CHANGED.format(time=_clock(user), zone=user.timezone,
-                                       when=ob.describe_next(user, now)), None)]
+                                       when=describe_next(user, now)), None)]
     else:
-        step_value = ob.read_amount(message.text, step=None, unit=goal.unit,
+        step_value = read_amount(message.text, step=None, unit=goal.unit,
                                     example=f"{texts.format_amount(goal.step * 2)} {goal.unit}")
         if isinstance(step_value, str):
             return [(step_value, None)]
@@ -201,9 +208,9 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
     await set_timezone(session, user, answer.zone, now)
     await clear_conversation(session, user.id, topic=TOPIC)
     changed = t.ZONE_CHANGED.format(zone=answer.zone,
-                                    offset=ob.zone_offset_label(answer.zone, now),
-                                    when=ob.describe_next(user, now))
-    notes: list[Reply] = [(note, None) for note in ob.zone_notes(answer)]
+                                    offset=zone_offset_label(answer.zone, now),
+                                    when=describe_next(user, now))
+    notes: list[Reply] = [(note, None) for note in zone_notes(answer)]
     return [*notes, (changed, None)]
 
 
@@ -261,106 +268,19 @@ async def _review_day(session: Session, context: NotchContext, user: User,
     return t.REVIEW_CHANGED.format(day=t.WEEKDAYS[int(raw)]), None
 
 
-async def _pause_open(session: Session, context: NotchContext, user: User,
-                      pressed: cb.Setting) -> Reply:
-    """`set:pause`: pause until /resume."""
-    if await pause(session, user, until=None, now=context.now):
-        return t.PAUSED_OPEN, None
-    return t.PAUSE_NOT_NOW, None
+def _not_pause(data: object) -> bool:
+    """Every `set:` button, even one that no longer parses (it is told it is stale), but
+    `set:pause` (`bot.handlers.pause`'s)."""
+    return isinstance(data, str) and data.startswith("set:") and data != "set:pause"
 
 
-BUTTONS = {"cel": _celebrate, "review": _review_pick, "rday": _review_day, "pause": _pause_open}
-
-
-# ------------------------------------------------------------------ /pause, /resume, /stop
-
-_DATE = re.compile(r"^(?:until\s+)?(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def parse_pause_date(text: str) -> date | None:
-    """"2026-12-01" or "until 2026-12-01" (ISO order: unambiguous in every locale)."""
-    match = _DATE.match(" ".join(text.split()).casefold())
-    if match is None:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
-async def pause_command(update: Update, context: NotchContext) -> None:
-    opened = await context.require_goal()
-    if opened is None or opened.user is None:
-        return
-    argument, now = " ".join(context.args or []), context.now
-    today = local_day(now, opened.user.timezone)
-    example = (today + timedelta(days=7)).isoformat()
-    if not argument:
-        reply: Reply = (t.PAUSE_ASK.format(example=example),
-                        InlineKeyboardMarkup([[_button(t.PAUSE_OPEN_BUTTON, "pause")]]))
-    else:
-        async with context.db() as session:
-            user = await get_user(session, opened.user.id or 0)
-            assert user is not None
-            reply = await _pause_until(session, user, argument, today, example, now)
-    await context.send_replies([reply])
-
-
-async def _pause_until(session: Session, user: User, argument: str, today: date,
-                       example: str, now: datetime) -> Reply:
-    until = parse_pause_date(argument)
-    if until is None:
-        return t.PAUSE_BAD_DATE.format(text=argument, example=example), None
-    if until <= today:
-        return t.PAUSE_NOT_FUTURE.format(date=t.format_date(until), example=example), None
-    if until - today > MAX_PAUSE:
-        return t.PAUSE_TOO_FAR, None
-    if not await pause(session, user, until=until, now=now):
-        return t.PAUSE_NOT_NOW, None
-    return t.PAUSED_UNTIL.format(date=t.format_date(until), time=_clock(user)), None
-
-
-async def resume_command(update: Update, context: NotchContext) -> None:
-    opened = await context.require_goal()
-    if opened is None or opened.user is None:
-        return
-    now = context.now
-    async with context.db() as session:
-        user = await get_user(session, opened.user.id or 0)
-        assert user is not None
-        if await resume(session, user, now):
-            reply = t.RESUMED.format(when=ob.describe_next(user, now))
-        else:
-            reply = t.NOT_PAUSED
-    await context.send_replies([(reply, None)])
-
-
-async def stop_command(update: Update, context: NotchContext) -> None:
-    if update.effective_user is None:
-        return
-    now = context.now
-    async with context.db() as session:
-        user = await get_user_by_telegram_id(session, update.effective_user.id)
-        if user is None or user.id is None:
-            reply = t.STOPPED  # nothing was ever scheduled; the answer is the same
-        elif await stop(session, user, now):
-            await clear_conversation(session, user.id)
-            reply = t.STOPPED
-        elif user.status == "stopped":
-            reply = t.ALREADY_STOPPED
-        else:
-            await reschedule(session, user, now)
-            reply = t.STOPPED
-    await context.send_replies([(reply, None)])
+BUTTONS = {"cel": _celebrate, "review": _review_pick, "rday": _review_day}
 
 
 def handlers() -> Handlers:
     private = filters.ChatType.PRIVATE
     return [
         (Group.COMMANDS, CommandHandler("settings", show_settings, filters=private)),
-        (Group.COMMANDS, CommandHandler("pause", pause_command, filters=private)),
-        (Group.COMMANDS, CommandHandler("resume", resume_command, filters=private)),
-        (Group.COMMANDS, CommandHandler("stop", stop_command, filters=private)),
         (Group.COMMANDS, CallbackQueryHandler(show_settings, pattern=r"^menu:settings$")),
-        (Group.COMMANDS, CallbackQueryHandler(on_button, pattern=r"^set:")),
+        (Group.COMMANDS, CallbackQueryHandler(on_button, pattern=_not_pause)),
     ]

@@ -92,7 +92,7 @@ async def test_something_else_with_typed_answers_and_every_reprompt(notch: Notch
 
 
 def t_limit(kind: str) -> int:
-    from bot.handlers.onboarding import MAX_NAME, MAX_UNIT
+    from bot.onboarding_steps import MAX_NAME, MAX_UNIT
 
     return MAX_NAME if kind == "name" else MAX_UNIT
 

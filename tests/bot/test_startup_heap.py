@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
+from bot import app
 from bot.app import settle_heap
-from bot.handlers import onboarding
 
 
 def test_settle_heap_freezes_what_is_alive_and_collects_the_garbage_first() -> None:
@@ -44,10 +44,10 @@ def test_preload_runs_then_its_follow_up_in_the_background(
         calls.append("then")
         done.set()
 
-    monkeypatch.setattr(onboarding.timezone_lookup, "preload", preload)
-    monkeypatch.setattr(onboarding, "_preload_started", threading.Event())
-    onboarding.preload_in_background(then=then)
+    monkeypatch.setattr(app.timezone_lookup, "preload", preload)
+    monkeypatch.setattr(app, "_preload_started", threading.Event())
+    app.preload_in_background(then=then)
     assert done.wait(5)
     assert calls == ["notch-tz-preload", "then"]
-    onboarding.preload_in_background(then=then)  # once per process
+    app.preload_in_background(then=then)  # once per process
     assert calls == ["notch-tz-preload", "then"]

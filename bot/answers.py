@@ -1,0 +1,120 @@
+"""The answer readers that onboarding and /settings share: typed text -> a value, or the re-prompt.
+
+Each reader returns the value it read or, as a `str`, the specific re-prompt naming what was
+wrong, so a caller never writes its own "try again". `zone_offset_label` and `local_clock` say
+a zone back to the user (the summary, "Time zone changed"). Nothing here touches Telegram or the
+database: the handlers (`bot.handlers.onboarding`, `bot.handlers.settings`) do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, time
+
+from bot import texts, timezone_lookup
+from bot.texts import onboarding as t
+from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
+from core.replies import AmountError, AmountErrorReason, parse_amount
+from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
+
+MAX_AMOUNT = 100_000.0
+LONG_TEXT = 1000  # characters; any answer to a question fits in a line
+
+
+def amount_error(error: AmountError, *, unit: str, example: str,
+                 baseline: str | None = None) -> str:
+    """The specific re-prompt for an amount that did not parse."""
+    reason = error.reason
+    if reason is AmountErrorReason.EMPTY:
+        return t.AMOUNT_EMPTY.format(example=example)
+    if reason is AmountErrorReason.RANGE_GIVEN:
+        return t.AMOUNT_RANGE
+    if reason in (AmountErrorReason.NOT_POSITIVE, AmountErrorReason.NEGATIVE):
+        return t.AMOUNT_NOT_POSITIVE
+    if reason is AmountErrorReason.TOO_LARGE:
+        return t.AMOUNT_TOO_LARGE.format(maximum=texts.format_amount(MAX_AMOUNT), unit=unit)
+    if reason is AmountErrorReason.OFF_STEP:
+        return t.AMOUNT_OFF_STEP.format(step="{step}", unit=unit,
+                                        suggestion=texts.format_amount(error.suggestion or 0))
+    if reason is AmountErrorReason.WRONG_UNIT:
+        return t.AMOUNT_WRONG_UNIT.format(unit=unit, example=example)
+    if reason is AmountErrorReason.NOT_ABOVE_CURRENT:
+        return t.TARGET_NOT_ABOVE.format(baseline=baseline, unit=unit)
+    return t.AMOUNT_NOT_A_NUMBER.format(text=error.text.strip(), example=example)
+
+
+def read_amount(text: str, *, step: float | None, unit: str | None, example: str) -> float | str:
+    """A positive amount on the goal's step, or the re-prompt saying what was wrong."""
+    found = parse_amount(text, step=step, unit=unit, maximum=MAX_AMOUNT)
+    if isinstance(found, AmountError):
+        return amount_error(found, unit=unit or "", example=example).replace(
+            "{step}", texts.format_amount(step or 1))
+    return found
+
+
+def read_daily_time(text: str) -> time | str:
+    """A send time, refusing the night hours that belong to the previous local day."""
+    found = parse_daily_time(text)
+    if isinstance(found, TimeParseError):
+        if found.reason is TimeParseReason.HOUR_OUT_OF_RANGE:
+            return t.TIME_HOUR.format(text=text.strip())
+        if found.reason is TimeParseReason.MINUTE_OUT_OF_RANGE:
+            return t.TIME_MINUTE
+        return t.TIME_NOT_A_TIME.format(text=text.strip())
+    if found < DAY_CLOSE:
+        return t.TIME_AT_NIGHT.format(time=texts.format_clock(found.hour, found.minute))
+    return found
+
+
+def zone_error(error: ZoneError | None, text: str) -> str:
+    """The re-prompt for a zone answer that did not resolve (None: nothing matched at all)."""
+    if error is None:
+        return t.ZONE_NOT_FOUND.format(text=text.strip())
+    reason = error.reason
+    if reason is ZoneErrorReason.OFFSET_OUT_OF_RANGE:
+        return t.ZONE_OFFSET_RANGE.format(text=text.strip())
+    if reason is ZoneErrorReason.OFFSET_NOT_QUARTER_HOUR:
+        return t.ZONE_OFFSET_QUARTER.format(text=text.strip())
+    if reason is ZoneErrorReason.NO_ZONE_AT_OFFSET:
+        if error.offset_minutes is None:
+            return t.ZONE_NO_ZONE_AT_THAT_OFFSET
+        return t.ZONE_NO_ZONE_AT.format(offset=format_offset(error.offset_minutes))
+    if reason is ZoneErrorReason.TIME_NEEDS_MINUTES:
+        return t.ZONE_NEEDS_MINUTES
+    if reason is ZoneErrorReason.LOCATION_OUT_OF_RANGE:
+        return t.ZONE_BAD_LOCATION
+    return t.ZONE_AMBIGUOUS.format(text=text.strip())
+
+
+async def read_zone_text(text: str, now: datetime) -> ZoneAnswer | str:
+    """Resolve a typed zone answer off the event loop (the first lookup may build the index)."""
+    found = await asyncio.to_thread(timezone_lookup.resolve_timezone, text, now)
+    return found if isinstance(found, ZoneAnswer) else zone_error(found, text)
+
+
+async def read_zone_location(latitude: float, longitude: float, now: datetime) -> ZoneAnswer | str:
+    """The zone at a shared location, off the event loop."""
+    found = await asyncio.to_thread(timezone_lookup.zone_for_location, latitude, longitude, now)
+    if isinstance(found, ZoneAnswer):
+        return found
+    return t.ZONE_LOCATION_UNKNOWN if found is None else zone_error(found, "")
+
+
+def zone_notes(answer: ZoneAnswer) -> list[str]:
+    """What to say about an accepted zone beyond the summary: a fixed offset ignores DST."""
+    if answer.is_fixed_offset:
+        return [t.FIXED_OFFSET.format(offset=format_offset(answer.utc_offset_minutes))]
+    return []
+
+
+def zone_offset_label(zone: str, now: datetime) -> str:
+    """"UTC+1" for `zone` at `now`."""
+    offset = now.astimezone(get_zone(zone)).utcoffset()
+    minutes = 0 if offset is None else int(offset.total_seconds() // 60)
+    return format_offset(minutes)
+
+
+def local_clock(zone: str, now: datetime) -> str:
+    """The wall clock in `zone` at `now`, "15:40"."""
+    local = now.astimezone(get_zone(zone))
+    return texts.format_clock(local.hour, local.minute)

@@ -1,0 +1,139 @@
+"""/pause (until a date, or until /resume), /resume and /stop.
+
+Each goes through `storage.user_settings`, which recomputes `next_send_at`; the /settings editor
+is `bot.handlers.settings`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot import callbacks as cb
+from bot import texts
+from bot.context import NotchContext, Reply
+from bot.handlers.base import Group, Handlers
+from bot.handlers.start import describe_next
+from bot.texts import settings as t
+from core.clock import local_day
+from core.vocabulary import UserStatus
+from storage.conversations import clear_conversation
+from storage.models import User
+from storage.scheduling import reschedule
+from storage.uow import Session
+from storage.user_settings import pause, resume, stop
+from storage.users import get_user, get_user_by_telegram_id
+
+MAX_PAUSE = timedelta(days=366)
+PAUSE_BUTTON = cb.Setting("pause")
+
+
+def _clock(user: User) -> str:
+    return texts.format_clock(user.send_time.hour, user.send_time.minute)
+
+
+_DATE = re.compile(r"^(?:until\s+)?(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_pause_date(text: str) -> date | None:
+    """"2026-12-01" or "until 2026-12-01" (ISO order: unambiguous in every locale)."""
+    match = _DATE.match(" ".join(text.split()).casefold())
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+async def pause_command(update: Update, context: NotchContext) -> None:
+    opened = await context.require_goal()
+    if opened is None or opened.user is None:
+        return
+    argument, now = " ".join(context.args or []), context.now
+    today = local_day(now, opened.user.timezone)
+    example = (today + timedelta(days=7)).isoformat()
+    if not argument:
+        button = InlineKeyboardButton(t.PAUSE_OPEN_BUTTON, callback_data=PAUSE_BUTTON.pack())
+        reply: Reply = (t.PAUSE_ASK.format(example=example), InlineKeyboardMarkup([[button]]))
+    else:
+        async with context.db() as session:
+            user = await get_user(session, opened.user.id or 0)
+            assert user is not None
+            reply = await _pause_until(session, user, argument, today, example, now)
+    await context.send_replies([reply])
+
+
+async def _pause_until(session: Session, user: User, argument: str, today: date,
+                       example: str, now: datetime) -> Reply:
+    until = parse_pause_date(argument)
+    if until is None:
+        return t.PAUSE_BAD_DATE.format(text=argument, example=example), None
+    if until <= today:
+        return t.PAUSE_NOT_FUTURE.format(date=t.format_date(until), example=example), None
+    if until - today > MAX_PAUSE:
+        return t.PAUSE_TOO_FAR, None
+    if not await pause(session, user, until=until, now=now):
+        return t.PAUSE_NOT_NOW, None
+    return t.PAUSED_UNTIL.format(date=t.format_date(until), time=_clock(user)), None
+
+
+async def on_pause_button(update: Update, context: NotchContext) -> None:
+    """`set:pause`: pause until /resume."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    opened = await context.require_goal()
+    if opened is None or opened.user is None:
+        return
+    async with context.db() as session:
+        user = await get_user(session, opened.user.id or 0)
+        paused = user is not None and await pause(session, user, until=None, now=context.now)
+    await context.send_replies([(t.PAUSED_OPEN if paused else t.PAUSE_NOT_NOW, None)])
+
+
+async def resume_command(update: Update, context: NotchContext) -> None:
+    opened = await context.require_goal()
+    if opened is None or opened.user is None:
+        return
+    now = context.now
+    async with context.db() as session:
+        user = await get_user(session, opened.user.id or 0)
+        assert user is not None
+        if await resume(session, user, now):
+            reply = t.RESUMED.format(when=describe_next(user, now))
+        else:
+            reply = t.NOT_PAUSED
+    await context.send_replies([(reply, None)])
+
+
+async def stop_command(update: Update, context: NotchContext) -> None:
+    if update.effective_user is None:
+        return
+    now = context.now
+    async with context.db() as session:
+        user = await get_user_by_telegram_id(session, update.effective_user.id)
+        if user is None or user.id is None:
+            reply = t.STOPPED  # nothing was ever scheduled; the answer is the same
+        elif await stop(session, user, now):
+            await clear_conversation(session, user.id)
+            reply = t.STOPPED
+        elif user.status == UserStatus.STOPPED:
+            reply = t.ALREADY_STOPPED
+        else:
+            await reschedule(session, user, now)
+            reply = t.STOPPED
+    await context.send_replies([(reply, None)])
+
+
+def handlers() -> Handlers:
+    private = filters.ChatType.PRIVATE
+    return [
+        (Group.COMMANDS, CommandHandler("pause", pause_command, filters=private)),
+        (Group.COMMANDS, CommandHandler("resume", resume_command, filters=private)),
+        (Group.COMMANDS, CommandHandler("stop", stop_command, filters=private)),
+        (Group.COMMANDS, CallbackQueryHandler(
+            on_pause_button, pattern=lambda data: data == PAUSE_BUTTON.pack())),
+    ]
