@@ -69,7 +69,10 @@ def test_ladder_properties(current: float, target: float | None, step: float) ->
     assert all(b > a for a, b in pairwise(levels))
     assert all(abs(x / step - round(x / step)) < 1e-6 and x > 0 for x in levels)
     assert levels[0] == round_to_step(current, step)
-    if target is not None and target > current and round(target / step) > round(current / step):
+    # The bottom rung is at least one step (current may round to none), and a ladder has two
+    # rungs at least: so the target tops it when it is above that bottom rung.
+    bottom = max(1, round(current / step))
+    if target is not None and target > current and round(target / step) > bottom:
         assert levels[-1] == round_to_step(target, step)
     if len(levels) < LADDER_SIZE:  # narrow: consecutive multiples, nothing skipped
         assert all(round((b - a) / step) == 1 for a, b in pairwise(levels))
