@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.efficacy import (
@@ -63,6 +63,7 @@ def test_ladder_rejects_nonsense(bad: float) -> None:
     target=st.one_of(st.none(), st.floats(0.1, 20000)),
     step=st.sampled_from([0.1, 0.5, 1, 5, 50, 100]),
 )
+@example(current=0.25, target=0.5, step=0.5)  # current rounds to no step: the bottom is one
 def test_ladder_properties(current: float, target: float | None, step: float) -> None:
     levels = ladder_levels(current, target, step)
     assert 2 <= len(levels) <= LADDER_SIZE
