@@ -50,13 +50,16 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import pairwise
 from statistics import NormalDist
-from typing import Final, Literal
+from typing import Final
 
-Outcome = Literal["done", "failed", "missed", "skipped"]
-FailReason = Literal["too_hard", "no_time", "unwell", "other"]
+from core.vocabulary import ChallengeStatus, FailureReason
 
-OUTCOMES: Final = frozenset({"done", "failed", "missed", "skipped"})
-FAIL_REASONS: Final = frozenset({"too_hard", "no_time", "unwell", "other"})
+# What an Attempt's outcome may be: a challenge's settled status (core.vocabulary).
+SETTLED: Final = (ChallengeStatus.DONE, ChallengeStatus.FAILED, ChallengeStatus.SKIPPED,
+                  ChallengeStatus.MISSED)
+# Plain strings are accepted and turned into the enum (outside checks build Attempts with "done").
+_SETTLED_BY_VALUE: Final[dict[str, ChallengeStatus]] = {s.value: s for s in SETTLED}
+_REASON_BY_VALUE: Final[dict[str, FailureReason]] = {r.value: r for r in FailureReason}
 
 # --- Model settings (one set for every goal; see bench/calibration.py) -------------------
 # Probit sd of the success curve, in log-amount units. 0.30 was wider than people's curves
@@ -185,13 +188,17 @@ class Goal:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One day's challenge and what happened; ``effort`` 1 very easy .. 5 maximal."""
+    """One day's challenge and what happened; ``effort`` 1 very easy .. 5 maximal.
+
+    ``outcome`` and ``reason`` may be given as plain strings ("done", "too_hard"): they are
+    checked against core.vocabulary and stored as its enum members.
+    """
 
     day: date
     amount: float
-    outcome: Outcome
+    outcome: ChallengeStatus
     effort: int | None = None
-    reason: FailReason | None = None
+    reason: FailureReason | None = None
     achieved: float | None = None
 
     def __post_init__(self) -> None:
@@ -199,24 +206,31 @@ class Attempt:
             raise ValueError(f"Attempt.day must be a date, got {self.day!r}")
         if not _is_real(self.amount) or not math.isfinite(self.amount) or self.amount <= 0:
             raise ValueError(f"Attempt.amount must be a finite number > 0, got {self.amount!r}")
-        if self.outcome not in OUTCOMES:
-            raise ValueError(f"Attempt.outcome must be one of {sorted(OUTCOMES)}: {self.outcome!r}")
+        outcome = _SETTLED_BY_VALUE.get(self.outcome) if isinstance(self.outcome, str) else None
+        if outcome is None:
+            raise ValueError(
+                f"Attempt.outcome must be one of {sorted(_SETTLED_BY_VALUE)}: {self.outcome!r}")
+        if outcome is not self.outcome:
+            object.__setattr__(self, "outcome", outcome)
         if self.effort is not None:
             if isinstance(self.effort, bool) or not isinstance(self.effort, int):
                 raise ValueError(f"Attempt.effort must be an int 1..5, got {self.effort!r}")
             if not 1 <= self.effort <= 5:
                 raise ValueError(f"Attempt.effort must be within 1..5, got {self.effort}")
-            if self.outcome != "done":
+            if self.outcome is not ChallengeStatus.DONE:
                 raise ValueError("Attempt.effort is only given with outcome 'done'")
         if self.reason is not None:
-            if self.reason not in FAIL_REASONS:
+            reason = _REASON_BY_VALUE.get(self.reason) if isinstance(self.reason, str) else None
+            if reason is None:
                 raise ValueError(
-                    f"Attempt.reason must be one of {sorted(FAIL_REASONS)}, got {self.reason!r}"
+                    f"Attempt.reason must be one of {sorted(_REASON_BY_VALUE)}, got {self.reason!r}"
                 )
-            if self.outcome != "failed":
+            if reason is not self.reason:
+                object.__setattr__(self, "reason", reason)
+            if self.outcome is not ChallengeStatus.FAILED:
                 raise ValueError("Attempt.reason is only given with outcome 'failed'")
         if self.achieved is not None:
-            if self.outcome != "failed":
+            if self.outcome is not ChallengeStatus.FAILED:
                 raise ValueError("Attempt.achieved is only given with outcome 'failed'")
             if not _is_real(self.achieved) or not math.isfinite(self.achieved):
                 raise ValueError(f"Attempt.achieved must be a finite number, got {self.achieved!r}")
@@ -439,9 +453,10 @@ def _gap_decay(days: int) -> float:
 
 def _informative(a: Attempt) -> bool:
     """Whether an attempt is evidence about ability (and an anchor for the guardrails)."""
-    if a.outcome == "done":
+    if a.outcome is ChallengeStatus.DONE:
         return True
-    return a.outcome == "failed" and (a.reason is None or a.reason == "too_hard")
+    return a.outcome is ChallengeStatus.FAILED and (
+        a.reason is None or a.reason is FailureReason.TOO_HARD)
 
 
 def is_evidence(a: Attempt) -> bool:
@@ -537,7 +552,7 @@ class _Replay:
         lx = math.log(a.amount)
         done_floor = GUESS / (1.0 - GUESS - LAPSE)
         width = self.priors.width
-        if a.outcome == "done":
+        if a.outcome is ChallengeStatus.DONE:
             _condition(st, False, lx, math.inf, width, done_floor)
             if a.effort is not None:
                 lo, hi = self.priors.effort_margin(a.effort)
@@ -545,7 +560,8 @@ class _Replay:
                            EFFORT_MISREPORT)
             self.dose = EFFORT_DOSE[a.effort]
             anchor = self.anchor
-            same = anchor is not None and anchor.outcome == "done" and anchor.amount == a.amount
+            same = (anchor is not None and anchor.outcome is ChallengeStatus.DONE
+                    and anchor.amount == a.amount)
             self.streak = self.streak + 1 if same else 1
         else:
             _condition(st, False, -math.inf, lx, width, LAPSE / (1.0 - GUESS - LAPSE))
@@ -625,7 +641,7 @@ def next_challenge(
     b = belief(goal, history, today, priors)
     step = goal.step
     anchor = b.anchor
-    failed = anchor is not None and anchor.outcome == "failed"
+    failed = anchor is not None and anchor.outcome is ChallengeStatus.FAILED
     learned = b.priors.learned
     target = TARGET_STEADY
     if failed:
@@ -749,7 +765,7 @@ def _explain(goal: Goal, b: Belief, amount: float, gap: int) -> tuple[str, dict[
         return ("start" if amount <= goal.baseline + _EPS else "start_up"), facts
     facts["last"] = format_amount(goal, anchor.amount)
     facts["days"] = str(gap)
-    if anchor.outcome == "failed":
+    if anchor.outcome is ChallengeStatus.FAILED:
         return "after_fail", facts
     if gap > GAP_FREE_DAYS and amount < anchor.amount - _EPS:
         return "after_gap", facts

@@ -59,6 +59,7 @@ from core.replies import (
     parse_effort,
     parse_outcome,
 )
+from core.vocabulary import ChallengeStatus, FailureReason, Topic
 from storage.challenges import (
     UNDO_WINDOW,
     Owned,
@@ -78,12 +79,12 @@ from storage.challenges import (
 )
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
-from storage.models import FAILURE_REASONS, Challenge, Goal
+from storage.models import Challenge, Goal
 from storage.users import get_user_by_telegram_id, user_with_goal
 
 log = logging.getLogger(__name__)
 
-TOPIC = "checkin"
+TOPIC = Topic.CHECKIN
 CALLBACK = re.compile(
     r"^(done|fail|skip|eff|why|undo|late|conf):(\d{1,18})(?::([a-z_0-9]{1,16}))?$"
 )
@@ -104,8 +105,9 @@ def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(label, callback_data=f"why:{challenge_id}:{key}")
-        for key, label in texts.REASON_BUTTONS.items()
+        InlineKeyboardButton(texts.REASON_BUTTONS[reason],
+                             callback_data=f"why:{challenge_id}:{reason}")
+        for reason in FailureReason
     ]])
 
 
@@ -145,14 +147,14 @@ async def _follow_up(session: AsyncSession, user_id: int, step: str, challenge_i
 
 
 async def _refuse_repeat(context: ContextTypes.DEFAULT_TYPE, chat_id: int, challenge: Challenge,
-                         *, answered: str) -> None:
+                         *, answered: ChallengeStatus) -> None:
     """A follow-up button that changed nothing: a repeat if the answer stands, else stale."""
     stale = challenge.status != answered
     await context.bot.send_message(chat_id, texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED)
 
 
 async def _answer(
-    found: Services, owned: Owned, outcome: str, context: ContextTypes.DEFAULT_TYPE,
+    found: Services, owned: Owned, outcome: Outcome, context: ContextTypes.DEFAULT_TYPE,
     message: Message | None, chat_id: int, *, edit: bool,
 ) -> None:
     """Record done / failed / skipped and ask the one follow-up question it needs."""
@@ -165,10 +167,10 @@ async def _answer(
         await context.bot.send_message(chat_id, texts.ALREADY_ANSWERED)
         return
     amount = amount_text(goal, challenge.amount)
-    if outcome == "done":
+    if outcome is Outcome.DONE:
         await _show(message, chat_id, context, texts.EFFORT_QUESTION.format(amount=amount),
                     effort_keyboard(challenge.id), edit=edit)
-    elif outcome == "failed":
+    elif outcome is Outcome.FAILED:
         await _show(message, chat_id, context, texts.REASON_QUESTION.format(amount=amount),
                     reason_keyboard(challenge.id), edit=edit)
     else:
@@ -188,7 +190,7 @@ async def _effort(
             invite = await _follow_up(session, user.id, "reflection", challenge.id)
         await session.commit()
     if not changed:
-        await _refuse_repeat(context, chat_id, challenge, answered="done")
+        await _refuse_repeat(context, chat_id, challenge, answered=ChallengeStatus.DONE)
         return
     sure = challenge.confidence
     text = texts.registered(amount_text(goal, challenge.amount), challenge.local_date,
@@ -200,12 +202,14 @@ async def _effort(
 
 
 async def _reason(
-    found: Services, owned: Owned, reason: str, context: ContextTypes.DEFAULT_TYPE,
+    found: Services, owned: Owned, pressed: str, context: ContextTypes.DEFAULT_TYPE,
     message: Message | None, chat_id: int,
 ) -> None:
     challenge, user = owned.challenge, owned.user
     assert challenge.id is not None and user.id is not None
-    if reason not in FAILURE_REASONS:
+    try:
+        reason = FailureReason(pressed)
+    except ValueError:
         await context.bot.send_message(chat_id, texts.NOT_YOURS)
         return
     async with found.session() as session:
@@ -214,7 +218,7 @@ async def _reason(
             asked = await _follow_up(session, user.id, "achieved", challenge.id)
         await session.commit()
     if not changed:
-        await _refuse_repeat(context, chat_id, challenge, answered="failed")
+        await _refuse_repeat(context, chat_id, challenge, answered=ChallengeStatus.FAILED)
         return
     logged = texts.REASON_LOGGED.format(reason=texts.REASON_BUTTONS[reason])
     await _show(message, chat_id, context, logged, edit=True)
@@ -330,10 +334,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(chat_id, texts.NOT_YOURS)
         raise ApplicationHandlerStop
     if verb in ("done", "fail", "skip"):
-        outcome = {"done": "done", "fail": "failed", "skip": "skipped"}[verb]
+        outcome = {"done": Outcome.DONE, "fail": Outcome.FAILED, "skip": Outcome.SKIPPED}[verb]
         await _answer(found, owned, outcome, context, message, chat_id, edit=True)
-    elif verb == "late" and arg in ("done", "failed"):
-        await _answer(found, owned, arg, context, message, chat_id, edit=True)
+    elif verb == "late" and arg in (Outcome.DONE, Outcome.FAILED):
+        await _answer(found, owned, Outcome(arg), context, message, chat_id, edit=True)
     elif verb == "eff" and arg is not None and arg.isdigit() and 1 <= int(arg) <= 5:
         await _effort(found, owned, int(arg), context, message, chat_id)
     elif verb == "why" and arg is not None:
@@ -362,7 +366,8 @@ async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if row is None or row.topic != TOPIC or row.challenge_id is None:
             return
         owned = await owned_challenge(session, row.challenge_id, sender.id)
-        wanted = {"reflection": "done", "achieved": "failed"}.get(row.step)
+        wanted = {"reflection": ChallengeStatus.DONE,
+                  "achieved": ChallengeStatus.FAILED}.get(row.step)
         if owned is None or owned.challenge.status != wanted:
             await clear_conversation(session, user.id, topic=TOPIC)  # answer was undone
             await session.commit()
@@ -449,7 +454,7 @@ async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, owned
     if owned is None:
         await said.message.reply_text(texts.NOTHING_OPEN)
         return
-    await _answer(said.services, owned, outcome.value, context, None, said.message.chat_id,
+    await _answer(said.services, owned, outcome, context, None, said.message.chat_id,
                   edit=False)
     if outcome is Outcome.DONE:
         await celebrate(update, context)

@@ -58,6 +58,7 @@ from core.replies import (
     parse_target,
 )
 from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
+from core.vocabulary import ChallengeStatus, Topic, UserStatus
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import Goal, User
@@ -66,7 +67,7 @@ from storage.users import get_user_by_telegram_id, upsert_telegram_user, user_wi
 
 log = logging.getLogger(__name__)
 
-TOPIC = "onboarding"
+TOPIC = Topic.ONBOARDING
 ORDER = ("behaviour", "unit", "step", "baseline", "target", "time", "zone")
 MAX_NAME = 40
 MAX_UNIT = 24
@@ -505,7 +506,8 @@ async def _not_a_name(session: AsyncSession, user: User, step: str, text: str | 
     waiting = await checkin.open_challenge(session, goal, telegram_user_id)
     if waiting is None:
         return c.NOTHING_OPEN
-    return c.TODAY_STATE["sent"].format(amount=amount_text(goal, waiting.challenge.amount))
+    return c.TODAY_STATE[ChallengeStatus.SENT].format(
+        amount=amount_text(goal, waiting.challenge.amount))
 
 
 async def _answer_message(session: AsyncSession, user: User, step: str, data: dict[str, Any],
@@ -578,7 +580,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     replies: list[Reply] = []
     async with said.session() as session:
         before = await get_user_by_telegram_id(session, sender.id)
-        came_back = before is not None and before.status in ("stopped", "blocked")
+        came_back = before is not None and before.status in (UserStatus.STOPPED, UserStatus.BLOCKED)
         user = await upsert_telegram_user(
             session, telegram_user_id=sender.id, chat_id=message.chat_id,
             first_name=sender.first_name, language_code=sender.language_code, now=now,
@@ -594,8 +596,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await set_conversation(session, user.id, topic=TOPIC, step="behaviour")
             replies.append(question("behaviour", {}, now))
         else:
-            if conversation is not None and conversation.topic == "settings":
-                await clear_conversation(session, user.id, topic="settings")
+            if conversation is not None and conversation.topic == Topic.SETTINGS:
+                await clear_conversation(session, user.id, topic=Topic.SETTINGS)
             await reactivate(session, user, now)
             if came_back:
                 replies.append((t.REACTIVATED.format(when=describe_next(user, now)), None))
@@ -625,7 +627,7 @@ def menu(user: User, goal: Goal) -> Reply:
     text = t.menu(
         name=user.first_name, behaviour=goal.behaviour,
         time=texts.format_clock(user.send_time.hour, user.send_time.minute), zone=user.timezone,
-        paused=user.status == "paused",
+        paused=user.status == UserStatus.PAUSED,
         paused_until=None if user.paused_until is None else s.format_date(user.paused_until),
     )
     return text, _rows([_button(t.MENU_TODAY, "menu:today"),

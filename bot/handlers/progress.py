@@ -25,7 +25,7 @@ from bot.handlers.base import Handlers, speaker
 from bot.texts import progress as t
 from core import calibration
 from core.clock import local_day
-from core.evidence import progress_summary, week_start
+from core.evidence import ATTEMPTED, progress_summary, week_start
 from storage.challenges import core_goal
 from storage.progress import ProgressFacts, progress_facts
 from storage.users import get_user_by_telegram_id
@@ -87,7 +87,7 @@ def caption(facts: ProgressFacts, today: date) -> str:
     goal = facts.goal
     since = week_start(today)
     summary = progress_summary(facts.entries, baseline=goal.baseline, since=since, today=today)
-    attempts = sum(1 for e in facts.entries if e.status in ("done", "failed"))
+    attempts = sum(1 for e in facts.entries if e.status in ATTEMPTED)
     first = facts.ladder[0].strength if facts.ladder else None
     now = facts.ladder[-1].strength if facts.ladder else None
     text = t.caption(

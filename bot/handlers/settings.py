@@ -33,6 +33,7 @@ from bot.texts import onboarding as to
 from bot.texts import settings as t
 from core.clock import local_day
 from core.timezones import ZoneAnswer
+from core.vocabulary import Topic, UserStatus
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import set_step
 from storage.models import Goal, User
@@ -48,7 +49,7 @@ from storage.user_settings import (
 )
 from storage.users import get_user_by_telegram_id, user_with_goal
 
-TOPIC = "settings"
+TOPIC = Topic.SETTINGS
 FIELDS = ("time", "zone", "step")
 MAX_PAUSE = timedelta(days=366)
 
@@ -396,7 +397,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         elif await stop(session, user, now):
             await clear_conversation(session, user.id)
             reply = t.STOPPED
-        elif user.status == "stopped":
+        elif user.status == UserStatus.STOPPED:
             reply = t.ALREADY_STOPPED
         else:
             await reschedule(session, user, now)

@@ -11,6 +11,7 @@ from bot.daily import amount_text, challenge_keyboard, plan_day
 from bot.handlers.base import Handlers, speaker
 from bot.texts import checkin as texts
 from core.clock import get_zone, local_day, send_instant_for_day
+from core.vocabulary import ChallengeStatus, UserStatus
 from storage.challenges import ANSWERABLE, challenge_for_day, record_outcome
 from storage.users import user_with_goal
 
@@ -33,11 +34,11 @@ async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         text = texts.TODAY_STATE[challenge.status].format(
             amount=amount_text(goal, challenge.amount)
         )
-        if challenge.status == "sent":
+        if challenge.status == ChallengeStatus.SENT:
             markup = challenge_keyboard(challenge.id, challenge.confidence)
-    elif user.status == "paused":
+    elif user.status == UserStatus.PAUSED:
         text = texts.TODAY_PAUSED
-    elif user.status in ("stopped", "blocked") or user.next_send_at is None:
+    elif user.status in (UserStatus.STOPPED, UserStatus.BLOCKED) or user.next_send_at is None:
         text = texts.TODAY_STOPPED
     else:
         local = user.next_send_at.astimezone(get_zone(user.timezone))
@@ -74,7 +75,8 @@ async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             due_at = send_instant_for_day(target, user.timezone, user.send_time)
             row = await plan_day(session, user, goal, target, due_at)
             assert row.id is not None
-            if row.status in ANSWERABLE and await record_outcome(session, row.id, "skipped", now):
+            if row.status in ANSWERABLE and await record_outcome(
+                    session, row.id, ChallengeStatus.SKIPPED, now):
                 reply = (
                     texts.SKIP_TODAY.format(amount=amount_text(goal, row.amount)) if offset == 0
                     else texts.SKIP_TOMORROW.format(day=texts.day_name(target))

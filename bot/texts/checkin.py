@@ -9,6 +9,7 @@ from datetime import date, time
 from typing import Final
 
 from bot.texts import efficacy
+from core.vocabulary import ChallengeStatus, FailureReason
 
 # --- the daily message ----------------------------------------------------------------------
 DONE_BUTTON: Final = "✅ Done"
@@ -54,20 +55,23 @@ UNDO_TOO_LATE = "Too late to undo: answers can be taken back for 10 minutes."
 
 # --- failed → reason → how much → what next ---------------------------------------------------
 REASON_QUESTION = "Logged as not done: {amount}. What got in the way?"
-REASON_BUTTONS: Final[dict[str, str]] = {
-    "too_hard": "Too hard",
-    "no_time": "No time",
-    "unwell": "Unwell",
-    "other": "Other",
+# The reasons themselves are core.vocabulary.FailureReason; only their words live here.
+REASON_BUTTONS: Final[dict[FailureReason, str]] = {
+    FailureReason.TOO_HARD: "Too hard",
+    FailureReason.NO_TIME: "No time",
+    FailureReason.UNWELL: "Unwell",
+    FailureReason.OTHER: "Other",
 }
 REASON_LOGGED = "Logged: {reason}."
 ACHIEVED_QUESTION = "How much did you do? A number of {unit} (0 is fine), or skip."
 ACHIEVED_INVALID = "I need a number of {unit} between 0 and {amount}, like 5, or skip."
-FAILED_NEXT: Final[dict[str, str]] = {
-    "too_hard": "Logged — that step was too big.",
-    "no_time": "Logged — a day without time says nothing about what you can do.",
-    "unwell": "Logged — get well first; a day unwell says nothing about what you can do.",
-    "other": "Logged — thanks for saying.",
+FAILED_NEXT: Final[dict[FailureReason, str]] = {
+    FailureReason.TOO_HARD: "Logged — that step was too big.",
+    FailureReason.NO_TIME: "Logged — a day without time says nothing about what you can do.",
+    FailureReason.UNWELL: (
+        "Logged — get well first; a day unwell says nothing about what you can do."
+    ),
+    FailureReason.OTHER: "Logged — thanks for saying.",
 }
 NEXT_AMOUNT = "Tomorrow: {amount}."
 NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
@@ -92,13 +96,13 @@ TODAY_NEXT = "Your next challenge comes on {day} at {time} your time."
 TODAY_PAUSED = "Challenges are paused. Send /resume to restart them."
 TODAY_STOPPED = "Challenges are stopped. Send /start to restart them."
 TODAY_STATE: Final[dict[str, str]] = {
-    "planned": "Today's challenge: {amount}. It is on its way.",
-    "sent": "Today's challenge: {amount}. Still open: tap a button on it, or reply done, "
-    "failed or skip.",
-    "done": "Today's challenge: {amount}. Done and registered.",
-    "failed": "Today's challenge: {amount}. Not done today; that's logged.",
-    "skipped": "Today is a rest day ({amount} skipped).",
-    "missed": "Today's challenge: {amount}. It went unanswered.",
+    ChallengeStatus.PLANNED: "Today's challenge: {amount}. It is on its way.",
+    ChallengeStatus.SENT: "Today's challenge: {amount}. Still open: tap a button on it, or reply "
+    "done, failed or skip.",
+    ChallengeStatus.DONE: "Today's challenge: {amount}. Done and registered.",
+    ChallengeStatus.FAILED: "Today's challenge: {amount}. Not done today; that's logged.",
+    ChallengeStatus.SKIPPED: "Today is a rest day ({amount} skipped).",
+    ChallengeStatus.MISSED: "Today's challenge: {amount}. It went unanswered.",
 }
 
 
@@ -134,7 +138,7 @@ def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
 
 
 def failed_next(reason: str | None, next_amount: str | None, done_before: bool) -> str:
-    head = FAILED_NEXT.get(reason or "other", FAILED_NEXT["other"])
+    head = FAILED_NEXT[FailureReason(reason) if reason else FailureReason.OTHER]
     if next_amount is None:
         return head
     tail = NEXT_AMOUNT_DONE_BEFORE if done_before else NEXT_AMOUNT

@@ -17,6 +17,7 @@ from core.calibration import (
     belief,
     next_challenge,
 )
+from core.vocabulary import ChallengeStatus, FailureReason
 
 D0 = date(2025, 3, 1)
 MINUTES = Goal(unit="minutes", baseline=10.0, step=1.0, target=30.0)
@@ -71,6 +72,18 @@ def test_attempt_validation(kwargs: dict[str, object], match: str) -> None:
     base.update(kwargs)
     with pytest.raises(ValueError, match=match):
         Attempt(**base)  # type: ignore[arg-type]
+
+
+def test_attempt_reads_plain_strings_as_the_vocabulary() -> None:
+    # Outside checks build Attempts with strings; the calibrator holds core.vocabulary's members.
+    failed = Attempt(D0, 10.0, "failed", reason="too_hard")
+    assert failed.outcome is ChallengeStatus.FAILED and failed.reason is FailureReason.TOO_HARD
+    assert failed == Attempt(D0, 10.0, ChallengeStatus.FAILED, reason=FailureReason.TOO_HARD)
+    assert failed.outcome == "failed" and failed.reason == "too_hard"
+    assert Attempt(D0, 10.0, "missed").outcome is ChallengeStatus.MISSED
+    for answer in ("planned", "sent", 1, None):
+        with pytest.raises(ValueError, match="outcome"):
+            Attempt(D0, 10.0, answer)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

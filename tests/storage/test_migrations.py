@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from core.vocabulary import ChallengeStatus, FailureReason, UserStatus
 from storage.migrate import alembic_config, current, downgrade, upgrade
 
 APP_TABLES = {
@@ -93,6 +96,44 @@ async def test_migrated_constraints_carry_the_convention_names(engine: AsyncEngi
     # compare_metadata ignores CHECK constraints, so check every named constraint directly.
     async with engine.connect() as connection:
         assert await connection.run_sync(_named_constraints) == _model_constraints()
+
+
+# The CHECKs that list values, as migration 0001 wrote them: the models derive theirs from
+# core.vocabulary, so a reordered or renamed enum member would silently change the schema.
+VOCABULARY_CHECKS: dict[tuple[str, str], tuple[str, type[StrEnum]]] = {
+    ("users", "ck_users_status"):
+        ("status IN ('active', 'paused', 'stopped', 'blocked')", UserStatus),
+    ("challenges", "ck_challenges_status"):
+        ("status IN ('planned', 'sent', 'done', 'failed', 'skipped', 'missed')", ChallengeStatus),
+    ("challenges", "ck_challenges_failure_reason"): (
+        "failure_reason IS NULL OR failure_reason IN ('too_hard', 'no_time', 'unwell', 'other')",
+        FailureReason,
+    ),
+}
+
+
+def test_model_checks_derived_from_the_vocabulary_are_the_migrated_sql() -> None:
+    for (table, name), (sql, _) in VOCABULARY_CHECKS.items():
+        found = [c for c in SQLModel.metadata.tables[table].constraints
+                 if isinstance(c, sa.CheckConstraint) and str(c.name) == name]
+        assert len(found) == 1 and str(found[0].sqltext) == sql
+
+
+def _check_values(connection: Connection) -> dict[tuple[str, str], list[str]]:
+    # Each backend reports a CHECK in its own words (PostgreSQL: "= ANY (ARRAY['active'::...")
+    # but both keep the quoted values in order.
+    inspector = inspect(connection)
+    values = {}
+    for table, name in VOCABULARY_CHECKS:
+        (check,) = [ck for ck in inspector.get_check_constraints(table) if ck["name"] == name]
+        values[(table, name)] = re.findall(r"'([a-z_]+)'", check["sqltext"])
+    return values
+
+
+async def test_migrated_checks_list_exactly_the_vocabulary(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        found = await connection.run_sync(_check_values)
+    assert found == {key: [str(v) for v in enum] for key, (_, enum) in VOCABULARY_CHECKS.items()}
 
 
 async def test_downgrade_to_base_and_upgrade_again(engine: AsyncEngine) -> None:
