@@ -18,7 +18,8 @@ from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
-from core.calibration import Plan, format_amount, next_challenge
+from bot.texts.format import format_amount
+from core.calibration import Plan, next_challenge
 from core.clock import (
     day_close_instant,
     followup_instant,
@@ -54,11 +55,12 @@ LATE_GRACE: Final = timedelta(hours=1)
 
 
 def amount_text(goal: Goal, amount: float) -> str:
-    return format_amount(core_goal(goal), amount)
+    """"1,050 words": an amount of the goal, with its unit (bot.texts.format)."""
+    return format_amount(amount, goal.unit)
 
 
 def baseline_text(goal: Goal) -> str:
-    return amount_text(goal, goal.baseline).removesuffix(f" {goal.unit}")
+    return format_amount(goal.baseline)
 
 
 def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> InlineKeyboardMarkup:

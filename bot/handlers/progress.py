@@ -23,6 +23,7 @@ from bot.charts import BandPoint, ProgressData, render_progress
 from bot.daily import amount_text
 from bot.handlers.base import Handlers, speaker
 from bot.texts import progress as t
+from bot.texts.format import format_day
 from core import calibration
 from core.clock import local_day
 from core.evidence import ATTEMPTED, progress_summary, week_start
@@ -92,7 +93,7 @@ def caption(facts: ProgressFacts, today: date) -> str:
     now = facts.ladder[-1].strength if facts.ladder else None
     text = t.caption(
         behaviour=goal.behaviour, week_n=summary.successes_this_week,
-        since=f"{since:%a} {since.day} {since:%b}", total=summary.successes_total,
+        since=format_day(since), total=summary.successes_total,
         attempts=attempts, current=amount_text(goal, summary.current_level),
         start=amount_text(goal, summary.start_level), level_change=summary.level_change,
         longest=summary.longest_streak, current_run=summary.current_streak,

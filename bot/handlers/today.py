@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, f
 from bot.daily import amount_text, challenge_keyboard, plan_day
 from bot.handlers.base import Handlers, speaker
 from bot.texts import checkin as texts
+from bot.texts.format import format_clock, format_day
 from core.clock import get_zone, local_day, send_instant_for_day
 from core.vocabulary import ChallengeStatus, UserStatus
 from storage.challenges import ANSWERABLE, challenge_for_day, record_outcome
@@ -42,12 +43,12 @@ async def show_today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         text = texts.TODAY_STOPPED
     else:
         local = user.next_send_at.astimezone(get_zone(user.timezone))
-        when = texts.clock_time(local.time())
+        when = format_clock(local.time())
         if local_day(user.next_send_at, user.timezone) == today:
             text = texts.TODAY_UPCOMING.format(time=when)
         else:
             text = texts.TODAY_NEXT.format(
-                day=texts.day_name(local_day(user.next_send_at, user.timezone)), time=when
+                day=format_day(local_day(user.next_send_at, user.timezone)), time=when
             )
     await message.reply_text(text, reply_markup=markup)
 
@@ -79,7 +80,7 @@ async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     session, row.id, ChallengeStatus.SKIPPED, now):
                 reply = (
                     texts.SKIP_TODAY.format(amount=amount_text(goal, row.amount)) if offset == 0
-                    else texts.SKIP_TOMORROW.format(day=texts.day_name(target))
+                    else texts.SKIP_TOMORROW.format(day=format_day(target))
                 )
                 break
         await session.commit()

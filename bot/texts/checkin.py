@@ -5,10 +5,11 @@ Short sentences; success named with its evidence, failure treated as information
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Final
 
 from bot.texts import efficacy
+from bot.texts.format import format_day, ordinal
 from core.vocabulary import ChallengeStatus, FailureReason
 
 # --- the daily message ----------------------------------------------------------------------
@@ -106,20 +107,6 @@ TODAY_STATE: Final[dict[str, str]] = {
 }
 
 
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd …"""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def day_name(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def clock_time(value: time) -> str:
-    return f"{value:%H:%M}"
-
-
 def daily(amount: str, reason: str, confidence: int | None = None) -> str:
     """The daily message; its last line asks how sure the user is, or says what they said."""
     asked = (efficacy.CONFIDENCE_QUESTION if confidence is None
@@ -130,7 +117,7 @@ def daily(amount: str, reason: str, confidence: int | None = None) -> str:
 def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
                confidence: int | None = None, *, beat_doubt: bool = False) -> str:
     """The registration; `beat_doubt` adds "You were 40 % sure. You did it." (belief vs fact)."""
-    text = REGISTERED.format(amount=amount, day=day_name(day), at_level=ordinal(at_level),
+    text = REGISTERED.format(amount=amount, day=format_day(day), at_level=ordinal(at_level),
                              total=ordinal(total), baseline=baseline)
     if beat_doubt and confidence is not None:
         text += "\n" + efficacy.BEAT_DOUBT.format(value=confidence)

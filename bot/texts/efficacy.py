@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
-from bot.texts.checkin import EFFORT_WORDS
+from bot.texts.format import format_day_month
 
 # --- confidence before the challenge ------------------------------------------------------------
 CONFIDENCE_QUESTION: Final = "How sure are you that you can do this today? (optional, 0-100)"
@@ -36,22 +36,6 @@ DOUBT_NO_LOG: Final = (
     "It can feel that way. There's no success on record yet, so your first challenge is set "
     "well within reach: one small step is all it asks."
 )
-
-
-def mastery_line(day: date, amount: str, effort: int | None, reflection: str | None, *,
-                 personal_best: bool, nth_success: int) -> str:
-    """'Tue 3 Jun: 14 minutes (hard), a personal best — "went before breakfast"'."""
-    parts = [f"{day:%a} {day.day} {day:%b}: {amount}"]
-    if effort in EFFORT_WORDS:
-        parts[0] += f" ({EFFORT_WORDS[effort]})"
-    if personal_best:
-        parts.append("a personal best")
-    elif nth_success == 1:
-        parts.append("your first success")
-    line = ", ".join(parts)
-    if reflection:
-        line += f" — “{reflection}”"
-    return line
 
 
 def replay(reason: str, lines: Sequence[str]) -> str:
@@ -129,7 +113,7 @@ def belief(verdict: str, weeks: int, confidence: float, rate: float, n: int) -> 
 
 
 def belief_week(start: date, confidence: float, rate: float) -> str:
-    return f"{start:%d %b}: {confidence:.0f} % → {rate:.0f} %"
+    return f"{format_day_month(start)}: {confidence:.0f} % → {rate:.0f} %"
 
 
 # --- the weekly review ----------------------------------------------------------------------
@@ -150,7 +134,7 @@ REVIEW_QUIET: Final = (
 
 
 def review_title(start: date, end: date) -> str:
-    return REVIEW_TITLE.format(start=f"{start.day} {start:%b}", end=f"{end.day} {end:%b}")
+    return REVIEW_TITLE.format(start=format_day_month(start), end=format_day_month(end))
 
 
 def review_successes(count: int, total: int) -> str:

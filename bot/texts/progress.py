@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from bot.texts import plural
+from bot.texts.format import plural
 
 
 @dataclass(frozen=True)

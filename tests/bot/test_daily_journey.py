@@ -12,6 +12,7 @@ import pytest
 from bot.emulator import EmulatedUser
 from bot.texts import checkin as t
 from bot.texts import efficacy
+from bot.texts.format import format_day
 from core.calibration import next_challenge
 from core.clock import day_close_instant
 from storage.challenges import core_goal, history
@@ -145,7 +146,7 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
             await ada.press(t.EFFORT_BUTTONS[int(action[1])], daily)
             await notch.emulator.settle()
             assert daily.text is not None and daily.text.startswith(
-                f"Registered: {expected:.0f} minutes on {t.day_name(day)}.")
+                f"Registered: {expected:.0f} minutes on {format_day(day)}.")
             assert daily.text.endswith("you started at 10.")
             assert (await ada.next_message()).text == t.REFLECTION_INVITE
             if "reflect" in action:
