@@ -88,7 +88,8 @@ def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 
 def daily_text(goal: Goal, challenge: Challenge) -> str:
-    return texts.daily(amount_text(goal, challenge.amount), challenge.plan_reason,
+    reason = texts.plan_reason(challenge.plan_reason_key, challenge.plan_facts, goal.unit)
+    return texts.daily(amount_text(goal, challenge.amount), reason,
                        challenge.confidence)
 
 

@@ -138,25 +138,6 @@ TARGET_EARLY_LEARNED: Final = 0.95
 STEP2_MIN_P: Final = 0.90
 MAX_RAISE: Final = 1.25  # never more than +25 % (or one step) over the last attempted amount
 
-# --- Sentences (one place, keyed, so a translation layer can take them over) -------------
-REASONS: Final[dict[str, str]] = {
-    "start": "We start at {amount}, the level you said is comfortable today.",
-    "start_up": "We start one notch above the {last} you said is comfortable today: {amount}.",
-    "up": "You did {last} {times} and it felt {feel}; {amount} is one notch up.",
-    "hold": "You did {last} {times} and it felt {feel}; {amount} again lets that level settle.",
-    "ease": "You did {last} but it felt {feel}, so {amount} keeps the next one within reach.",
-    "after_fail": "{last} was too hard this time, so {amount} is one you can very likely finish.",
-    "after_gap": "After {days} days away, {amount} eases you back in.",
-}
-FEELINGS: Final[dict[int | None, str]] = {
-    1: "very easy",
-    2: "easy",
-    3: "just right",
-    4: "hard",
-    5: "like maximal effort",
-    None: "fine",
-}
-
 _SQRT2: Final = math.sqrt(2.0)
 _STD: Final = NormalDist()
 _INV_SQRT_2PI: Final = 1.0 / math.sqrt(2.0 * math.pi)
@@ -238,16 +219,30 @@ class Attempt:
                 raise ValueError("Attempt.achieved must lie within 0..amount")
 
 
+# Why a plan is what it is: ``Plan.reason_key`` names the case, ``Plan.facts`` its numbers.
+# The sentences are the adapter's (bot/texts/checkin.py REASONS), rendered when sent.
+REASON_KEYS: Final = ("start", "start_up", "up", "hold", "ease", "after_fail", "after_gap")
+# Not the calibrator's: a sentence stored before reasons were keys (migration 0005, an old
+# export), kept verbatim as facts {"text": …} and shown as it is.
+LEGACY_REASON: Final = "legacy"
+
+Facts = dict[str, float | int | None]
+"""JSON-ready facts of a reason: amount, last (in the goal's unit), days, effort, streak."""
+
+
 @dataclass(frozen=True)
 class Plan:
-    """The next challenge, the model's honest P(done) at it, and why, in one sentence."""
+    """The next challenge, the model's honest P(done) at it, and why (a key and its facts).
+
+    ``facts`` are raw numbers (amounts in the goal's unit, not formatted): storage keeps them
+    as JSON and the adapter puts them into words when the message is sent.
+    """
 
     amount: float
     p_success: float
-    reason: str
     target: float = TARGET_STEADY
     reason_key: str = "start"
-    facts: dict[str, str] = field(default_factory=dict, compare=False)
+    facts: Facts = field(default_factory=dict, compare=False)
 
 
 
@@ -678,7 +673,6 @@ def next_challenge(
     return Plan(
         amount=amount,
         p_success=min(max(best_p, 0.0), 1.0),
-        reason=REASONS[key].format(**facts),
         target=target,
         reason_key=key,
         facts=facts,
@@ -751,26 +745,22 @@ def _most_likely_in_band(
     return best
 
 
-def format_amount(goal: Goal, amount: float) -> str:
-    """'12 minutes', '7.5 km': whole numbers without a decimal point."""
-    text = f"{amount:.0f}" if abs(amount - round(amount)) < 1e-9 else f"{amount:g}"
-    return f"{text} {goal.unit}"
-
-
-def _explain(goal: Goal, b: Belief, amount: float, gap: int) -> tuple[str, dict[str, str]]:
+def _explain(goal: Goal, b: Belief, amount: float, gap: int) -> tuple[str, Facts]:
+    """Which reason applies and its facts: amounts, days since the last attempt, how hard the
+    last one felt (effort, None if unsaid) and how many times in a row it was done."""
     anchor = b.anchor
-    facts = {"amount": format_amount(goal, amount)}
+    facts: Facts = {"amount": amount}
     if anchor is None:
-        facts["last"] = format_amount(goal, goal.baseline)
+        facts["last"] = goal.baseline
         return ("start" if amount <= goal.baseline + _EPS else "start_up"), facts
-    facts["last"] = format_amount(goal, anchor.amount)
-    facts["days"] = str(gap)
+    facts["last"] = anchor.amount
+    facts["days"] = gap
     if anchor.outcome is ChallengeStatus.FAILED:
         return "after_fail", facts
     if gap > GAP_FREE_DAYS and amount < anchor.amount - _EPS:
         return "after_gap", facts
-    facts["feel"] = FEELINGS[anchor.effort]
-    facts["times"] = {1: "once", 2: "twice"}.get(b.streak, f"{b.streak} times")
+    facts["effort"] = anchor.effort
+    facts["streak"] = b.streak
     if amount > anchor.amount + _EPS:
         return "up", facts
     if amount < anchor.amount - _EPS:

@@ -222,7 +222,8 @@ async def plan_challenge(
         upsert_insert(session)(table)
         .values(
             goal_id=goal_id, local_date=local_date, amount=plan.amount,
-            p_success=plan.p_success, plan_reason=plan.reason[:500], status=ChallengeStatus.PLANNED,
+            p_success=plan.p_success, plan_reason_key=plan.reason_key, plan_facts=dict(plan.facts),
+            status=ChallengeStatus.PLANNED,
             due_at=due_at, close_at=close_at, send_attempts=0, created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=[table.c.goal_id, table.c.local_date])

@@ -145,7 +145,10 @@ class Challenge(SQLModel, table=True):
     local_date: date  # the user's local day this challenge belongs to
     amount: float
     p_success: float  # the calibrator's predicted P(done) for ``amount``
-    plan_reason: str = Field(default="", max_length=500)  # the calibrator's one-line reason
+    # Why the calibrator chose ``amount``: a key of bot.texts.checkin.REASONS and its facts
+    # (raw numbers, JSON), put into words when sent (migration 0005; "legacy": an old sentence).
+    plan_reason_key: str = Field(default="start", max_length=32)
+    plan_facts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     status: str = Field(default=ChallengeStatus.PLANNED, max_length=16)
     due_at: datetime  # when to send it
     sent_at: datetime | None = None

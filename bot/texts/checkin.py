@@ -5,17 +5,43 @@ Short sentences; success named with its evidence, failure treated as information
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from bot.texts import efficacy
-from bot.texts.format import format_day, ordinal
+from bot.texts.format import format_amount, format_day, format_number, ordinal
+from core.calibration import LEGACY_REASON
 from core.vocabulary import ChallengeStatus, FailureReason
+
+log = logging.getLogger(__name__)
 
 # --- the daily message ----------------------------------------------------------------------
 DONE_BUTTON: Final = "✅ Done"
 FAIL_BUTTON: Final = "❌ Not today"
 SKIP_BUTTON: Final = "Skip today"
+
+# Why today's amount: core.calibration's Plan.reason_key → sentence, filled from Plan.facts.
+REASONS: Final[dict[str, str]] = {
+    "start": "We start at {amount}, the level you said is comfortable today.",
+    "start_up": "We start one notch above the {last} you said is comfortable today: {amount}.",
+    "up": "You did {last} {times} and it felt {feel}; {amount} is one notch up.",
+    "hold": "You did {last} {times} and it felt {feel}; {amount} again lets that level settle.",
+    "ease": "You did {last} but it felt {feel}, so {amount} keeps the next one within reach.",
+    "after_fail": "{last} was too hard this time, so {amount} is one you can very likely finish.",
+    "after_gap": "After {days} days away, {amount} eases you back in.",
+    LEGACY_REASON: "{text}",  # a sentence stored before migration 0005 matched none of these
+}
+# How the last success felt, inside a reason ("it felt hard"); None: the effort was not given.
+FEELINGS: Final[dict[int | None, str]] = {
+    1: "very easy",
+    2: "easy",
+    3: "just right",
+    4: "hard",
+    5: "like maximal effort",
+    None: "fine",
+}
 
 DAILY = (
     "Today's challenge: {amount}.\n{reason}\n"
@@ -105,6 +131,34 @@ TODAY_STATE: Final[dict[str, str]] = {
     ChallengeStatus.SKIPPED: "Today is a rest day ({amount} skipped).",
     ChallengeStatus.MISSED: "Today's challenge: {amount}. It went unanswered.",
 }
+
+
+def times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def plan_reason(key: str, facts: Mapping[str, Any], unit: str, locale: str = "en") -> str:
+    """The reason of a plan in words: amounts with the goal's unit, the feeling, the streak.
+
+    A key or fact this version does not know gives "" (the message goes out without it)."""
+    if key == LEGACY_REASON:
+        return str(facts.get("text", ""))
+    values: dict[str, str] = {}
+    for name in ("amount", "last"):
+        value = facts.get(name)
+        if isinstance(value, int | float):
+            values[name] = format_amount(value, unit, locale)
+    if isinstance(facts.get("days"), int):
+        values["days"] = format_number(facts["days"], locale)
+    if "effort" in facts:
+        values["feel"] = FEELINGS.get(facts["effort"], FEELINGS[None])
+    if isinstance(facts.get("streak"), int):
+        values["times"] = times(facts["streak"])
+    try:
+        return REASONS[key].format(**values)
+    except (KeyError, IndexError, ValueError):
+        log.warning("no words for plan reason %r with facts %r", key, dict(facts))
+        return ""
 
 
 def daily(amount: str, reason: str, confidence: int | None = None) -> str:

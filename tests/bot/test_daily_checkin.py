@@ -26,7 +26,9 @@ async def test_daily_message_done_effort_registration_reflection_undo(notch: Not
     daily = await ada.next_message()
     [row] = await challenges(notch, user_id)
     assert row.amount in (10, 11) and row.status == "sent" and row.sent_at == SEND
-    assert daily.text == t.daily(f"{row.amount:.0f} minutes", row.plan_reason)
+    assert daily.text == t.daily(
+        f"{row.amount:.0f} minutes",
+        t.plan_reason(row.plan_reason_key, row.plan_facts, "minutes"))
     assert daily.button_texts()[0] == [t.DONE_BUTTON, t.FAIL_BUTTON, t.SKIP_BUTTON]
     assert row.followup_at == SEND + timedelta(hours=3)
     # A second tick at the same instant sends nothing more.

@@ -125,7 +125,9 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
         today = rows[-1]
         assert today.local_date == day and today.amount == expected
         assert today.close_at == day_close_instant(day, ZONE)
-        assert daily.text == t.daily(f"{expected:.0f} minutes", today.plan_reason)
+        assert daily.text == t.daily(
+            f"{expected:.0f} minutes",
+            t.plan_reason(today.plan_reason_key, today.plan_facts, "minutes"))
         if day in promised:
             assert promised[day] == today.amount, "tomorrow's amount was not what we said"
         previous = [r for r in rows[:-1] if r.status in ("done", "failed")]
