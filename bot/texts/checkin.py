@@ -102,7 +102,6 @@ FAILED_NEXT: Final[dict[FailureReason, str]] = {
 }
 NEXT_AMOUNT = "Tomorrow: {amount}."
 NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
-ACHIEVED_KEPT = "Noted: {achieved} done."
 
 # --- skipping ---------------------------------------------------------------------------------
 SKIPPED = "Rest day noted: nothing is lost. See you tomorrow."
@@ -113,7 +112,6 @@ SKIP_ALREADY = "Today and tomorrow are already settled; nothing to skip."
 # --- buttons from the past, someone else's, twice ---------------------------------------------
 NOT_YOURS = "That button isn't yours, or it is out of date. Nothing changed."
 ALREADY_ANSWERED = "Already recorded — nothing changed."
-DAY_CLOSED = "That day is settled; nothing changed."
 
 # --- typed outcomes and /today ----------------------------------------------------------------
 NOTHING_OPEN = "There's no challenge waiting for an answer right now. /today shows where you are."

@@ -49,7 +49,6 @@ LADDER_INTRO: Final = (
     "could do it today? 0 = not at all, 100 = certain. Tap one number per row."
 )
 LADDER_REVIEW_INTRO: Final = "Rate the ladder again: how sure are you today, for each amount?"
-LADDER_PROGRESS: Final = "{rated} of {total} rated."
 LADDER_DONE: Final = "Ladder saved: strength {strength:.0f} of 100, level {level} of {total}."
 LADDER_FIRST: Final = "This is your first rating; the next one shows how your belief moves."
 LADDER_UP: Final = "Since last time: strength {before:.0f} → {after:.0f} (+{delta:.0f})"
@@ -61,10 +60,6 @@ LADDER_MOVED_UP: Final = (
 )
 LADDER_ALREADY: Final = "That ladder is already saved; nothing changed."
 LADDER_STALE: Final = "That button is out of date. Nothing changed."
-
-
-def ladder_progress(rated: int, total: int) -> str:
-    return LADDER_PROGRESS.format(rated=rated, total=total)
 
 
 def ladder_done(strength: float, level: int, total: int) -> str:

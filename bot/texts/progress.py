@@ -27,7 +27,6 @@ class ChartLabels:
 
 LABELS: Final = ChartLabels()
 
-RENDERING: Final = "Drawing your chart…"
 CAPTION_TITLE: Final = "Your progress in {behaviour}"
 THIS_WEEK: Final = "This week: {n} done (since {since})."
 IN_ALL: Final = "In all: {n} done out of {attempts}."
