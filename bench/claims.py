@@ -154,7 +154,7 @@ async def seed(sessions: async_sessionmaker[AsyncSession], rows: int,
                 due = NOW - timedelta(seconds=n)
                 row = await plan_challenge(
                     session, goal_id=goal.id, local_date=DAY,
-                    plan=Plan(amount=5, p_success=0.9, reason="r"), due_at=due,
+                    plan=Plan(amount=5, p_success=0.9), due_at=due,
                     close_at=due + timedelta(hours=20))
                 assert row.id is not None
                 ids.append(row.id)

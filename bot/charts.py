@@ -31,7 +31,8 @@ from matplotlib.figure import Figure
 
 from bot.texts.progress import ChartLabels
 from core.efficacy import rolling_success_rate
-from core.evidence import Entry
+from core.evidence import ATTEMPTED, Entry
+from core.vocabulary import ChallengeStatus
 
 __all__ = [
     "DPI",
@@ -102,10 +103,11 @@ def _amount_panel(ax: Axes, data: ProgressData) -> None:
         ax.axhline(data.target, color=_GREEN, linewidth=1.4, linestyle="--", label=labels.target)
     entries = sorted(data.entries, key=lambda e: e.day)
     styles = (
-        ("done", labels.done, {"marker": "o", "color": _GREEN}),
-        ("failed", labels.failed, {"marker": "X", "color": _VERMILLION}),
-        ("missed", labels.missed, {"marker": "o", "color": _GREY, "markerfacecolor": "none"}),
-        ("skipped", labels.skipped, {"marker": "_", "color": _GREY}),
+        (ChallengeStatus.DONE, labels.done, {"marker": "o", "color": _GREEN}),
+        (ChallengeStatus.FAILED, labels.failed, {"marker": "X", "color": _VERMILLION}),
+        (ChallengeStatus.MISSED, labels.missed,
+         {"marker": "o", "color": _GREY, "markerfacecolor": "none"}),
+        (ChallengeStatus.SKIPPED, labels.skipped, {"marker": "_", "color": _GREY}),
     )
     if entries:
         ax.plot(_days([e.day for e in entries]), [e.amount for e in entries],
@@ -123,13 +125,13 @@ def _amount_panel(ax: Axes, data: ProgressData) -> None:
 
 
 def _belief_panel(ax: Axes, data: ProgressData) -> None:
-    attempts = sorted((e for e in data.entries if e.status in ("done", "failed")),
+    attempts = sorted((e for e in data.entries if e.status in ATTEMPTED),
                       key=lambda e: e.day)
     rated = [(e.day, e.confidence) for e in attempts if e.confidence is not None]
     if rated:
         ax.plot(_days([d for d, _ in rated]), [c for _, c in rated], linestyle="none",
                 markersize=5, color=_ORANGE, marker="D", zorder=3, label=data.labels.confidence)
-    rates = rolling_success_rate([(e.day, e.status == "done") for e in attempts],
+    rates = rolling_success_rate([(e.day, e.status == ChallengeStatus.DONE) for e in attempts],
                                  window_days=data.window_days)
     if rates:
         ax.plot(_days([d for d, _ in rates]), [r for _, r in rates], color=_BLUE,

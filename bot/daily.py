@@ -18,7 +18,8 @@ from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
-from core.calibration import Plan, format_amount, next_challenge
+from bot.texts.format import format_amount
+from core.calibration import Plan, next_challenge
 from core.clock import (
     day_close_instant,
     followup_instant,
@@ -27,7 +28,9 @@ from core.clock import (
 )
 from core.efficacy import UI_RATINGS
 from core.evidence import AWAY_DAYS, Entry, ReplayReason, should_replay
+from core.vocabulary import ChallengeStatus, Topic, UserStatus
 from storage.challenges import (
+    ANSWERED,
     challenge_for_day,
     core_goal,
     evidence_entries,
@@ -52,11 +55,12 @@ LATE_GRACE: Final = timedelta(hours=1)
 
 
 def amount_text(goal: Goal, amount: float) -> str:
-    return format_amount(core_goal(goal), amount)
+    """"1,050 words": an amount of the goal, with its unit (bot.texts.format)."""
+    return format_amount(amount, goal.unit)
 
 
 def baseline_text(goal: Goal) -> str:
-    return amount_text(goal, goal.baseline).removesuffix(f" {goal.unit}")
+    return format_amount(goal.baseline)
 
 
 def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> InlineKeyboardMarkup:
@@ -84,7 +88,8 @@ def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 
 def daily_text(goal: Goal, challenge: Challenge) -> str:
-    return texts.daily(amount_text(goal, challenge.amount), challenge.plan_reason,
+    reason = texts.plan_reason(challenge.plan_reason_key, challenge.plan_facts, goal.unit)
+    return texts.daily(amount_text(goal, challenge.amount), reason,
                        challenge.confidence)
 
 
@@ -93,7 +98,7 @@ def back_after_break(
 ) -> str | None:
     """The replay for a user away five days or more, once per absence: only when the previous
     daily message went out before the absence had reached five days (else it already had it)."""
-    answered = [e.day for e in entries if e.status in ("done", "failed", "skipped")]
+    answered = [e.day for e in entries if e.status in ANSWERED]
     last_active = max(answered) if answered else None
     log = log_of(goal, entries)
     reason = should_replay(log, today=today, last_active=last_active)
@@ -144,7 +149,7 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
     """
     async with services.session() as session:
         owned = await owner_of(session, challenge_id)
-        if owned is None or owned.challenge.status != "planned":
+        if owned is None or owned.challenge.status != ChallengeStatus.PLANNED:
             return False
         challenge, goal, user = owned.challenge, owned.goal, owned.user
         assert goal.id is not None and user.id is not None
@@ -158,7 +163,8 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
         )
     to = Outbound(user_id=user.id, chat_id=user.chat_id, challenge_id=challenge_id,
                   attempts=challenge.send_attempts, close_at=challenge.close_at)
-    if yesterday is not None and yesterday.status == "missed" and yesterday.sent_at is not None:
+    missed = yesterday is not None and yesterday.status == ChallengeStatus.MISSED
+    if yesterday is not None and missed and yesterday.sent_at is not None:
         assert yesterday.id is not None
         question = texts.LATE_QUESTION.format(amount=amount_text(goal, yesterday.amount))
         asked = await deliver(services, bot, to, question, now, late_keyboard(yesterday.id))
@@ -174,7 +180,7 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
             followup_at=followup_instant(now, user.timezone),
         )
         # A new day's message ends any check-in question left open from an earlier day.
-        await clear_conversation(session, user.id, topic="checkin")
+        await clear_conversation(session, user.id, topic=Topic.CHECKIN)
         await session.commit()
     if not marked:
         log.warning("challenge %s was sent but had already left 'planned'", challenge_id)
@@ -192,14 +198,14 @@ async def send_today(services: Services, bot: Bot, user_id: int, now: datetime) 
     """
     async with services.session() as session:
         user = await get_user(session, user_id)
-        if user is None or user.id is None or user.status == "blocked":
+        if user is None or user.id is None or user.status == UserStatus.BLOCKED:
             return False
         goal = await active_goal(session, user.id)
         if goal is None:
             return False
         challenge = await plan_day(session, user, goal, local_day(now, user.timezone), now)
         assert challenge.id is not None
-        claimed = challenge.status == "planned" and await claim_challenge(
+        claimed = challenge.status == ChallengeStatus.PLANNED and await claim_challenge(
             session, challenge.id, now
         )
         await session.commit()

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.texts import efficacy as texts
-from core.calibration import format_amount
+from bot.texts import evidence as evidence_texts
+from bot.texts.format import format_amount
 from core.evidence import Entry, MasteryLine, ReplayReason, mastery_log, replay_lines
-from storage.challenges import core_goal, evidence_entries
+from storage.challenges import evidence_entries
 from storage.models import Goal
 
 
@@ -22,10 +23,7 @@ def log_of(goal: Goal, entries: Sequence[Entry]) -> list[MasteryLine]:
 
 
 def line_text(goal: Goal, line: MasteryLine) -> str:
-    return texts.mastery_line(
-        line.day, format_amount(core_goal(goal), line.amount), line.effort, line.reflection,
-        personal_best=line.personal_best, nth_success=line.nth_success,
-    )
+    return evidence_texts.mastery_line(line, format_amount(line.amount, goal.unit))
 
 
 def replay_text(goal: Goal, log: Sequence[MasteryLine], reason: ReplayReason) -> str | None:

@@ -20,7 +20,8 @@ from bot.replay import line_text, log_of
 from bot.texts import efficacy as texts
 from core.clock import local_day
 from core.efficacy import Verdict, belief_by_week, belief_vs_evidence
-from core.evidence import Entry, current_level, hardest_won, progress_summary
+from core.evidence import ATTEMPTED, Entry, current_level, hardest_won, progress_summary
+from core.vocabulary import ChallengeStatus
 from storage.challenges import evidence_entries
 from storage.models import Goal, User
 
@@ -30,8 +31,8 @@ BELIEF_WEEKS: Final = 4  # confidence against outcomes over this many weeks
 def belief_lines(goal: Goal, entries: list[Entry], today: date) -> list[str]:
     """The belief-vs-evidence line over the last weeks, with a week-by-week breakdown."""
     since = today - timedelta(weeks=BELIEF_WEEKS)
-    rated = [(e.day, e.confidence, e.status == "done") for e in entries
-             if e.confidence is not None and e.status in ("done", "failed") and e.day >= since]
+    rated = [(e.day, e.confidence, e.status == ChallengeStatus.DONE) for e in entries
+             if e.confidence is not None and e.status in ATTEMPTED and e.day >= since]
     check = belief_vs_evidence([(c, ok) for _, c, ok in rated])
     lines = [texts.belief(check.verdict.value, BELIEF_WEEKS, check.mean_confidence,
                           check.success_rate, check.n)]
@@ -53,7 +54,7 @@ async def compose_review(
     entries = await evidence_entries(session, goal.id, before=today)
     log = log_of(goal, entries)
     lines = [texts.review_title(first, last)]
-    answered = [e for e in entries if first <= e.day and e.status != "missed"]
+    answered = [e for e in entries if first <= e.day and e.status != ChallengeStatus.MISSED]
     if not answered:
         lines.append(texts.REVIEW_QUIET)
         if log:

@@ -34,6 +34,7 @@ from bot.services import Services
 from bot.services import services as services_of
 from bot.texts import checkin as texts
 from core.clock import local_day, next_send_instant, send_instant_for_day
+from core.vocabulary import ChallengeStatus
 from storage.challenges import owner_of
 from storage.goals import active_goal
 from storage.scheduling import (
@@ -189,7 +190,7 @@ async def _send_due_followups(
 async def _send_followup(services: Services, bot: Bot, challenge_id: int, now: datetime) -> bool:
     async with services.session() as session:
         owned = await owner_of(session, challenge_id)
-        if owned is None or owned.challenge.status != "sent":
+        if owned is None or owned.challenge.status != ChallengeStatus.SENT:
             return False
         challenge, goal, user = owned.challenge, owned.goal, owned.user
         latest = send_instant_for_day(challenge.local_date, user.timezone, LATEST_SEND)

@@ -50,13 +50,16 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import pairwise
 from statistics import NormalDist
-from typing import Final, Literal
+from typing import Final
 
-Outcome = Literal["done", "failed", "missed", "skipped"]
-FailReason = Literal["too_hard", "no_time", "unwell", "other"]
+from core.vocabulary import ChallengeStatus, FailureReason
 
-OUTCOMES: Final = frozenset({"done", "failed", "missed", "skipped"})
-FAIL_REASONS: Final = frozenset({"too_hard", "no_time", "unwell", "other"})
+# What an Attempt's outcome may be: a challenge's settled status (core.vocabulary).
+SETTLED: Final = (ChallengeStatus.DONE, ChallengeStatus.FAILED, ChallengeStatus.SKIPPED,
+                  ChallengeStatus.MISSED)
+# Plain strings are accepted and turned into the enum (outside checks build Attempts with "done").
+_SETTLED_BY_VALUE: Final[dict[str, ChallengeStatus]] = {s.value: s for s in SETTLED}
+_REASON_BY_VALUE: Final[dict[str, FailureReason]] = {r.value: r for r in FailureReason}
 
 # --- Model settings (one set for every goal; see bench/calibration.py) -------------------
 # Probit sd of the success curve, in log-amount units. 0.30 was wider than people's curves
@@ -135,25 +138,6 @@ TARGET_EARLY_LEARNED: Final = 0.95
 STEP2_MIN_P: Final = 0.90
 MAX_RAISE: Final = 1.25  # never more than +25 % (or one step) over the last attempted amount
 
-# --- Sentences (one place, keyed, so a translation layer can take them over) -------------
-REASONS: Final[dict[str, str]] = {
-    "start": "We start at {amount}, the level you said is comfortable today.",
-    "start_up": "We start one notch above the {last} you said is comfortable today: {amount}.",
-    "up": "You did {last} {times} and it felt {feel}; {amount} is one notch up.",
-    "hold": "You did {last} {times} and it felt {feel}; {amount} again lets that level settle.",
-    "ease": "You did {last} but it felt {feel}, so {amount} keeps the next one within reach.",
-    "after_fail": "{last} was too hard this time, so {amount} is one you can very likely finish.",
-    "after_gap": "After {days} days away, {amount} eases you back in.",
-}
-FEELINGS: Final[dict[int | None, str]] = {
-    1: "very easy",
-    2: "easy",
-    3: "just right",
-    4: "hard",
-    5: "like maximal effort",
-    None: "fine",
-}
-
 _SQRT2: Final = math.sqrt(2.0)
 _STD: Final = NormalDist()
 _INV_SQRT_2PI: Final = 1.0 / math.sqrt(2.0 * math.pi)
@@ -185,13 +169,17 @@ class Goal:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One day's challenge and what happened; ``effort`` 1 very easy .. 5 maximal."""
+    """One day's challenge and what happened; ``effort`` 1 very easy .. 5 maximal.
+
+    ``outcome`` and ``reason`` may be given as plain strings ("done", "too_hard"): they are
+    checked against core.vocabulary and stored as its enum members.
+    """
 
     day: date
     amount: float
-    outcome: Outcome
+    outcome: ChallengeStatus
     effort: int | None = None
-    reason: FailReason | None = None
+    reason: FailureReason | None = None
     achieved: float | None = None
 
     def __post_init__(self) -> None:
@@ -199,24 +187,31 @@ class Attempt:
             raise ValueError(f"Attempt.day must be a date, got {self.day!r}")
         if not _is_real(self.amount) or not math.isfinite(self.amount) or self.amount <= 0:
             raise ValueError(f"Attempt.amount must be a finite number > 0, got {self.amount!r}")
-        if self.outcome not in OUTCOMES:
-            raise ValueError(f"Attempt.outcome must be one of {sorted(OUTCOMES)}: {self.outcome!r}")
+        outcome = _SETTLED_BY_VALUE.get(self.outcome) if isinstance(self.outcome, str) else None
+        if outcome is None:
+            raise ValueError(
+                f"Attempt.outcome must be one of {sorted(_SETTLED_BY_VALUE)}: {self.outcome!r}")
+        if outcome is not self.outcome:
+            object.__setattr__(self, "outcome", outcome)
         if self.effort is not None:
             if isinstance(self.effort, bool) or not isinstance(self.effort, int):
                 raise ValueError(f"Attempt.effort must be an int 1..5, got {self.effort!r}")
             if not 1 <= self.effort <= 5:
                 raise ValueError(f"Attempt.effort must be within 1..5, got {self.effort}")
-            if self.outcome != "done":
+            if self.outcome is not ChallengeStatus.DONE:
                 raise ValueError("Attempt.effort is only given with outcome 'done'")
         if self.reason is not None:
-            if self.reason not in FAIL_REASONS:
+            reason = _REASON_BY_VALUE.get(self.reason) if isinstance(self.reason, str) else None
+            if reason is None:
                 raise ValueError(
-                    f"Attempt.reason must be one of {sorted(FAIL_REASONS)}, got {self.reason!r}"
+                    f"Attempt.reason must be one of {sorted(_REASON_BY_VALUE)}, got {self.reason!r}"
                 )
-            if self.outcome != "failed":
+            if reason is not self.reason:
+                object.__setattr__(self, "reason", reason)
+            if self.outcome is not ChallengeStatus.FAILED:
                 raise ValueError("Attempt.reason is only given with outcome 'failed'")
         if self.achieved is not None:
-            if self.outcome != "failed":
+            if self.outcome is not ChallengeStatus.FAILED:
                 raise ValueError("Attempt.achieved is only given with outcome 'failed'")
             if not _is_real(self.achieved) or not math.isfinite(self.achieved):
                 raise ValueError(f"Attempt.achieved must be a finite number, got {self.achieved!r}")
@@ -224,16 +219,30 @@ class Attempt:
                 raise ValueError("Attempt.achieved must lie within 0..amount")
 
 
+# Why a plan is what it is: ``Plan.reason_key`` names the case, ``Plan.facts`` its numbers.
+# The sentences are the adapter's (bot/texts/checkin.py REASONS), rendered when sent.
+REASON_KEYS: Final = ("start", "start_up", "up", "hold", "ease", "after_fail", "after_gap")
+# Not the calibrator's: a sentence stored before reasons were keys (migration 0005, an old
+# export), kept verbatim as facts {"text": …} and shown as it is.
+LEGACY_REASON: Final = "legacy"
+
+Facts = dict[str, float | int | None]
+"""JSON-ready facts of a reason: amount, last (in the goal's unit), days, effort, streak."""
+
+
 @dataclass(frozen=True)
 class Plan:
-    """The next challenge, the model's honest P(done) at it, and why, in one sentence."""
+    """The next challenge, the model's honest P(done) at it, and why (a key and its facts).
+
+    ``facts`` are raw numbers (amounts in the goal's unit, not formatted): storage keeps them
+    as JSON and the adapter puts them into words when the message is sent.
+    """
 
     amount: float
     p_success: float
-    reason: str
     target: float = TARGET_STEADY
     reason_key: str = "start"
-    facts: dict[str, str] = field(default_factory=dict, compare=False)
+    facts: Facts = field(default_factory=dict, compare=False)
 
 
 
@@ -439,9 +448,10 @@ def _gap_decay(days: int) -> float:
 
 def _informative(a: Attempt) -> bool:
     """Whether an attempt is evidence about ability (and an anchor for the guardrails)."""
-    if a.outcome == "done":
+    if a.outcome is ChallengeStatus.DONE:
         return True
-    return a.outcome == "failed" and (a.reason is None or a.reason == "too_hard")
+    return a.outcome is ChallengeStatus.FAILED and (
+        a.reason is None or a.reason is FailureReason.TOO_HARD)
 
 
 def is_evidence(a: Attempt) -> bool:
@@ -537,7 +547,7 @@ class _Replay:
         lx = math.log(a.amount)
         done_floor = GUESS / (1.0 - GUESS - LAPSE)
         width = self.priors.width
-        if a.outcome == "done":
+        if a.outcome is ChallengeStatus.DONE:
             _condition(st, False, lx, math.inf, width, done_floor)
             if a.effort is not None:
                 lo, hi = self.priors.effort_margin(a.effort)
@@ -545,7 +555,8 @@ class _Replay:
                            EFFORT_MISREPORT)
             self.dose = EFFORT_DOSE[a.effort]
             anchor = self.anchor
-            same = anchor is not None and anchor.outcome == "done" and anchor.amount == a.amount
+            same = (anchor is not None and anchor.outcome is ChallengeStatus.DONE
+                    and anchor.amount == a.amount)
             self.streak = self.streak + 1 if same else 1
         else:
             _condition(st, False, -math.inf, lx, width, LAPSE / (1.0 - GUESS - LAPSE))
@@ -625,7 +636,7 @@ def next_challenge(
     b = belief(goal, history, today, priors)
     step = goal.step
     anchor = b.anchor
-    failed = anchor is not None and anchor.outcome == "failed"
+    failed = anchor is not None and anchor.outcome is ChallengeStatus.FAILED
     learned = b.priors.learned
     target = TARGET_STEADY
     if failed:
@@ -662,7 +673,6 @@ def next_challenge(
     return Plan(
         amount=amount,
         p_success=min(max(best_p, 0.0), 1.0),
-        reason=REASONS[key].format(**facts),
         target=target,
         reason_key=key,
         facts=facts,
@@ -735,26 +745,22 @@ def _most_likely_in_band(
     return best
 
 
-def format_amount(goal: Goal, amount: float) -> str:
-    """'12 minutes', '7.5 km': whole numbers without a decimal point."""
-    text = f"{amount:.0f}" if abs(amount - round(amount)) < 1e-9 else f"{amount:g}"
-    return f"{text} {goal.unit}"
-
-
-def _explain(goal: Goal, b: Belief, amount: float, gap: int) -> tuple[str, dict[str, str]]:
+def _explain(goal: Goal, b: Belief, amount: float, gap: int) -> tuple[str, Facts]:
+    """Which reason applies and its facts: amounts, days since the last attempt, how hard the
+    last one felt (effort, None if unsaid) and how many times in a row it was done."""
     anchor = b.anchor
-    facts = {"amount": format_amount(goal, amount)}
+    facts: Facts = {"amount": amount}
     if anchor is None:
-        facts["last"] = format_amount(goal, goal.baseline)
+        facts["last"] = goal.baseline
         return ("start" if amount <= goal.baseline + _EPS else "start_up"), facts
-    facts["last"] = format_amount(goal, anchor.amount)
-    facts["days"] = str(gap)
-    if anchor.outcome == "failed":
+    facts["last"] = anchor.amount
+    facts["days"] = gap
+    if anchor.outcome is ChallengeStatus.FAILED:
         return "after_fail", facts
     if gap > GAP_FREE_DAYS and amount < anchor.amount - _EPS:
         return "after_gap", facts
-    facts["feel"] = FEELINGS[anchor.effort]
-    facts["times"] = {1: "once", 2: "twice"}.get(b.streak, f"{b.streak} times")
+    facts["effort"] = anchor.effort
+    facts["streak"] = b.streak
     if amount > anchor.amount + _EPS:
         return "up", facts
     if amount < anchor.amount - _EPS:

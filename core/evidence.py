@@ -16,11 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Final
 
 from core.replies import expresses_doubt
+from core.vocabulary import ChallengeStatus
 
 __all__ = [
+    "ATTEMPTED",
     "AWAY_DAYS",
     "DOUBT_CONFIDENCE",
     "SURPRISE_CONFIDENCE",
@@ -40,7 +42,8 @@ __all__ = [
     "week_start",
 ]
 
-Status = Literal["done", "failed", "skipped", "missed"]
+Status = ChallengeStatus  # an Entry's status: a settled one (done, failed, skipped, missed)
+ATTEMPTED: Final = (ChallengeStatus.DONE, ChallengeStatus.FAILED)  # the days someone tried
 
 DOUBT_CONFIDENCE: Final = 40  # a confidence rating at or below this replays the log
 SURPRISE_CONFIDENCE: Final = 60  # "you were 60 % sure, you did it" applies at or below this
@@ -109,7 +112,7 @@ def mastery_log(entries: Iterable[Entry], *, unit: str, baseline: float) -> list
     best = baseline
     done_amounts: list[float] = []
     for entry in _sorted(entries):
-        if entry.status != "done":
+        if entry.status != ChallengeStatus.DONE:
             continue
         done_amounts.append(entry.amount)
         lines.append(
@@ -174,8 +177,8 @@ class ReplayReason(StrEnum):
 
 def _failed_twice_in_a_row(entries: Sequence[Entry]) -> bool:
     # Only attempts count: a missed or skipped day between two failures does not end the run.
-    attempts = [e for e in _sorted(entries) if e.status in ("done", "failed")]
-    return len(attempts) >= 2 and all(e.status == "failed" for e in attempts[-2:])
+    attempts = [e for e in _sorted(entries) if e.status in ATTEMPTED]
+    return len(attempts) >= 2 and all(e.status == ChallengeStatus.FAILED for e in attempts[-2:])
 
 
 def should_replay(
@@ -211,9 +214,9 @@ def _runs(entries: Iterable[Entry]) -> list[int]:
     # (absence is not failure).
     runs = [0]
     for entry in _sorted(entries):
-        if entry.status == "done":
+        if entry.status == ChallengeStatus.DONE:
             runs[-1] += 1
-        elif entry.status == "failed":
+        elif entry.status == ChallengeStatus.FAILED:
             runs.append(0)
     return runs
 
@@ -229,7 +232,7 @@ def current_streak(entries: Iterable[Entry]) -> int:
 def current_level(entries: Iterable[Entry], *, baseline: float) -> float:
     """The best amount among the latest successes (the baseline before any): one lucky day
     long ago does not count as today's level, one easy recovery day does not undo it."""
-    done = [e.amount for e in _sorted(entries) if e.status == "done"]
+    done = [e.amount for e in _sorted(entries) if e.status == ChallengeStatus.DONE]
     return max(done[-RECENT_SUCCESSES:]) if done else baseline
 
 
@@ -261,7 +264,7 @@ def progress_summary(
     entries: Sequence[Entry], *, baseline: float, since: date, today: date
 ) -> ProgressSummary:
     """``since``..``today`` (inclusive) is "this week" (see :func:`week_start`)."""
-    done_days = [e.day for e in entries if e.status == "done"]
+    done_days = [e.day for e in entries if e.status == ChallengeStatus.DONE]
     return ProgressSummary(
         successes_this_week=sum(1 for d in done_days if since <= d <= today),
         successes_total=len(done_days),

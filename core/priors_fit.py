@@ -35,6 +35,7 @@ from scipy.special import log_ndtr, ndtr, ndtri
 
 from core import calibration as cal
 from core.calibration import Attempt, Goal, Priors
+from core.vocabulary import ChallengeStatus
 
 Array = npt.NDArray[np.float64]
 
@@ -130,9 +131,9 @@ def make_batch(rows: Sequence[tuple[Goal, Sequence[Attempt]]], max_attempts: int
         prev = None
         for t, a in enumerate(hist[:max_attempts]):
             lx[t, u] = math.log(a.amount)
-            done[t, u] = a.outcome == "done"
+            done[t, u] = a.outcome is ChallengeStatus.DONE
             effort[t, u] = a.effort or 0
-            if a.outcome == "failed" and a.achieved is not None and a.achieved > 0:
+            if a.outcome is ChallengeStatus.FAILED and a.achieved is not None and a.achieved > 0:
                 ach[t, u] = math.log(a.achieved)
             days[t, u] = 0 if prev is None else (a.day - prev).days
             valid[t, u] = True

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from core.vocabulary import Outcome
+
 __all__ = [
     "AmountError",
     "AmountErrorReason",
@@ -55,13 +57,7 @@ def _split_symbols(text: str) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- outcomes
 
-
-class Outcome(StrEnum):
-    """What a user's reply to the day's challenge says happened."""
-
-    DONE = "done"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+# Outcome is core.vocabulary's (re-exported here: what parse_outcome returns).
 
 
 _OUTCOME_WORDS: dict[Outcome, frozenset[str]] = {

@@ -35,7 +35,7 @@ from core.replies import (
     parse_outcome,
     parse_target,
 )
-from core.vocabulary import Topic
+from core.vocabulary import ChallengeStatus, Topic
 
 __all__ = [
     "LONG_TEXT",
@@ -62,7 +62,7 @@ OWN_ANSWERS: Final[Mapping[str, Callable[[str], bool]]] = {
 # The setup questions that ask for the activity's name.
 NAME_STEPS: Final = frozenset({"behaviour", "name"})
 # What a check-in follow-up asks about: the answer its challenge must still have.
-FOLLOW_UP_WANTS: Final = {"reflection": "done", "achieved": "failed"}
+FOLLOW_UP_WANTS: Final = {"reflection": ChallengeStatus.DONE, "achieved": ChallengeStatus.FAILED}
 
 
 class Action(StrEnum):

@@ -18,9 +18,10 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import calibration
-from core.evidence import Entry, Status
+from core.evidence import Entry
+from core.vocabulary import ChallengeStatus, FailureReason
 from storage.db import rowcount, upsert_insert
-from storage.models import FAILURE_REASONS, Challenge, Goal, User, utcnow
+from storage.models import Challenge, Goal, User, utcnow
 
 __all__ = [
     "ANSWERABLE",
@@ -53,11 +54,13 @@ __all__ = [
 
 # A challenge the user can still answer: planned (a button on a message delivered just before a
 # crash, or /skip ahead of the send), sent, or missed (a late answer replaces missed).
-ANSWERABLE: Final = ("planned", "sent", "missed")
-ANSWERED: Final = ("done", "failed", "skipped")
-OPEN: Final = ("planned", "sent")  # a confidence rating is taken only before the answer
-SETTLED: Final = ("done", "failed", "skipped", "missed")
+ANSWERABLE: Final = (ChallengeStatus.PLANNED, ChallengeStatus.SENT, ChallengeStatus.MISSED)
+ANSWERED: Final = (ChallengeStatus.DONE, ChallengeStatus.FAILED, ChallengeStatus.SKIPPED)
+# A confidence rating is taken only before the answer.
+OPEN: Final = (ChallengeStatus.PLANNED, ChallengeStatus.SENT)
+SETTLED: Final = calibration.SETTLED  # what the calibrator reads as an Attempt
 UNDO_WINDOW: Final = timedelta(minutes=10)
+_REASONS: Final = frozenset(FailureReason)
 REFLECTION_MAX: Final = 1000
 
 
@@ -132,7 +135,7 @@ async def latest_open(session: AsyncSession, goal_id: int) -> Challenge | None:
     """The goal's challenge still waiting for an answer today (status 'sent'), newest first."""
     statement = (
         select(Challenge)
-        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == "sent")
+        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == ChallengeStatus.SENT)
         .order_by(col(Challenge.local_date).desc())
         .execution_options(populate_existing=True)
     )
@@ -149,7 +152,7 @@ async def awaiting_effort(session: AsyncSession, goal_id: int, *, since: date) -
     """
     statement = (
         select(Challenge)
-        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == "done",
+        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == ChallengeStatus.DONE,
                col(Challenge.effort).is_(None), col(Challenge.local_date) >= since,
                col(Challenge.answered_at).is_not(None))
         .order_by(col(Challenge.answered_at).desc())
@@ -168,7 +171,8 @@ async def awaiting_effort(session: AsyncSession, goal_id: int, *, since: date) -
 
 def core_attempt(row: Challenge) -> calibration.Attempt:
     """A settled challenge as the calibrator's Attempt (the one place this mapping lives)."""
-    outcome = cast(calibration.Outcome, row.status)
+    outcome = ChallengeStatus(row.status)
+    failed = outcome is ChallengeStatus.FAILED
     achieved = row.achieved
     if achieved is not None:
         achieved = min(max(achieved, 0.0), row.amount)
@@ -176,9 +180,9 @@ def core_attempt(row: Challenge) -> calibration.Attempt:
         day=row.local_date,
         amount=row.amount,
         outcome=outcome,
-        effort=row.effort if outcome == "done" else None,
-        reason=cast(calibration.FailReason, row.failure_reason) if outcome == "failed" else None,
-        achieved=achieved if outcome == "failed" else None,
+        effort=row.effort if outcome is ChallengeStatus.DONE else None,
+        reason=FailureReason(row.failure_reason) if failed and row.failure_reason else None,
+        achieved=achieved if failed else None,
     )
 
 
@@ -218,7 +222,8 @@ async def plan_challenge(
         upsert_insert(session)(table)
         .values(
             goal_id=goal_id, local_date=local_date, amount=plan.amount,
-            p_success=plan.p_success, plan_reason=plan.reason[:500], status="planned",
+            p_success=plan.p_success, plan_reason_key=plan.reason_key, plan_facts=dict(plan.facts),
+            status=ChallengeStatus.PLANNED,
             due_at=due_at, close_at=close_at, send_attempts=0, created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=[table.c.goal_id, table.c.local_date])
@@ -259,16 +264,19 @@ async def set_effort(session: AsyncSession, challenge_id: int, effort: int) -> b
         raise ValueError(f"effort must be 1..5, got {effort}")
     return await _transition(
         session, challenge_id,
-        [col(Challenge.status) == "done", col(Challenge.effort).is_(None)], {"effort": effort},
+        [col(Challenge.status) == ChallengeStatus.DONE, col(Challenge.effort).is_(None)],
+        {"effort": effort},
     )
 
 
-async def set_failure_reason(session: AsyncSession, challenge_id: int, reason: str) -> bool:
-    if reason not in FAILURE_REASONS:
+async def set_failure_reason(
+    session: AsyncSession, challenge_id: int, reason: FailureReason
+) -> bool:
+    if reason not in _REASONS:
         raise ValueError(f"unknown failure reason {reason!r}")
     return await _transition(
         session, challenge_id,
-        [col(Challenge.status) == "failed", col(Challenge.failure_reason).is_(None)],
+        [col(Challenge.status) == ChallengeStatus.FAILED, col(Challenge.failure_reason).is_(None)],
         {"failure_reason": reason},
     )
 
@@ -279,7 +287,7 @@ async def set_achieved(session: AsyncSession, challenge_id: int, achieved: float
         raise ValueError("achieved must be >= 0")
     return await _transition(
         session, challenge_id,
-        [col(Challenge.status) == "failed", col(Challenge.achieved).is_(None),
+        [col(Challenge.status) == ChallengeStatus.FAILED, col(Challenge.achieved).is_(None),
          col(Challenge.amount) >= achieved],
         {"achieved": achieved},
     )
@@ -300,7 +308,7 @@ async def set_confidence(session: AsyncSession, challenge_id: int, confidence: i
 async def set_reflection(session: AsyncSession, challenge_id: int, text: str) -> bool:
     """The one line "what made it work?", kept with a success (the latest one wins)."""
     return await _transition(
-        session, challenge_id, [col(Challenge.status) == "done"],
+        session, challenge_id, [col(Challenge.status) == ChallengeStatus.DONE],
         {"reflection": text.strip()[:REFLECTION_MAX]},
     )
 
@@ -310,7 +318,7 @@ async def undo(session: AsyncSession, challenge_id: int, now: datetime) -> bool:
     row = await get_challenge(session, challenge_id)
     if row is None or row.close_at is None:
         return False
-    back = "sent" if now < row.close_at else "missed"
+    back = ChallengeStatus.SENT if now < row.close_at else ChallengeStatus.MISSED
     return await _transition(
         session, challenge_id,
         [col(Challenge.status).in_(ANSWERED), col(Challenge.answered_at) >= now - UNDO_WINDOW],
@@ -322,7 +330,7 @@ async def undo(session: AsyncSession, challenge_id: int, now: datetime) -> bool:
 async def evidence(session: AsyncSession, challenge: Challenge) -> Evidence:
     """Successes at this challenge's amount and in all, and the goal's starting level."""
     done = select(func.count()).select_from(Challenge).where(
-        col(Challenge.goal_id) == challenge.goal_id, col(Challenge.status) == "done"
+        col(Challenge.goal_id) == challenge.goal_id, col(Challenge.status) == ChallengeStatus.DONE
     )
     total = (await session.exec(done)).one()
     at_level = (
@@ -336,7 +344,7 @@ async def evidence(session: AsyncSession, challenge: Challenge) -> Evidence:
 async def successes_at_or_above(session: AsyncSession, goal_id: int, amount: float) -> int:
     """How often the user has already done at least `amount` ("which you have done before")."""
     statement = select(func.count()).select_from(Challenge).where(
-        col(Challenge.goal_id) == goal_id, col(Challenge.status) == "done",
+        col(Challenge.goal_id) == goal_id, col(Challenge.status) == ChallengeStatus.DONE,
         col(Challenge.amount) >= amount,
     )
     return int((await session.exec(statement)).one())
@@ -344,7 +352,7 @@ async def successes_at_or_above(session: AsyncSession, goal_id: int, amount: flo
 
 def _entry(row: Challenge) -> Entry:
     return Entry(
-        day=row.local_date, amount=row.amount, status=cast(Status, row.status),
+        day=row.local_date, amount=row.amount, status=ChallengeStatus(row.status),
         effort=row.effort, confidence=row.confidence, reflection=row.reflection,
         failure_reason=row.failure_reason,
     )

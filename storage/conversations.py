@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.vocabulary import Topic
 from storage.models import Conversation, utcnow
 
 __all__ = ["clear_conversation", "get_conversation", "set_conversation"]
@@ -19,7 +20,7 @@ async def set_conversation(
     session: AsyncSession,
     user_id: int,
     *,
-    topic: str,
+    topic: Topic,
     step: str,
     data: dict[str, Any] | None = None,
     challenge_id: int | None = None,
@@ -37,7 +38,7 @@ async def set_conversation(
 
 
 async def clear_conversation(
-    session: AsyncSession, user_id: int, *, topic: str | None = None
+    session: AsyncSession, user_id: int, *, topic: Topic | None = None
 ) -> bool:
     """End the open question (only if it belongs to `topic`, when given); True if one ended."""
     row = await get_conversation(session, user_id)

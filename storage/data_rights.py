@@ -25,6 +25,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
+from core.calibration import LEGACY_REASON
 from core.clock import as_utc
 from storage.priors import forget_user
 
@@ -177,6 +178,7 @@ async def import_user(
                 raise ExportError("the export holds no user")
             overrides = {"telegram_user_id": telegram_user_id, "chat_id": chat_id}
             rows = [{**raw, **{k: v for k, v in overrides.items() if v is not None}}]
+        rows = [_upgrade_row(table.name, row) for row in rows]
         generated = _generated_key(table)
         for row in rows:
             values: dict[str, Any] = {}
@@ -231,6 +233,13 @@ async def delete_user(session: AsyncSession, user_id: int) -> int:
         return 0
     await session.flush()
     return total
+
+
+def _upgrade_row(table: str, row: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A row as exported before migration 0005: its English reason kept verbatim ("legacy")."""
+    if table != "challenges" or "plan_reason" not in row or "plan_reason_key" in row:
+        return row
+    return {**row, "plan_reason_key": LEGACY_REASON, "plan_facts": {"text": row["plan_reason"]}}
 
 
 def _cell(value: Any) -> Any:

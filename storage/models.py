@@ -4,23 +4,24 @@ Every instant is a timezone-aware UTC ``datetime`` (SQLModel maps ``datetime`` t
 ``UTCDateTime``, which rejects naive values); local things (the send time, the local day) are
 ``time``/``date`` and only mean something together with the user's IANA time zone.
 Statuses are short strings guarded by CHECK constraints so both SQLite and PostgreSQL refuse
-values the code does not know.
+values the code does not know; the constraints are derived from core.vocabulary's enums, in their
+declared order, which is the order migration 0001 wrote them in.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from typing import Any, Final
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.vocabulary import ChallengeStatus, FailureReason, UserStatus
+
 __all__ = [
-    "CHALLENGE_STATUSES",
-    "FAILURE_REASONS",
     "FIT_SCHEDULE_ID",
     "NAMING_CONVENTION",
-    "USER_STATUSES",
     "CalibrationPriorsRow",
     "CalibrationSchedule",
     "Challenge",
@@ -29,6 +30,7 @@ __all__ = [
     "GroupNotice",
     "LadderRatingRow",
     "User",
+    "one_of",
     "utcnow",
 ]
 
@@ -43,9 +45,6 @@ NAMING_CONVENTION: Final = {
 # One MetaData for the whole app (what SQLModel and Alembic expect); set before any table exists.
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
-USER_STATUSES: Final = ("active", "paused", "stopped", "blocked")
-CHALLENGE_STATUSES: Final = ("planned", "sent", "done", "failed", "skipped", "missed")
-FAILURE_REASONS: Final = ("too_hard", "no_time", "unwell", "other")
 FIT_SCHEDULE_ID: Final = 1  # calibration_schedule has this one row
 
 
@@ -54,7 +53,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """``status IN ('active', 'paused', …)``: a CHECK listing an enum's values in their order."""
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({quoted})"
 
@@ -65,7 +65,7 @@ class User(SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (
         UniqueConstraint("telegram_user_id"),
-        CheckConstraint(_one_of("status", USER_STATUSES), name="status"),
+        CheckConstraint(one_of("status", UserStatus), name="status"),
         # Serves the tick's "whose challenge is due": status = 'active' AND next_send_at <= now.
         Index("ix_users_status_next_send_at", "status", "next_send_at"),
         # Serves the tick's "whose weekly review is due", like next_send_at.
@@ -79,7 +79,7 @@ class User(SQLModel, table=True):
     language_code: str | None = Field(default=None, max_length=16)
     timezone: str = Field(default="UTC", max_length=64)  # IANA name, e.g. "Europe/Berlin"
     send_time: time = Field(default=time(8, 0))  # local wall-clock time in ``timezone``
-    status: str = Field(default="active", max_length=16)
+    status: str = Field(default=UserStatus.ACTIVE, max_length=16)
     next_send_at: datetime | None = None  # when the tick next plans and sends the daily challenge
     paused_until: date | None = None  # a pause with an end: the tick resumes on that local day
     # 0 = Monday .. 6; None: the weekday they started. No CHECK: adding one makes SQLite rebuild
@@ -121,12 +121,12 @@ class Challenge(SQLModel, table=True):
     __tablename__ = "challenges"
     __table_args__ = (
         UniqueConstraint("goal_id", "local_date"),
-        CheckConstraint(_one_of("status", CHALLENGE_STATUSES), name="status"),
+        CheckConstraint(one_of("status", ChallengeStatus), name="status"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("p_success >= 0 AND p_success <= 1", name="p_success_range"),
         CheckConstraint("effort IS NULL OR (effort >= 1 AND effort <= 5)", name="effort_range"),
         CheckConstraint(
-            f"failure_reason IS NULL OR {_one_of('failure_reason', FAILURE_REASONS)}",
+            f"failure_reason IS NULL OR {one_of('failure_reason', FailureReason)}",
             name="failure_reason",
         ),
         CheckConstraint("achieved IS NULL OR achieved >= 0", name="achieved_nonnegative"),
@@ -145,8 +145,11 @@ class Challenge(SQLModel, table=True):
     local_date: date  # the user's local day this challenge belongs to
     amount: float
     p_success: float  # the calibrator's predicted P(done) for ``amount``
-    plan_reason: str = Field(default="", max_length=500)  # the calibrator's one-line reason
-    status: str = Field(default="planned", max_length=16)
+    # Why the calibrator chose ``amount``: a key of bot.texts.checkin.REASONS and its facts
+    # (raw numbers, JSON), put into words when sent (migration 0005; "legacy": an old sentence).
+    plan_reason_key: str = Field(default="start", max_length=32)
+    plan_facts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = Field(default=ChallengeStatus.PLANNED, max_length=16)
     due_at: datetime  # when to send it
     sent_at: datetime | None = None
     answered_at: datetime | None = None

@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import calibration
 from core.behaviours import CUSTOM_PREFIX, TEMPLATES, fit_key, template_behaviours
+from core.evidence import ATTEMPTED
 from storage.challenges import SETTLED, core_attempt, core_goal
 from storage.db import rowcount, upsert_insert
 from storage.models import (
@@ -61,7 +62,7 @@ log = logging.getLogger(__name__)
 FIT_LEASE: Final = timedelta(minutes=30)
 """How long a worker holds the daily fit: far longer than a fit, so a dead worker's retries soon."""
 
-EVIDENCE: Final = ("done", "failed")  # a key with only skipped/missed days has nothing to fit
+EVIDENCE: Final = ATTEMPTED  # a key with only skipped/missed days has nothing to fit
 
 
 def goal_key(goal: Goal) -> str:

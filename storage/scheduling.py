@@ -18,6 +18,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import local_day, next_send_instant, send_instant_for_day
+from core.vocabulary import ChallengeStatus, UserStatus
 from storage.db import rowcount
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
@@ -60,9 +61,9 @@ async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
     """
     due: datetime | None = None
     if user.id is not None and await active_goal(session, user.id) is not None:
-        if user.status == "active":
+        if user.status == UserStatus.ACTIVE:
             due = next_send_instant(now, user.timezone, user.send_time)
-        elif user.status == "paused" and user.paused_until is not None:
+        elif user.status == UserStatus.PAUSED and user.paused_until is not None:
             due = send_instant_for_day(user.paused_until, user.timezone, user.send_time)
     user.next_send_at = due
     reschedule_review(user, now, has_goal=due is not None)
@@ -109,9 +110,9 @@ def reschedule_review(user: User, now: datetime, *, has_goal: bool) -> None:
     first review on or after the day they resume). The caller adds and flushes the user.
     """
     due: datetime | None = None
-    if has_goal and user.status in ("active", "paused"):
+    if has_goal and user.status in (UserStatus.ACTIVE, UserStatus.PAUSED):
         start = now
-        if user.status == "paused" and user.paused_until is not None:
+        if user.status == UserStatus.PAUSED and user.paused_until is not None:
             resume_at = send_instant_for_day(user.paused_until, user.timezone, user.send_time)
             start = max(now, resume_at - REVIEW_MIN_GAP)
         due = next_review_instant(start, user.timezone, user.send_time, review_weekday(user))
@@ -129,7 +130,7 @@ async def claim_due_reviews(
     """
     candidates = (
         select(col(User.id), col(User.next_review_at))
-        .where(col(User.status) == "active", col(User.next_review_at) <= now)
+        .where(col(User.status) == UserStatus.ACTIVE, col(User.next_review_at) <= now)
         .order_by(col(User.next_review_at))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -141,7 +142,7 @@ async def claim_due_reviews(
         statement = (
             update(User)
             .where(col(User.id) == user_id, col(User.next_review_at) == due,
-                   col(User.status) == "active")
+                   col(User.status) == UserStatus.ACTIVE)
             .values(next_review_at=until)
             .execution_options(synchronize_session=False)
         )
@@ -188,11 +189,11 @@ async def resume_due_paused(session: AsyncSession, now: datetime) -> list[int]:
     statement = (
         update(User)
         .where(
-            col(User.status) == "paused",
+            col(User.status) == UserStatus.PAUSED,
             col(User.paused_until).is_not(None),
             col(User.next_send_at) <= now,
         )
-        .values(status="active", paused_until=None, updated_at=now)
+        .values(status=UserStatus.ACTIVE, paused_until=None, updated_at=now)
         .returning(col(User.id))
         .execution_options(synchronize_session=False)
     )
@@ -207,7 +208,7 @@ async def claim_due_users(session: AsyncSession, now: datetime, limit: int = 100
     """
     statement = (
         select(User)
-        .where(col(User.status) == "active", col(User.next_send_at) <= now)
+        .where(col(User.status) == UserStatus.ACTIVE, col(User.next_send_at) <= now)
         .order_by(col(User.next_send_at))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -233,8 +234,8 @@ async def mark_blocked(session: AsyncSession, user_id: int) -> bool:
     """The user blocked the bot: never write to them again until they come back."""
     statement = (
         update(User)
-        .where(col(User.id) == user_id, col(User.status) != "blocked")
-        .values(status="blocked", next_send_at=None, next_review_at=None)
+        .where(col(User.id) == user_id, col(User.status) != UserStatus.BLOCKED)
+        .values(status=UserStatus.BLOCKED, next_send_at=None, next_review_at=None)
         .execution_options(synchronize_session=False)
     )
     return rowcount(await session.exec(statement)) == 1
@@ -243,9 +244,9 @@ async def mark_blocked(session: AsyncSession, user_id: int) -> bool:
 async def mark_unblocked(session: AsyncSession, user_id: int, now: datetime) -> bool:
     """A blocked user let the bot back in: active again, with the schedule recomputed."""
     user = await session.get(User, user_id, populate_existing=True)
-    if user is None or user.status != "blocked":
+    if user is None or user.status != UserStatus.BLOCKED:
         return False
-    user.status = "active"
+    user.status = UserStatus.ACTIVE
     await reschedule(session, user, now)
     return True
 
@@ -265,7 +266,7 @@ async def _claim(
         select(col(Challenge.id))
         .join(Goal, col(Goal.id) == col(Challenge.goal_id))
         .join(User, col(User.id) == col(Goal.user_id))
-        .where(*conditions, _lease_free(now), col(User.status) == "active")
+        .where(*conditions, _lease_free(now), col(User.status) == UserStatus.ACTIVE)
         .order_by(order)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Challenge)
@@ -289,7 +290,7 @@ async def claim_due_challenges(
     session: AsyncSession, now: datetime, *, lease: timedelta = LEASE, limit: int = 100
 ) -> list[int]:
     """Planned challenges of active users due by `now` and not leased: lease them, their ids."""
-    conditions = [col(Challenge.status) == "planned", col(Challenge.due_at) <= now]
+    conditions = [col(Challenge.status) == ChallengeStatus.PLANNED, col(Challenge.due_at) <= now]
     return await _claim(session, conditions, col(Challenge.due_at), now, lease, limit)
 
 
@@ -299,7 +300,7 @@ async def claim_challenge(
     """Lease one planned challenge for sending right now (the user asked for it), if free."""
     statement = (
         update(Challenge)
-        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == "planned",
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == ChallengeStatus.PLANNED,
                _lease_free(now))
         .values(claimed_until=now + lease)
         .execution_options(synchronize_session=False)
@@ -312,7 +313,7 @@ async def claim_due_followups(
 ) -> list[int]:
     """Sent, unanswered challenges whose one reminder is due: lease them, their ids."""
     conditions = [
-        col(Challenge.status) == "sent",
+        col(Challenge.status) == ChallengeStatus.SENT,
         col(Challenge.followup_at) <= now,
         col(Challenge.followup_sent_at).is_(None),
     ]
@@ -327,8 +328,9 @@ async def close_past_days(session: AsyncSession, now: datetime) -> list[int]:
     """
     statement = (
         update(Challenge)
-        .where(col(Challenge.status).in_(("planned", "sent")), col(Challenge.close_at) <= now)
-        .values(status="missed", claimed_until=None)
+        .where(col(Challenge.status).in_((ChallengeStatus.PLANNED, ChallengeStatus.SENT)),
+               col(Challenge.close_at) <= now)
+        .values(status=ChallengeStatus.MISSED, claimed_until=None)
         .returning(col(Challenge.id))
         .execution_options(synchronize_session=False)
     )
@@ -342,8 +344,8 @@ async def mark_sent(
     """planned → sent, with the message to edit later and when to remind (if at all)."""
     statement = (
         update(Challenge)
-        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == "planned")
-        .values(status="sent", sent_at=now, telegram_message_id=message_id,
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == ChallengeStatus.PLANNED)
+        .values(status=ChallengeStatus.SENT, sent_at=now, telegram_message_id=message_id,
                 followup_at=followup_at, claimed_until=None,
                 send_attempts=col(Challenge.send_attempts) + 1)
         .execution_options(synchronize_session=False)
@@ -381,7 +383,7 @@ async def postpone(
     the tries, which sets the back-off.
     """
     moved = {"followup_at": until} if followup else {"due_at": until}
-    state = "sent" if followup else "planned"
+    state = ChallengeStatus.SENT if followup else ChallengeStatus.PLANNED
     statement = (
         update(Challenge)
         .where(col(Challenge.id) == challenge_id, col(Challenge.status) == state)
@@ -396,7 +398,7 @@ async def reject(session: AsyncSession, challenge_id: int, until: datetime) -> b
     which then marks it missed) instead of retrying a request that cannot succeed."""
     statement = (
         update(Challenge)
-        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == "planned")
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == ChallengeStatus.PLANNED)
         .values(claimed_until=until, send_attempts=col(Challenge.send_attempts) + 1)
         .execution_options(synchronize_session=False)
     )

@@ -14,6 +14,7 @@ from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import get_zone, local_day, send_instant_for_day
+from core.vocabulary import Topic, UserStatus
 from storage.conversations import clear_conversation
 from storage.goals import create_goal
 from storage.models import Goal, User, utcnow
@@ -80,8 +81,8 @@ async def _change_status(
     session: AsyncSession,
     user: User,
     *,
-    to: str,
-    from_: tuple[str, ...],
+    to: UserStatus,
+    from_: tuple[UserStatus, ...],
     paused_until: date | None,
     now: datetime,
 ) -> bool:
@@ -106,28 +107,32 @@ async def pause(session: AsyncSession, user: User, *, until: date | None, now: d
     are (False).
     """
     return await _change_status(
-        session, user, to="paused", from_=("active", "paused"), paused_until=until, now=now
+        session, user, to=UserStatus.PAUSED, from_=(UserStatus.ACTIVE, UserStatus.PAUSED),
+        paused_until=until, now=now,
     )
 
 
 async def resume(session: AsyncSession, user: User, now: datetime) -> bool:
     """End a pause or a stop; False if the user was already active (or blocked)."""
     return await _change_status(
-        session, user, to="active", from_=("paused", "stopped"), paused_until=None, now=now
+        session, user, to=UserStatus.ACTIVE, from_=(UserStatus.PAUSED, UserStatus.STOPPED),
+        paused_until=None, now=now,
     )
 
 
 async def stop(session: AsyncSession, user: User, now: datetime) -> bool:
     """No more messages; every row is kept so /start can pick up where the user left off."""
     return await _change_status(
-        session, user, to="stopped", from_=("active", "paused"), paused_until=None, now=now
+        session, user, to=UserStatus.STOPPED, from_=(UserStatus.ACTIVE, UserStatus.PAUSED),
+        paused_until=None, now=now,
     )
 
 
 async def reactivate(session: AsyncSession, user: User, now: datetime) -> bool:
     """/start from a user who stopped or blocked the bot: messages resume. A pause stays."""
     return await _change_status(
-        session, user, to="active", from_=("stopped", "blocked"), paused_until=None, now=now
+        session, user, to=UserStatus.ACTIVE, from_=(UserStatus.STOPPED, UserStatus.BLOCKED),
+        paused_until=None, now=now,
     )
 
 
@@ -159,13 +164,14 @@ async def complete_onboarding(
     )
     user.timezone, user.send_time = timezone, send_time
     await _change_status(
-        session, user, to="active", from_=("stopped", "blocked"), paused_until=None, now=now
+        session, user, to=UserStatus.ACTIVE, from_=(UserStatus.STOPPED, UserStatus.BLOCKED),
+        paused_until=None, now=now,
     )
-    if first_tomorrow and user.status == "active" and user.next_send_at is not None:
+    if first_tomorrow and user.status == UserStatus.ACTIVE and user.next_send_at is not None:
         today = local_day(now, timezone)
         if local_day(user.next_send_at, timezone) <= today:
             user.next_send_at = send_instant_for_day(today + timedelta(days=1), timezone, send_time)
             session.add(user)
-    await clear_conversation(session, user.id, topic="onboarding")
+    await clear_conversation(session, user.id, topic=Topic.ONBOARDING)
     await session.flush()
     return goal

@@ -11,6 +11,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.vocabulary import UserStatus
 from storage.db import upsert_insert
 from storage.goals import active_goal
 from storage.models import Goal, User
@@ -53,7 +54,8 @@ async def upsert_telegram_user(
             "chat_id": excluded.chat_id,
             "first_name": excluded.first_name,
             "language_code": func.coalesce(excluded.language_code, table.c.language_code),
-            "status": case((table.c.status == "blocked", "active"), else_=table.c.status),
+            "status": case((table.c.status == UserStatus.BLOCKED, UserStatus.ACTIVE.value),
+                           else_=table.c.status),
             "updated_at": now,
         },
     ).returning(table.c.id)

@@ -40,7 +40,7 @@ from bot.texts import efficacy as efficacy_texts
 from core.efficacy import UI_RATINGS
 from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
 from core.replies import AmountError, Outcome, normalise, parse_amount
-from core.vocabulary import FailureReason, Topic
+from core.vocabulary import ChallengeStatus, FailureReason, Topic
 from storage.challenges import (
     UNDO_WINDOW,
     Owned,
@@ -67,8 +67,7 @@ log = logging.getLogger(__name__)
 TOPIC = Topic.CHECKIN
 SKIP_WORDS = frozenset({"skip", "pass", "-", "no", "dunno", "don't know", "not sure"})
 BUTTONS = (cb.ChallengeAnswer, cb.Late, cb.Effort, cb.Reason, cb.Undo, cb.Confidence)
-FAILURE_REASONS = frozenset(FailureReason)
-OUTCOME_OF_VERB = {"done": "done", "fail": "failed", "skip": "skipped"}
+OUTCOME_OF_VERB = {"done": Outcome.DONE, "fail": Outcome.FAILED, "skip": Outcome.SKIPPED}
 
 
 def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
@@ -82,8 +81,9 @@ def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(label, callback_data=cb.Reason(challenge_id, key).pack())
-        for key, label in texts.REASON_BUTTONS.items()
+        InlineKeyboardButton(texts.REASON_BUTTONS[reason],
+                             callback_data=cb.Reason(challenge_id, reason).pack())
+        for reason in FailureReason
     ]])
 
 
@@ -108,14 +108,15 @@ async def _follow_up(session: Session, user_id: int, step: str, challenge_id: in
     return True
 
 
-async def _refuse_repeat(context: NotchContext, challenge: Challenge, *, answered: str) -> None:
+async def _refuse_repeat(context: NotchContext, challenge: Challenge, *,
+                         answered: ChallengeStatus) -> None:
     """A follow-up button that changed nothing: a repeat if the answer stands, else stale."""
     stale = challenge.status != answered
     await context.bot.send_message(context.chat,
                                    texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED)
 
 
-async def _answer(context: NotchContext, owned: Owned, outcome: str,
+async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
                   message: Message | None) -> bool:
     """Record done / failed / skipped and ask the one follow-up question it needs (editing the
     pressed `message`, or as a new message when typed). True if it was recorded."""
@@ -127,10 +128,10 @@ async def _answer(context: NotchContext, owned: Owned, outcome: str,
         await context.bot.send_message(context.chat, texts.ALREADY_ANSWERED)
         return False
     amount = amount_text(goal, challenge.amount)
-    if outcome == "done":
+    if outcome is Outcome.DONE:
         await context.edit_or_send(message, texts.EFFORT_QUESTION.format(amount=amount),
                                    effort_keyboard(challenge.id))
-    elif outcome == "failed":
+    elif outcome is Outcome.FAILED:
         await context.edit_or_send(message, texts.REASON_QUESTION.format(amount=amount),
                                    reason_keyboard(challenge.id))
     else:
@@ -148,7 +149,7 @@ async def _effort(context: NotchContext, owned: Owned, effort: int,
             facts = await evidence(session, challenge)
             invite = await _follow_up(session, user.id, "reflection", challenge.id)
     if not changed:
-        await _refuse_repeat(context, challenge, answered="done")
+        await _refuse_repeat(context, challenge, answered=ChallengeStatus.DONE)
         return
     sure = challenge.confidence
     text = texts.registered(amount_text(goal, challenge.amount), challenge.local_date,
@@ -159,11 +160,13 @@ async def _effort(context: NotchContext, owned: Owned, effort: int,
         await context.bot.send_message(context.chat, texts.REFLECTION_INVITE)
 
 
-async def _reason(context: NotchContext, owned: Owned, reason: str,
+async def _reason(context: NotchContext, owned: Owned, pressed: str,
                   message: Message | None) -> None:
     challenge, user = owned.challenge, owned.user
     assert challenge.id is not None and user.id is not None
-    if reason not in FAILURE_REASONS:
+    try:
+        reason = FailureReason(pressed)
+    except ValueError:
         await context.bot.send_message(context.chat, texts.NOT_YOURS)
         return
     notes: list[str | None] = []
@@ -173,7 +176,7 @@ async def _reason(context: NotchContext, owned: Owned, reason: str,
         if changed and not asked:  # without "how much?" the failure's answer is complete now
             notes = await _after_failure(session, owned.goal, challenge, reason)
     if not changed:
-        await _refuse_repeat(context, challenge, answered="failed")
+        await _refuse_repeat(context, challenge, answered=ChallengeStatus.FAILED)
         return
     logged = texts.REASON_LOGGED.format(reason=texts.REASON_BUTTONS[reason])
     await context.edit_or_send(message, logged)
@@ -267,7 +270,7 @@ async def on_button(update: Update, context: NotchContext) -> None:
         case cb.ChallengeAnswer(verb=verb):
             await _answer(context, owned, OUTCOME_OF_VERB[verb], message)
         case cb.Late(outcome=outcome):
-            await _answer(context, owned, outcome, message)
+            await _answer(context, owned, Outcome(outcome), message)
         case cb.Effort(level=level):
             await _effort(context, owned, level, message)
         case cb.Reason(reason=reason):
@@ -320,7 +323,7 @@ async def answer_typed(update: Update, context: NotchContext, owned: Owned,
                        outcome: Outcome) -> None:
     """A typed outcome for today's waiting challenge: recorded as its button would, with its
     follow-up question; a success typed in words is celebrated on the user's message."""
-    recorded = await _answer(context, owned, outcome.value, None)
+    recorded = await _answer(context, owned, outcome, None)
     message = update.effective_message
     if recorded and outcome is Outcome.DONE and message is not None:
         await celebrate(context, message, owned.user)

@@ -23,7 +23,7 @@ SHOWN = 3  # lines per section: enough to be evidence, short enough to read on a
 def evidence_text(goal: Goal, log: list[MasteryLine]) -> str:
     """The /evidence message for a non-empty log."""
     def line(item: MasteryLine) -> str:
-        return t.mastery_line(item, amount_text(goal, item.amount))
+        return t.ITEM.format(line=t.mastery_line(item, amount_text(goal, item.amount)))
 
     newest = latest(log, SHOWN)
     hardest = [item for item in hardest_won(log, len(log)) if item not in newest][:SHOWN]

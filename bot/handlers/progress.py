@@ -23,9 +23,10 @@ from bot.context import NotchContext
 from bot.daily import amount_text
 from bot.handlers.base import Group, Handlers
 from bot.texts import progress as t
+from bot.texts.format import format_day
 from core import calibration
 from core.clock import local_day
-from core.evidence import progress_summary, week_start
+from core.evidence import ATTEMPTED, progress_summary, week_start
 from storage.challenges import core_goal
 from storage.progress import ProgressFacts, progress_facts
 
@@ -86,12 +87,12 @@ def caption(facts: ProgressFacts, today: date) -> str:
     goal = facts.goal
     since = week_start(today)
     summary = progress_summary(facts.entries, baseline=goal.baseline, since=since, today=today)
-    attempts = sum(1 for e in facts.entries if e.status in ("done", "failed"))
+    attempts = sum(1 for e in facts.entries if e.status in ATTEMPTED)
     first = facts.ladder[0].strength if facts.ladder else None
     now = facts.ladder[-1].strength if facts.ladder else None
     text = t.caption(
         behaviour=goal.behaviour, week_n=summary.successes_this_week,
-        since=f"{since:%a} {since.day} {since:%b}", total=summary.successes_total,
+        since=format_day(since), total=summary.successes_total,
         attempts=attempts, current=amount_text(goal, summary.current_level),
         start=amount_text(goal, summary.start_level), level_change=summary.level_change,
         longest=summary.longest_streak, current_run=summary.current_streak,

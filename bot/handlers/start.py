@@ -26,7 +26,7 @@ from bot.onboarding_steps import FIRST, Reply, question, rows
 from bot.texts import onboarding as t
 from bot.texts import settings as s  # the menu and "when next" share the settings wording
 from core.clock import get_zone
-from core.vocabulary import Topic
+from core.vocabulary import Topic, UserStatus
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import Goal, User
@@ -45,7 +45,7 @@ async def start(update: Update, context: NotchContext) -> None:
     replies: list[Reply] = []
     async with context.db() as session:
         before = await get_user_by_telegram_id(session, sender.id)
-        came_back = before is not None and before.status in ("stopped", "blocked")
+        came_back = before is not None and before.status in (UserStatus.STOPPED, UserStatus.BLOCKED)
         user = await upsert_telegram_user(
             session, telegram_user_id=sender.id, chat_id=message.chat_id,
             first_name=sender.first_name, language_code=sender.language_code, now=now,
@@ -90,7 +90,7 @@ def menu(user: User, goal: Goal) -> Reply:
     text = t.menu(
         name=user.first_name, behaviour=goal.behaviour,
         time=texts.format_clock(user.send_time.hour, user.send_time.minute), zone=user.timezone,
-        paused=user.status == "paused",
+        paused=user.status == UserStatus.PAUSED,
         paused_until=None if user.paused_until is None else s.format_date(user.paused_until),
     )
     return text, rows([_button(t.MENU_TODAY, "today"), _button(t.MENU_SETTINGS, "settings"),

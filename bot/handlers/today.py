@@ -11,7 +11,9 @@ from bot.context import NotchContext
 from bot.daily import amount_text, challenge_keyboard, plan_day
 from bot.handlers.base import Group, Handlers
 from bot.texts import checkin as texts
+from bot.texts.format import format_clock, format_day
 from core.clock import get_zone, local_day, send_instant_for_day
+from core.vocabulary import ChallengeStatus, UserStatus
 from storage.challenges import ANSWERABLE, challenge_for_day, record_outcome
 
 
@@ -29,20 +31,20 @@ async def show_today(update: Update, context: NotchContext) -> None:
         text = texts.TODAY_STATE[challenge.status].format(
             amount=amount_text(goal, challenge.amount)
         )
-        if challenge.status == "sent":
+        if challenge.status == ChallengeStatus.SENT:
             markup = challenge_keyboard(challenge.id, challenge.confidence)
-    elif user.status == "paused":
+    elif user.status == UserStatus.PAUSED:
         text = texts.TODAY_PAUSED
-    elif user.status in ("stopped", "blocked") or user.next_send_at is None:
+    elif user.status in (UserStatus.STOPPED, UserStatus.BLOCKED) or user.next_send_at is None:
         text = texts.TODAY_STOPPED
     else:
         local = user.next_send_at.astimezone(get_zone(user.timezone))
-        when = texts.clock_time(local.time())
+        when = format_clock(local.time())
         if local_day(user.next_send_at, user.timezone) == today:
             text = texts.TODAY_UPCOMING.format(time=when)
         else:
             text = texts.TODAY_NEXT.format(
-                day=texts.day_name(local_day(user.next_send_at, user.timezone)), time=when
+                day=format_day(local_day(user.next_send_at, user.timezone)), time=when
             )
     await context.bot.send_message(context.chat, text, reply_markup=markup)
 
@@ -61,10 +63,11 @@ async def skip(update: Update, context: NotchContext) -> None:
             due_at = send_instant_for_day(target, user.timezone, user.send_time)
             row = await plan_day(session, user, goal, target, due_at)
             assert row.id is not None
-            if row.status in ANSWERABLE and await record_outcome(session, row.id, "skipped", now):
+            if row.status in ANSWERABLE and await record_outcome(
+                    session, row.id, ChallengeStatus.SKIPPED, now):
                 reply = (
                     texts.SKIP_TODAY.format(amount=amount_text(goal, row.amount)) if offset == 0
-                    else texts.SKIP_TOMORROW.format(day=texts.day_name(target))
+                    else texts.SKIP_TOMORROW.format(day=format_day(target))
                 )
                 break
     await context.bot.send_message(context.chat, reply)

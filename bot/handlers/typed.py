@@ -17,7 +17,7 @@ from bot.handlers import checkin, fallback, onboarding, reflection, settings
 from bot.handlers.base import Group, Handlers
 from bot.texts import checkin as checkin_texts
 from core.router import Action, Intent, route
-from core.vocabulary import Topic
+from core.vocabulary import ChallengeStatus, Topic
 from storage.conversations import clear_conversation
 from storage.open_state import Opened
 
@@ -64,7 +64,7 @@ def _not_a_name(opened: Opened) -> str:
     (nothing waits), or the waiting challenge and how to answer it."""
     if opened.waiting is None or opened.goal is None:
         return checkin_texts.NOTHING_OPEN
-    return checkin_texts.TODAY_STATE["sent"].format(
+    return checkin_texts.TODAY_STATE[ChallengeStatus.SENT].format(
         amount=amount_text(opened.goal, opened.waiting.amount))
 
 

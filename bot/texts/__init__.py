@@ -8,6 +8,10 @@ themselves: they pick a constant or call a small function that fills in numbers.
 
 from __future__ import annotations
 
+from datetime import time
+
+from bot.texts import format as fmt
+
 # Commands shown in Telegram's menu and in /help, in the order a newcomer needs them.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Begin, or see where you are"),
@@ -87,11 +91,6 @@ SANDBOX_NO_SUCH_BUTTON = (
 SANDBOX_GOODBYE = "Sandbox closed. Your progress is saved."
 
 
-def plural(count: int, one: str, many: str) -> str:
-    """'1 day', '3 days': English plurals in one place, for the translation to replace."""
-    return f"{count} {one if count == 1 else many}"
-
-
 def greeting(first_name: str | None) -> str:
     return GREETING.format(name=first_name or "there")
 
@@ -106,11 +105,10 @@ def unknown_command(command: str) -> str:
 
 
 def format_amount(value: float) -> str:
-    """10.0 → "10", 12.5 → "12.5", 1000 → "1,000": how people write amounts."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """10.0 → "10", 12.5 → "12.5", 1000 → "1,000": the number alone (bot.texts.format)."""
+    return fmt.format_amount(value)
 
 
 def format_clock(hour: int, minute: int) -> str:
-    return f"{hour:02d}:{minute:02d}"
+    """"08:30" (bot.texts.format)."""
+    return fmt.format_clock(time(hour, minute))

@@ -5,15 +5,43 @@ Short sentences; success named with its evidence, failure treated as information
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Final
+import logging
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Final
 
 from bot.texts import efficacy
+from bot.texts.format import format_amount, format_day, format_number, ordinal
+from core.calibration import LEGACY_REASON
+from core.vocabulary import ChallengeStatus, FailureReason
+
+log = logging.getLogger(__name__)
 
 # --- the daily message ----------------------------------------------------------------------
 DONE_BUTTON: Final = "✅ Done"
 FAIL_BUTTON: Final = "❌ Not today"
 SKIP_BUTTON: Final = "Skip today"
+
+# Why today's amount: core.calibration's Plan.reason_key → sentence, filled from Plan.facts.
+REASONS: Final[dict[str, str]] = {
+    "start": "We start at {amount}, the level you said is comfortable today.",
+    "start_up": "We start one notch above the {last} you said is comfortable today: {amount}.",
+    "up": "You did {last} {times} and it felt {feel}; {amount} is one notch up.",
+    "hold": "You did {last} {times} and it felt {feel}; {amount} again lets that level settle.",
+    "ease": "You did {last} but it felt {feel}, so {amount} keeps the next one within reach.",
+    "after_fail": "{last} was too hard this time, so {amount} is one you can very likely finish.",
+    "after_gap": "After {days} days away, {amount} eases you back in.",
+    LEGACY_REASON: "{text}",  # a sentence stored before migration 0005 matched none of these
+}
+# How the last success felt, inside a reason ("it felt hard"); None: the effort was not given.
+FEELINGS: Final[dict[int | None, str]] = {
+    1: "very easy",
+    2: "easy",
+    3: "just right",
+    4: "hard",
+    5: "like maximal effort",
+    None: "fine",
+}
 
 DAILY = (
     "Today's challenge: {amount}.\n{reason}\n"
@@ -54,24 +82,26 @@ UNDO_TOO_LATE = "Too late to undo: answers can be taken back for 10 minutes."
 
 # --- failed → reason → how much → what next ---------------------------------------------------
 REASON_QUESTION = "Logged as not done: {amount}. What got in the way?"
-REASON_BUTTONS: Final[dict[str, str]] = {
-    "too_hard": "Too hard",
-    "no_time": "No time",
-    "unwell": "Unwell",
-    "other": "Other",
+# The reasons themselves are core.vocabulary.FailureReason; only their words live here.
+REASON_BUTTONS: Final[dict[FailureReason, str]] = {
+    FailureReason.TOO_HARD: "Too hard",
+    FailureReason.NO_TIME: "No time",
+    FailureReason.UNWELL: "Unwell",
+    FailureReason.OTHER: "Other",
 }
 REASON_LOGGED = "Logged: {reason}."
 ACHIEVED_QUESTION = "How much did you do? A number of {unit} (0 is fine), or skip."
 ACHIEVED_INVALID = "I need a number of {unit} between 0 and {amount}, like 5, or skip."
-FAILED_NEXT: Final[dict[str, str]] = {
-    "too_hard": "Logged — that step was too big.",
-    "no_time": "Logged — a day without time says nothing about what you can do.",
-    "unwell": "Logged — get well first; a day unwell says nothing about what you can do.",
-    "other": "Logged — thanks for saying.",
+FAILED_NEXT: Final[dict[FailureReason, str]] = {
+    FailureReason.TOO_HARD: "Logged — that step was too big.",
+    FailureReason.NO_TIME: "Logged — a day without time says nothing about what you can do.",
+    FailureReason.UNWELL: (
+        "Logged — get well first; a day unwell says nothing about what you can do."
+    ),
+    FailureReason.OTHER: "Logged — thanks for saying.",
 }
 NEXT_AMOUNT = "Tomorrow: {amount}."
 NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
-ACHIEVED_KEPT = "Noted: {achieved} done."
 
 # --- skipping ---------------------------------------------------------------------------------
 SKIPPED = "Rest day noted: nothing is lost. See you tomorrow."
@@ -82,7 +112,6 @@ SKIP_ALREADY = "Today and tomorrow are already settled; nothing to skip."
 # --- buttons from the past, someone else's, twice ---------------------------------------------
 NOT_YOURS = "That button isn't yours, or it is out of date. Nothing changed."
 ALREADY_ANSWERED = "Already recorded — nothing changed."
-DAY_CLOSED = "That day is settled; nothing changed."
 
 # --- typed outcomes and /today ----------------------------------------------------------------
 NOTHING_OPEN = "There's no challenge waiting for an answer right now. /today shows where you are."
@@ -91,28 +120,42 @@ TODAY_NEXT = "Your next challenge comes on {day} at {time} your time."
 TODAY_PAUSED = "Challenges are paused. Send /resume to restart them."
 TODAY_STOPPED = "Challenges are stopped. Send /start to restart them."
 TODAY_STATE: Final[dict[str, str]] = {
-    "planned": "Today's challenge: {amount}. It is on its way.",
-    "sent": "Today's challenge: {amount}. Still open: tap a button on it, or reply done, "
-    "failed or skip.",
-    "done": "Today's challenge: {amount}. Done and registered.",
-    "failed": "Today's challenge: {amount}. Not done today; that's logged.",
-    "skipped": "Today is a rest day ({amount} skipped).",
-    "missed": "Today's challenge: {amount}. It went unanswered.",
+    ChallengeStatus.PLANNED: "Today's challenge: {amount}. It is on its way.",
+    ChallengeStatus.SENT: "Today's challenge: {amount}. Still open: tap a button on it, or reply "
+    "done, failed or skip.",
+    ChallengeStatus.DONE: "Today's challenge: {amount}. Done and registered.",
+    ChallengeStatus.FAILED: "Today's challenge: {amount}. Not done today; that's logged.",
+    ChallengeStatus.SKIPPED: "Today is a rest day ({amount} skipped).",
+    ChallengeStatus.MISSED: "Today's challenge: {amount}. It went unanswered.",
 }
 
 
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd …"""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
-def day_name(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+def plan_reason(key: str, facts: Mapping[str, Any], unit: str, locale: str = "en") -> str:
+    """The reason of a plan in words: amounts with the goal's unit, the feeling, the streak.
 
-
-def clock_time(value: time) -> str:
-    return f"{value:%H:%M}"
+    A key or fact this version does not know gives "" (the message goes out without it)."""
+    if key == LEGACY_REASON:
+        return str(facts.get("text", ""))
+    values: dict[str, str] = {}
+    for name in ("amount", "last"):
+        value = facts.get(name)
+        if isinstance(value, int | float):
+            values[name] = format_amount(value, unit, locale)
+    if isinstance(facts.get("days"), int):
+        values["days"] = format_number(facts["days"], locale)
+    if "effort" in facts:
+        values["feel"] = FEELINGS.get(facts["effort"], FEELINGS[None])
+    if isinstance(facts.get("streak"), int):
+        values["times"] = times(facts["streak"])
+    try:
+        return REASONS[key].format(**values)
+    except (KeyError, IndexError, ValueError):
+        log.warning("no words for plan reason %r with facts %r", key, dict(facts))
+        return ""
 
 
 def daily(amount: str, reason: str, confidence: int | None = None) -> str:
@@ -125,7 +168,7 @@ def daily(amount: str, reason: str, confidence: int | None = None) -> str:
 def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
                confidence: int | None = None, *, beat_doubt: bool = False) -> str:
     """The registration; `beat_doubt` adds "You were 40 % sure. You did it." (belief vs fact)."""
-    text = REGISTERED.format(amount=amount, day=day_name(day), at_level=ordinal(at_level),
+    text = REGISTERED.format(amount=amount, day=format_day(day), at_level=ordinal(at_level),
                              total=ordinal(total), baseline=baseline)
     if beat_doubt and confidence is not None:
         text += "\n" + efficacy.BEAT_DOUBT.format(value=confidence)
@@ -133,7 +176,7 @@ def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
 
 
 def failed_next(reason: str | None, next_amount: str | None, done_before: bool) -> str:
-    head = FAILED_NEXT.get(reason or "other", FAILED_NEXT["other"])
+    head = FAILED_NEXT[FailureReason(reason) if reason else FailureReason.OTHER]
     if next_amount is None:
         return head
     tail = NEXT_AMOUNT_DONE_BEFORE if done_before else NEXT_AMOUNT

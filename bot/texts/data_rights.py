@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.texts import plural
+from bot.texts.format import plural
 
 PRIVACY: Final = (
     "What I store about you, and why:\n"

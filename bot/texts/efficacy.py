@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
-from bot.texts.checkin import EFFORT_WORDS
+from bot.texts.format import format_day_month
 
 # --- confidence before the challenge ------------------------------------------------------------
 CONFIDENCE_QUESTION: Final = "How sure are you that you can do this today? (optional, 0-100)"
@@ -38,22 +38,6 @@ DOUBT_NO_LOG: Final = (
 )
 
 
-def mastery_line(day: date, amount: str, effort: int | None, reflection: str | None, *,
-                 personal_best: bool, nth_success: int) -> str:
-    """'Tue 3 Jun: 14 minutes (hard), a personal best — "went before breakfast"'."""
-    parts = [f"{day:%a} {day.day} {day:%b}: {amount}"]
-    if effort in EFFORT_WORDS:
-        parts[0] += f" ({EFFORT_WORDS[effort]})"
-    if personal_best:
-        parts.append("a personal best")
-    elif nth_success == 1:
-        parts.append("your first success")
-    line = ", ".join(parts)
-    if reflection:
-        line += f" — “{reflection}”"
-    return line
-
-
 def replay(reason: str, lines: Sequence[str]) -> str:
     intro = REPLAY_INTRO.get(reason, REPLAY_INTRO["doubt"])
     return "\n".join([intro, *(f"• {line}" for line in lines)])
@@ -65,7 +49,6 @@ LADDER_INTRO: Final = (
     "could do it today? 0 = not at all, 100 = certain. Tap one number per row."
 )
 LADDER_REVIEW_INTRO: Final = "Rate the ladder again: how sure are you today, for each amount?"
-LADDER_PROGRESS: Final = "{rated} of {total} rated."
 LADDER_DONE: Final = "Ladder saved: strength {strength:.0f} of 100, level {level} of {total}."
 LADDER_FIRST: Final = "This is your first rating; the next one shows how your belief moves."
 LADDER_UP: Final = "Since last time: strength {before:.0f} → {after:.0f} (+{delta:.0f})"
@@ -77,10 +60,6 @@ LADDER_MOVED_UP: Final = (
 )
 LADDER_ALREADY: Final = "That ladder is already saved; nothing changed."
 LADDER_STALE: Final = "That button is out of date. Nothing changed."
-
-
-def ladder_progress(rated: int, total: int) -> str:
-    return LADDER_PROGRESS.format(rated=rated, total=total)
 
 
 def ladder_done(strength: float, level: int, total: int) -> str:
@@ -129,7 +108,7 @@ def belief(verdict: str, weeks: int, confidence: float, rate: float, n: int) -> 
 
 
 def belief_week(start: date, confidence: float, rate: float) -> str:
-    return f"{start:%d %b}: {confidence:.0f} % → {rate:.0f} %"
+    return f"{format_day_month(start)}: {confidence:.0f} % → {rate:.0f} %"
 
 
 # --- the weekly review ----------------------------------------------------------------------
@@ -150,7 +129,7 @@ REVIEW_QUIET: Final = (
 
 
 def review_title(start: date, end: date) -> str:
-    return REVIEW_TITLE.format(start=f"{start.day} {start:%b}", end=f"{end.day} {end:%b}")
+    return REVIEW_TITLE.format(start=format_day_month(start), end=format_day_month(end))
 
 
 def review_successes(count: int, total: int) -> str:

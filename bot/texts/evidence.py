@@ -6,6 +6,7 @@ from datetime import date
 from typing import Final
 
 from bot.texts.checkin import EFFORT_WORDS
+from bot.texts.format import format_day, plural
 from core.evidence import MasteryLine
 
 EMPTY: Final = (
@@ -15,11 +16,12 @@ EMPTY: Final = (
 )
 TITLE: Final = "Your evidence for {behaviour}: {total} in all since {first}, starting from {start}."
 LATEST_TITLE: Final = "Latest:"
+ITEM: Final = "- {line}"
 HARDEST_TITLE: Final = "Hardest-won:"
 FOOTER: Final = "Each line is something you did. /progress shows it as a chart."
 
-# Pieces of one line.
-LINE: Final = "- {day}: {amount}"
+# Pieces of one line (the one way a success is told: /evidence, the replay, the review).
+LINE: Final = "{day}: {amount}"
 EFFORT: Final = ", {effort}"
 BEST: Final = ", your best so far"
 STRETCH: Final = ", {percent} % past your level then"
@@ -27,15 +29,10 @@ BEAT_DOUBT: Final = ", though you were {confidence} % sure"
 REFLECTION: Final = " — \"{words}\""
 
 
-
-def format_day(day: date) -> str:
-    """"Tue 3 Mar 2026": a log spans years, so the year is part of it."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def mastery_line(line: MasteryLine, amount: str) -> str:
-    """One success as a sentence; ``amount`` already formatted with its unit."""
-    text = LINE.format(day=format_day(line.day), amount=amount)
+    """One success as a sentence; ``amount`` already formatted with its unit. The date has its
+    year: a log spans years."""
+    text = LINE.format(day=format_day(line.day, year=True), amount=amount)
     if line.effort is not None and line.effort in EFFORT_WORDS:
         text += EFFORT.format(effort=EFFORT_WORDS[line.effort])
     if line.personal_best:
@@ -50,5 +47,5 @@ def mastery_line(line: MasteryLine, amount: str) -> str:
 
 
 def title(behaviour: str, total: int, first: date, start: str) -> str:
-    successes = "1 success" if total == 1 else f"{total} successes"
-    return TITLE.format(behaviour=behaviour, total=successes, first=format_day(first), start=start)
+    return TITLE.format(behaviour=behaviour, total=plural(total, "success", "successes"),
+                        first=format_day(first, year=True), start=start)

@@ -104,7 +104,6 @@ FIXED_OFFSET = (
     "in spring and autumn, tell me your city instead and I'll follow them."
 )
 RESUMING = "Let's carry on where we left off."
-WELCOME_BACK_SETUP = "Welcome back! We were setting up your goal; let's carry on."
 
 DONE_TOMORROW = (
     "All set. Your first challenge arrives tomorrow at {time}. Send /help any time to see what I "

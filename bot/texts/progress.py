@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from bot.texts import plural
+from bot.texts.format import plural
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,6 @@ class ChartLabels:
 
 LABELS: Final = ChartLabels()
 
-RENDERING: Final = "Drawing your chart…"
 CAPTION_TITLE: Final = "Your progress in {behaviour}"
 THIS_WEEK: Final = "This week: {n} done (since {since})."
 IN_ALL: Final = "In all: {n} done out of {attempts}."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.texts.format import format_day
+
 MENU = (
     "What would you like to change?\n"
     "- daily time: {time}\n"
@@ -80,5 +82,5 @@ WHEN_NEVER = "once you are set up"
 
 
 def format_date(day: date) -> str:
-    """"Tue 1 Dec 2026": unambiguous in every locale, unlike 01/12."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """"Tue 1 Dec 2026": unambiguous, unlike 01/12 (bot.texts.format)."""
+    return format_day(day, year=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from bot.texts import checkin as t
+from bot.texts.format import format_day
 from tests.bot.conftest import Notch
 from tests.bot.test_daily_harness import challenges, make_user, utc
 
@@ -25,7 +26,9 @@ async def test_daily_message_done_effort_registration_reflection_undo(notch: Not
     daily = await ada.next_message()
     [row] = await challenges(notch, user_id)
     assert row.amount in (10, 11) and row.status == "sent" and row.sent_at == SEND
-    assert daily.text == t.daily(f"{row.amount:.0f} minutes", row.plan_reason)
+    assert daily.text == t.daily(
+        f"{row.amount:.0f} minutes",
+        t.plan_reason(row.plan_reason_key, row.plan_facts, "minutes"))
     assert daily.button_texts()[0] == [t.DONE_BUTTON, t.FAIL_BUTTON, t.SKIP_BUTTON]
     assert row.followup_at == SEND + timedelta(hours=3)
     # A second tick at the same instant sends nothing more.
@@ -39,7 +42,7 @@ async def test_daily_message_done_effort_registration_reflection_undo(notch: Not
     assert daily.inline_button(t.DONE_BUTTON) is None  # replaced by the effort question
     await ada.press(t.EFFORT_BUTTONS[4], daily)
     await notch.emulator.settle()
-    day = t.day_name(row.local_date)
+    day = format_day(row.local_date)
     assert daily.text == (f"Registered: {row.amount:.0f} minutes on {day}. Your 1st success at "
                           "this level, 1st in all — you started at 10.")
     assert daily.buttons == [t.UNDO_BUTTON]
@@ -172,7 +175,7 @@ async def test_skip_button_typed_skip_and_the_skip_command(notch: Notch) -> None
     # /skip again: today is settled, so tomorrow becomes the rest day.
     await ada.send_text("/skip")
     assert (await ada.next_message()).text == t.SKIP_TOMORROW.format(
-        day=t.day_name(row.local_date + timedelta(days=1)))
+        day=format_day(row.local_date + timedelta(days=1)))
     await ada.send_text("/skip")
     assert (await ada.next_message()).text == t.SKIP_ALREADY
     assert (await notch.tick(SEND + timedelta(days=1))).sent == 0

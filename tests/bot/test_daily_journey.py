@@ -12,6 +12,7 @@ import pytest
 from bot.emulator import EmulatedUser
 from bot.texts import checkin as t
 from bot.texts import efficacy
+from bot.texts.format import format_day
 from core.calibration import next_challenge
 from core.clock import day_close_instant
 from storage.challenges import core_goal, history
@@ -124,7 +125,9 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
         today = rows[-1]
         assert today.local_date == day and today.amount == expected
         assert today.close_at == day_close_instant(day, ZONE)
-        assert daily.text == t.daily(f"{expected:.0f} minutes", today.plan_reason)
+        assert daily.text == t.daily(
+            f"{expected:.0f} minutes",
+            t.plan_reason(today.plan_reason_key, today.plan_facts, "minutes"))
         if day in promised:
             assert promised[day] == today.amount, "tomorrow's amount was not what we said"
         previous = [r for r in rows[:-1] if r.status in ("done", "failed")]
@@ -145,7 +148,7 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
             await ada.press(t.EFFORT_BUTTONS[int(action[1])], daily)
             await notch.emulator.settle()
             assert daily.text is not None and daily.text.startswith(
-                f"Registered: {expected:.0f} minutes on {t.day_name(day)}.")
+                f"Registered: {expected:.0f} minutes on {format_day(day)}.")
             assert daily.text.endswith("you started at 10.")
             assert (await ada.next_message()).text == t.REFLECTION_INVITE
             if "reflect" in action:

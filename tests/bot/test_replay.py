@@ -48,9 +48,10 @@ async def test_low_confidence_replays_three_dated_lines_once(notch: Notch) -> No
     lines = (replay.text or "").split("\n")
     assert lines[0] == e.REPLAY_INTRO["low_confidence"]
     assert lines[1:] == [
-        "• Fri 29 May: 11 minutes (maximal effort), a personal best — “went before breakfast”",
-        "• Sat 30 May: 11 minutes (easy)",
-        "• Thu 28 May: 10 minutes (just right), your first success",
+        "• Fri 29 May 2026: 11 minutes, maximal effort, your best so far — \"went before "
+        "breakfast\"",
+        "• Sat 30 May 2026: 11 minutes, easy",
+        "• Thu 28 May 2026: 10 minutes, just right",
     ]
     # Moving within the low range does not repeat it; the outcome buttons still work.
     await (await ada.press("40", daily)).answered()
@@ -69,7 +70,7 @@ async def test_doubt_in_words_with_and_without_a_record(notch: Notch) -> None:
     await ada.send_text("I can't do this, it's too hard")
     replay = await ada.next_message()
     assert (replay.text or "").split("\n") == [
-        e.REPLAY_INTRO["doubt"], "• Sat 30 May: 10 minutes (hard), your first success"]
+        e.REPLAY_INTRO["doubt"], "• Sat 30 May 2026: 10 minutes, hard"]
     await ada.send_text("it's not too hard")  # negated: not doubt, the fallback answers
     assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
     await bob.send_text("impossible")
@@ -90,7 +91,7 @@ async def test_back_after_five_days_away_replays_in_the_next_daily_message_once(
     assert (daily.text or "").startswith("Today's challenge")
     back = await ada.next_message()
     assert (back.text or "").startswith(e.REPLAY_INTRO["back_after_break"])
-    assert "Wed 27 May: 11 minutes (hard), a personal best" in (back.text or "")
+    assert "Wed 27 May 2026: 11 minutes, hard, your best so far" in (back.text or "")
     # Still away the next day: the daily message comes, the replay does not again.
     await notch.tick(SEND + timedelta(days=1))
     assert (await ada.next_message()).text == t.LATE_QUESTION.format(amount="10 minutes")

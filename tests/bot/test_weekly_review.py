@@ -112,7 +112,8 @@ async def test_a_full_review_shows_the_week_belief_and_a_ladder_whose_rerating_s
         e.review_title(date(2026, 10, 19), date(2026, 10, 25)),
         "4 successes this week, 5 in all.",
         "Your level rose from 10 minutes to 12 minutes (you started at 10 minutes).",
-        "Highlight: Tue 20 Oct: 11 minutes (maximal effort), a personal best",
+        "Highlight: Tue 20 Oct 2026: 11 minutes, maximal effort, your best so far, though you "
+        "were 40 % sure",
     ]
     # Rated days in the last four weeks: 60 40 40 60 20 40 → 43 % sure; 5 of 6 done → 83 %.
     assert lines[4] == e.belief("under_confident", 4, 260 / 6, 500 / 6, 6)

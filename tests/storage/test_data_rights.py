@@ -188,6 +188,24 @@ async def test_export_reimports_into_the_same_numbers(
     assert after["conversations"][0]["challenge_id"] in {c["id"] for c in after["challenges"]}
 
 
+async def test_an_export_from_before_0005_keeps_its_reason_sentences(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        ada = await _make_user(session, 1, days=3)
+        await session.commit()
+        export = await export_user(session, ada)
+    for row in export["challenges"]:  # what the export held when reasons were sentences
+        del row["plan_reason_key"], row["plan_facts"]
+        row["plan_reason"] = "We start at 10 minutes, the level you said is comfortable today."
+    async with session_factory() as session:
+        copy = await import_user(session, export, telegram_user_id=99, chat_id=99)
+        await session.commit()
+        again = await export_user(session, copy)
+    assert {(c["plan_reason_key"], c["plan_facts"]["text"]) for c in again["challenges"]} == {
+        ("legacy", "We start at 10 minutes, the level you said is comfortable today.")}
+
+
 async def test_import_beside_the_original_with_another_telegram_id(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from core.vocabulary import ChallengeStatus, FailureReason, UserStatus
 from storage.migrate import alembic_config, current, downgrade, upgrade
 
 APP_TABLES = {
@@ -67,8 +71,9 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0004"]
-    assert [rev.revision for rev in script.walk_revisions()] == ["0004", "0003", "0002", "0001"]
+    assert script.get_heads() == ["0005"]
+    assert [rev.revision for rev in script.walk_revisions()] == [
+        "0005", "0004", "0003", "0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
@@ -93,6 +98,44 @@ async def test_migrated_constraints_carry_the_convention_names(engine: AsyncEngi
     # compare_metadata ignores CHECK constraints, so check every named constraint directly.
     async with engine.connect() as connection:
         assert await connection.run_sync(_named_constraints) == _model_constraints()
+
+
+# The CHECKs that list values, as migration 0001 wrote them: the models derive theirs from
+# core.vocabulary, so a reordered or renamed enum member would silently change the schema.
+VOCABULARY_CHECKS: dict[tuple[str, str], tuple[str, type[StrEnum]]] = {
+    ("users", "ck_users_status"):
+        ("status IN ('active', 'paused', 'stopped', 'blocked')", UserStatus),
+    ("challenges", "ck_challenges_status"):
+        ("status IN ('planned', 'sent', 'done', 'failed', 'skipped', 'missed')", ChallengeStatus),
+    ("challenges", "ck_challenges_failure_reason"): (
+        "failure_reason IS NULL OR failure_reason IN ('too_hard', 'no_time', 'unwell', 'other')",
+        FailureReason,
+    ),
+}
+
+
+def test_model_checks_derived_from_the_vocabulary_are_the_migrated_sql() -> None:
+    for (table, name), (sql, _) in VOCABULARY_CHECKS.items():
+        found = [c for c in SQLModel.metadata.tables[table].constraints
+                 if isinstance(c, sa.CheckConstraint) and str(c.name) == name]
+        assert len(found) == 1 and str(found[0].sqltext) == sql
+
+
+def _check_values(connection: Connection) -> dict[tuple[str, str], list[str]]:
+    # Each backend reports a CHECK in its own words (PostgreSQL: "= ANY (ARRAY['active'::...")
+    # but both keep the quoted values in order.
+    inspector = inspect(connection)
+    values = {}
+    for table, name in VOCABULARY_CHECKS:
+        (check,) = [ck for ck in inspector.get_check_constraints(table) if ck["name"] == name]
+        values[(table, name)] = re.findall(r"'([a-z_]+)'", check["sqltext"])
+    return values
+
+
+async def test_migrated_checks_list_exactly_the_vocabulary(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        found = await connection.run_sync(_check_values)
+    assert found == {key: [str(v) for v in enum] for key, (_, enum) in VOCABULARY_CHECKS.items()}
 
 
 async def test_downgrade_to_base_and_upgrade_again(engine: AsyncEngine) -> None:
@@ -136,15 +179,16 @@ def test_alembic_config_escapes_percent_in_url() -> None:
     assert Path(str(config.get_main_option("script_location"))).joinpath("env.py").is_file()
 
 
-async def _seed_one_user(connection: AsyncConnection) -> None:
-    """One user with a goal and a done challenge, in the columns every revision has."""
+async def _seed_one_user(connection: AsyncConnection, *, reason: str = "plan_reason") -> None:
+    """One user with a goal and a done challenge, in the columns every revision has (the
+    reason's: ``plan_reason`` up to 0004, ``plan_reason_key`` from 0005 on)."""
     for sql in (
         "INSERT INTO users (id, telegram_user_id, chat_id, first_name, timezone, send_time,"
         " status, created_at, updated_at) VALUES (1, 7, 7, 'Ada', 'UTC', '08:00:00', 'active',"
         " '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')",
         "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
         " VALUES (1, 1, 'running', 'minutes', 1, 10, true, '2026-01-01 00:00:00+00:00')",
-        "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, plan_reason,"
+        "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, " + reason + ","
         " status, due_at, created_at) VALUES (1, 1, '2026-01-02', 11, 0.9, '', 'done',"
         " '2026-01-02 08:00:00+00:00', '2026-01-02 08:00:00+00:00')",
     ):
@@ -210,9 +254,10 @@ async def test_a_sqlite_table_rebuild_inside_a_migration_keeps_dependent_rows(
     from storage.migrate import migration_connection
 
     engine = create_engine(f"sqlite:///{tmp_path / 'rebuild.db'}")
-    await upgrade(engine)
+    await upgrade(engine, "0004")
     async with engine.begin() as connection:
         await _seed_one_user(connection)
+    await upgrade(engine)
     async with migration_connection(engine) as connection:
         await connection.run_sync(_rebuild_users)
     async with engine.connect() as connection:
@@ -247,3 +292,127 @@ async def test_0004_keeps_every_row_and_makes_the_first_fit_due(
         kept = (await connection.execute(text("SELECT count(*) FROM challenges"))).one()
     assert not tables & {"calibration_priors", "calibration_schedule"}
     assert kept[0] == 1
+
+
+# Sentences as revision 0004 stored them (core.calibration.REASONS then), with what 0005 reads
+# from each: the key and the facts the sentence states. The unit has a space in it on purpose.
+STORED_0004: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("minutes", "We start at 10 minutes, the level you said is comfortable today.",
+     "start", {"amount": 10}),
+    ("minutes", "We start one notch above the 10 minutes you said is comfortable today: "
+     "11 minutes.", "start_up", {"amount": 11, "last": 10}),
+    ("minutes", "You did 11 minutes twice and it felt easy; 12 minutes is one notch up.",
+     "up", {"amount": 12, "last": 11, "effort": 2, "streak": 2}),
+    ("minutes", "You did 12 minutes 3 times and it felt like maximal effort; 12 minutes again "
+     "lets that level settle.", "hold", {"amount": 12, "last": 12, "effort": 5, "streak": 3}),
+    ("minutes", "You did 12 minutes but it felt fine, so 11 minutes keeps the next one within "
+     "reach.", "ease", {"amount": 11, "last": 12, "effort": None}),
+    ("minutes", "12 minutes was too hard this time, so 10 minutes is one you can very likely "
+     "finish.", "after_fail", {"amount": 10, "last": 12}),
+    ("km run", "After 9 days away, 7.5 km run eases you back in.",
+     "after_gap", {"amount": 7.5, "days": 9}),
+    ("km run", "You did 2.25 km run once and it felt very easy; 2.75 km run is one notch up.",
+     "up", {"amount": 2.75, "last": 2.25, "effort": 1, "streak": 1}),
+    ("minutes", "", "legacy", {"text": ""}),
+    ("minutes", "Keep going: 10 minutes today.", "legacy",
+     {"text": "Keep going: 10 minutes today."}),
+    ("minutes", "We start at 10 km, the level you said is comfortable today.",  # not its unit
+     "legacy", {"text": "We start at 10 km, the level you said is comfortable today."}),
+]
+
+
+async def _seed_0004_reasons(connection: AsyncConnection) -> None:
+    await _seed_one_user(connection)
+    await connection.execute(sa.text(
+        "INSERT INTO goals (id, user_id, behaviour, unit, step, baseline, active, created_at)"
+        " VALUES (2, 1, 'running', 'km run', 0.25, 2, false, '2026-01-01 00:00:00+00:00')"))
+    for i, (unit, sentence, _, _) in enumerate(STORED_0004, start=2):
+        await connection.execute(sa.text(
+            "INSERT INTO challenges (id, goal_id, local_date, amount, p_success, plan_reason,"
+            " status, due_at, created_at, send_attempts) VALUES (:id, :goal, :day, 5, 0.9,"
+            " :reason, 'sent', '2026-01-02 08:00:00+00:00', '2026-01-02 08:00:00+00:00', 0)"
+        ), {"id": i, "goal": 1 if unit == "minutes" else 2, "reason": sentence,
+            "day": date(2026, 2, 1) + timedelta(days=i)})
+    # A check-in question open on a challenge: SQLite's rebuild of `challenges` must not
+    # cascade-delete it.
+    await connection.execute(sa.text(
+        "INSERT INTO conversations (user_id, topic, step, data, challenge_id, updated_at)"
+        " VALUES (1, 'checkin', 'reflection', '{}', 3, '2026-01-02 08:00:00+00:00')"))
+
+
+async def test_0005_turns_stored_sentences_into_keys_and_facts_and_back(
+    make_engine: Callable[..., AsyncEngine],
+) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine()
+    await upgrade(engine, "0004")
+    async with engine.begin() as connection:
+        await _seed_0004_reasons(connection)
+    await upgrade(engine, "0005")
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text(
+            "SELECT c.id, c.plan_reason_key, c.plan_facts, g.unit FROM challenges c"
+            " JOIN goals g ON g.id = c.goal_id ORDER BY c.id"))).all()
+        kept = (await connection.execute(text(
+            "SELECT challenge_id FROM conversations"))).scalars().all()
+        columns = await connection.run_sync(
+            lambda sync: {c["name"] for c in inspect(sync).get_columns("challenges")})
+    converted = {row.id: (row.plan_reason_key, _json(row.plan_facts)) for row in rows}
+    assert converted[1] == ("legacy", {"text": ""})  # _seed_one_user's empty reason
+    for i, (_, _, key, facts) in enumerate(STORED_0004, start=2):
+        assert converted[i] == (key, facts)
+    assert kept == [3]
+    assert "plan_reason" not in columns
+
+    # What the bot now says for a converted row is what the row said before (under 1,000).
+    from bot.texts.checkin import plan_reason
+
+    for i, (unit, sentence, _, _) in enumerate(STORED_0004, start=2):
+        assert plan_reason(*converted[i], unit) == sentence
+
+    await downgrade(engine, "0004")
+    async with engine.connect() as connection:
+        back = (await connection.execute(text(
+            "SELECT id, plan_reason FROM challenges ORDER BY id"))).all()
+        kept = (await connection.execute(text(
+            "SELECT challenge_id FROM conversations"))).scalars().all()
+    assert [row.plan_reason for row in back] == ["", *(s for _, s, _, _ in STORED_0004)]
+    assert kept == [3]
+
+
+def _json(value: Any) -> Any:
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def test_0005_downgrade_renders_what_the_calibrator_plans_now(
+    make_engine: Callable[..., AsyncEngine],
+) -> None:
+    # Rows planned after 0005 carry every fact; going back to 0004 writes 0004's sentences.
+    from sqlalchemy import text
+
+    from core.calibration import Attempt, Goal, next_challenge
+
+    engine = make_engine()
+    await upgrade(engine, "0004")
+    async with engine.begin() as connection:
+        await _seed_one_user(connection)
+    await upgrade(engine)
+    goal = Goal("minutes", 10, 1)
+    day0 = date(2026, 3, 1)
+    history = [Attempt(day0 + timedelta(days=i), 10 + i, "done", effort=2) for i in range(3)]
+    plan = next_challenge(goal, history, day0 + timedelta(days=3))
+    assert plan.reason_key == "up"
+    async with engine.begin() as connection:
+        await connection.execute(
+            sa.table("challenges", sa.column("plan_reason_key"),
+                     sa.column("plan_facts", sa.JSON())).update()
+            .values(plan_reason_key=plan.reason_key, plan_facts=plan.facts))
+    await downgrade(engine, "0004")
+    async with engine.connect() as connection:
+        (sentence,) = (await connection.execute(text(
+            "SELECT plan_reason FROM challenges"))).scalars().all()
+    assert sentence == (f"You did 12 minutes once and it felt easy; {plan.amount:.0f} minutes "
+                        "is one notch up.")

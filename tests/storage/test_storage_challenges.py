@@ -46,7 +46,7 @@ async def _goal(session: AsyncSession, telegram_user_id: int = 7) -> int:
 async def _plan(session: AsyncSession, goal_id: int, day: date, amount: float = 10) -> Challenge:
     return await plan_challenge(
         session, goal_id=goal_id, local_date=day,
-        plan=Plan(amount=amount, p_success=0.9, reason="why"),
+        plan=Plan(amount=amount, p_success=0.9, facts={"amount": amount}),
         due_at=NOW + timedelta(days=(day - DAY).days),
         close_at=NOW + timedelta(days=(day - DAY).days, hours=20),
     )

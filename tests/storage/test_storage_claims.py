@@ -48,7 +48,7 @@ async def _user_with_goal(session: AsyncSession, telegram_user_id: int) -> tuple
 
 async def _planned(session: AsyncSession, goal_id: int, due_at: datetime, day: date = DAY) -> int:
     row = await plan_challenge(session, goal_id=goal_id, local_date=day,
-                               plan=Plan(amount=5, p_success=0.9, reason="r"), due_at=due_at,
+                               plan=Plan(amount=5, p_success=0.9), due_at=due_at,
                                close_at=due_at + timedelta(hours=20))
     assert row.id is not None
     return row.id
