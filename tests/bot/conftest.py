@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app import NotchApp, build_application, serving
-from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.scheduler import TickReport, tick
 from bot.settings import load_settings
+from sandbox.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import postgres_admin, postgres_ready, postgres_url
 
 TOKEN = "123456:TEST-TOKEN-e2e"

@@ -7,10 +7,10 @@ message (sent by `bot.daily`) is left unread for the caller.
 
 from __future__ import annotations
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import efficacy
 from bot.texts import onboarding as t
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from tests.bot.conftest import Notch
 
 PRESET_LABELS = {p.behaviour: p.label for p in t.PRESETS} | {p.key: p.label for p in t.PRESETS}

@@ -8,14 +8,14 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.handlers.celebration import REACTION
 from bot.handlers.checkin import check_in_words
 from bot.texts import checkin as c
 from bot.texts import onboarding as to
 from bot.texts import settings as s
 from core.replies import Outcome
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import Conversation
 from tests.bot.conftest import Notch
 from tests.bot.journeys import onboard

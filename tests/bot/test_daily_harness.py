@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time
 
 from sqlmodel import col, select
 
-from bot.emulator import EmulatedUser
 from bot.services import Services
+from sandbox.emulator import EmulatedUser
 from storage.goals import create_goal
 from storage.models import Challenge, User
 from storage.scheduling import reschedule

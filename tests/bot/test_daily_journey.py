@@ -9,11 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.emulator import EmulatedUser
 from bot.texts import checkin as t
 from bot.texts import efficacy
 from core.calibration import next_challenge
 from core.clock import day_close_instant
+from sandbox.emulator import EmulatedUser
 from storage.challenges import core_goal, history
 from storage.goals import active_goal
 from storage.models import User

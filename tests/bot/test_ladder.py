@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.handlers.ladder import send_ladder
 from bot.texts import efficacy as t
 from core.efficacy import ladder_levels
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import LadderRatingRow
 from storage.users import get_user
 from tests.bot.conftest import Notch

@@ -7,9 +7,9 @@ from datetime import time
 from sqlmodel import select
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import onboarding as t
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, Goal, User
 from tests.bot.conftest import Notch

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import build_application, serving
-from bot.emulator import BotApiEmulator
 from bot.settings import load_settings
 from bot.texts import onboarding as t
+from sandbox.emulator import BotApiEmulator
 from tests.bot.conftest import TOKEN, FakeClock
 from tests.bot.journeys import read_until
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import progress as t
 from core.efficacy import LadderRating
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.db import create_engine, make_session_factory
 from storage.efficacy import save_ladder_rating
 from storage.models import Challenge, Goal, User

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import select
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import onboarding as to
 from bot.texts import settings as t
 from core.clock import local_day
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, Goal, User
 from tests.bot.conftest import Notch

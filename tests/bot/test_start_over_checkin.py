@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.handlers.celebration import REACTION
 from bot.handlers.onboarding import check_in_words
 from bot.texts import checkin as c
 from bot.texts import onboarding as t
 from core.replies import Outcome
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import Conversation, Goal
 from tests.bot.conftest import Notch
 from tests.bot.journeys import onboard

@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import checkin as c
 from bot.texts import onboarding as to
 from bot.texts import settings as s
 from core.replies import parse_effort
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import Challenge
 from tests.bot.conftest import Notch
 from tests.bot.journeys import onboard

@@ -7,7 +7,7 @@ import asyncio
 import time
 from typing import Any
 
-from bot.emulator import BotApiEmulator, EmulatedUser
+from sandbox.emulator import BotApiEmulator, EmulatedUser
 
 Api = Any
 

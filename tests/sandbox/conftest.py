@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 import telegram
 
-from bot.emulator import BotApiEmulator, EmulatedUser
+from sandbox.emulator import BotApiEmulator, EmulatedUser
 
 TOKEN = "123456:TEST-TOKEN"
 Api = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]

@@ -12,11 +12,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.errors import CONFLICT, ApiError, bad_request
-from bot.emulator.faults import Fault, FaultBook
-from bot.emulator.methods import BotApi, as_int
-from bot.emulator.state import EmulatorState, Upload
-from bot.emulator.user import EmulatedChat, EmulatedUser
+from sandbox.emulator.errors import CONFLICT, ApiError, bad_request
+from sandbox.emulator.faults import Fault, FaultBook
+from sandbox.emulator.methods import BotApi, as_int
+from sandbox.emulator.state import EmulatorState, Upload
+from sandbox.emulator.user import EmulatedChat, EmulatedUser
 
 # Parameters that travel as JSON strings in form and multipart bodies.
 JSON_FIELDS = frozenset({
