@@ -7,8 +7,8 @@ from bot.handlers.celebration import REACTION
 from bot.texts import checkin as tc
 from bot.texts import settings as t
 from sandbox.emulator import EmulatedUser
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard, read_until
+from tests.support.journeys import onboard, read_until
+from tests.support.notch import Notch
 
 PARTY = [{"type": "emoji", "emoji": REACTION.value}]
 

@@ -17,9 +17,9 @@ from core.replies import Outcome
 from sandbox.emulator import EmulatedUser
 from sandbox.emulator.state import SentMessage
 from storage.models import Conversation
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
-from tests.bot.test_daily_harness import challenges, services_of
+from tests.support.daily import challenges, services_of
+from tests.support.journeys import onboard
+from tests.support.notch import Notch
 
 
 async def _conversation(notch: Notch) -> tuple[str, str, dict[str, object]] | None:

@@ -22,9 +22,9 @@ from storage.challenges import evidence_entries
 from storage.data_rights import CSV_COLUMNS, export_user, import_user, user_tables
 from storage.db import create_engine, make_session_factory
 from storage.models import User
-from tests.bot.conftest import Notch
-from tests.bot.journeys import lead, onboard, read_until
-from tests.bot.test_progress import LAST_DAY, generate_year, insert_history
+from tests.support.history import LAST_DAY, generate_year, insert_history
+from tests.support.journeys import lead, onboard, read_until
+from tests.support.notch import Notch
 
 ADA, BOB = 1001, 2002
 ASK = lead(t.DELETE_ASK)

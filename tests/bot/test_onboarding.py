@@ -12,8 +12,8 @@ from sandbox.emulator import EmulatedUser
 from sandbox.emulator.state import SentMessage
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, Goal, User
-from tests.bot.conftest import Notch
-from tests.bot.journeys import lead, onboard, read_until
+from tests.support.journeys import lead, onboard, read_until
+from tests.support.notch import Notch
 
 
 async def _rows(notch: Notch) -> tuple[list[User], list[Goal], list[Conversation]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -14,9 +14,9 @@ import pytest
 import telegram
 
 from sandbox.emulator import BotApiEmulator, EmulatedUser
+from tests.support.wire import Api
 
 TOKEN = "123456:TEST-TOKEN"
-Api = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
 
 
 def _threads() -> set[str]:

@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 
 from sandbox.emulator import BotApiEmulator, EmulatedUser
 from sandbox.emulator.state import SentMessage
-from tests.sandbox.conftest import Api
+from tests.support.wire import Api
 
 PNG = b"\x89PNG\r\n\x1a\n"
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
