@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message, Update
 from telegram import User as TelegramUser
 from telegram.ext import BaseHandler, ContextTypes
 
 from bot.services import Services, services
+from storage.db import Session
 
 Handlers = Sequence[tuple[int, BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]]
 
@@ -26,7 +26,7 @@ class Speaker:
     services: Services
     now: datetime
 
-    def session(self) -> AsyncSession:
+    def session(self) -> Session:
         return self.services.session()
 
 

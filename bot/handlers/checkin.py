@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -77,6 +76,7 @@ from storage.challenges import (
     undo,
 )
 from storage.conversations import clear_conversation, get_conversation, set_conversation
+from storage.db import Session
 from storage.goals import active_goal
 from storage.models import FAILURE_REASONS, Challenge, Goal
 from storage.users import get_user_by_telegram_id, user_with_goal
@@ -132,7 +132,7 @@ async def _show(
 # --------------------------------------------------------------------------- the flows
 
 
-async def _follow_up(session: AsyncSession, user_id: int, step: str, challenge_id: int) -> bool:
+async def _follow_up(session: Session, user_id: int, step: str, challenge_id: int) -> bool:
     """Open an optional follow-up question ("reflection", "achieved") unless another topic's
     question is open (a setup started over, a settings answer): a user has one open question,
     the one they asked for wins, and a reply invited now would be read as its answer. True if
@@ -398,7 +398,7 @@ async def on_checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     raise ApplicationHandlerStop
 
 
-async def open_challenge(session: AsyncSession, goal: Goal, telegram_user_id: int
+async def open_challenge(session: Session, goal: Goal, telegram_user_id: int
                          ) -> Owned | None:
     """The goal's challenge a typed outcome answers now (sent, not answered yet), if any."""
     if goal.id is None:
@@ -426,7 +426,7 @@ def check_in_words(text: str | None, *, theirs: Callable[[str], bool] | None = N
     return outcome
 
 
-async def waiting_check_in(session: AsyncSession, user_id: int, telegram_user_id: int,
+async def waiting_check_in(session: Session, user_id: int, telegram_user_id: int,
                            outcome: Outcome | None) -> tuple[Owned, Outcome] | None:
     """The active goal's challenge a check-in typed during another topic's question answers,
     with the outcome (`check_in_words`); None when nothing waits (then the text is that

@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes
@@ -28,6 +27,7 @@ from bot.texts import efficacy as texts
 from core.efficacy import UI_RATINGS, LadderRating, change, ladder_levels
 from core.evidence import current_level
 from storage.challenges import evidence_entries
+from storage.db import Session
 from storage.efficacy import latest_ladder_rating, save_ladder_rating, to_rating
 from storage.goals import active_goal
 from storage.models import Goal, User
@@ -67,7 +67,7 @@ def keyboard(goal: Goal, current: float, state: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-async def fresh_ladder(session: AsyncSession, goal: Goal) -> InlineKeyboardMarkup:
+async def fresh_ladder(session: Session, goal: Goal) -> InlineKeyboardMarkup:
     """An unrated ladder from the goal's current level (the best of the latest successes)."""
     assert goal.id is not None
     entries = await evidence_entries(session, goal.id)
@@ -140,7 +140,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def _complete(session: AsyncSession, found: Services, goal: Goal, levels: Sequence[float],
+async def _complete(session: Session, found: Services, goal: Goal, levels: Sequence[float],
                     state: str, message: Message) -> str | None:
     """Save the finished ladder (once per message) and say what it shows; None if saved before."""
     assert goal.id is not None

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -59,6 +58,7 @@ from core.replies import (
 )
 from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
 from storage.conversations import clear_conversation, get_conversation, set_conversation
+from storage.db import Session
 from storage.goals import active_goal
 from storage.models import Goal, User
 from storage.user_settings import complete_onboarding, reactivate
@@ -395,7 +395,7 @@ async def _apply(step: str, text: str, data: dict[str, Any], now: datetime
     raise ValueError(f"unknown onboarding step {step!r}")
 
 
-async def _finish(session: AsyncSession, user: User, data: dict[str, Any], now: datetime) -> Turn:
+async def _finish(session: Session, user: User, data: dict[str, Any], now: datetime) -> Turn:
     hour, minute = (int(part) for part in data["time"].split(":"))
     await complete_onboarding(
         session, user, behaviour=data["behaviour"], unit=data["unit"], step=data["step"],
@@ -407,7 +407,7 @@ async def _finish(session: AsyncSession, user: User, data: dict[str, Any], now: 
     return Turn([(t.DONE_TOMORROW.format(time=data["time"]), None)], done=True)
 
 
-async def answer(session: AsyncSession, user: User, step: str, data: dict[str, Any],
+async def answer(session: Session, user: User, step: str, data: dict[str, Any],
                  message_text: str, now: datetime) -> Turn:
     """Apply a typed (or button) answer to the open question and ask the next one."""
     assert user.id is not None
@@ -490,7 +490,7 @@ def check_in_words(step: str, text: str | None) -> Outcome | None:
     return checkin.check_in_words(text, theirs=_OWN_ANSWERS.get(step))
 
 
-async def _not_a_name(session: AsyncSession, user: User, step: str, text: str | None,
+async def _not_a_name(session: Session, user: User, step: str, text: str | None,
                       telegram_user_id: int) -> str | None:
     """Why a check-in typed at the activity question of a setup started over is not taken as
     the new activity's name (a first setup, with no goal, takes any name): what the bot says
@@ -508,7 +508,7 @@ async def _not_a_name(session: AsyncSession, user: User, step: str, text: str | 
     return c.TODAY_STATE["sent"].format(amount=amount_text(goal, waiting.challenge.amount))
 
 
-async def _answer_message(session: AsyncSession, user: User, step: str, data: dict[str, Any],
+async def _answer_message(session: Session, user: User, step: str, data: dict[str, Any],
                           message: Message, now: datetime) -> Turn:
     assert user.id is not None
     if step == "zone" and message.location is not None:

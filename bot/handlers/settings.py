@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -34,6 +33,7 @@ from bot.texts import settings as t
 from core.clock import local_day
 from core.timezones import ZoneAnswer
 from storage.conversations import clear_conversation, get_conversation, set_conversation
+from storage.db import Session
 from storage.goals import set_step
 from storage.models import Goal, User
 from storage.scheduling import reschedule
@@ -194,7 +194,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     raise ApplicationHandlerStop
 
 
-async def _answer(session: AsyncSession, user: User, goal: Goal, step: str, message: Message,
+async def _answer(session: Session, user: User, goal: Goal, step: str, message: Message,
                   now: datetime) -> list[Reply]:
     assert user.id is not None
     question = _question(step, goal)
@@ -333,7 +333,7 @@ async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     raise ApplicationHandlerStop
 
 
-async def _pause_until(session: AsyncSession, user: User, argument: str, today: date,
+async def _pause_until(session: Session, user: User, argument: str, today: date,
                        example: str, now: datetime) -> Reply:
     until = parse_pause_date(argument)
     if until is None:
