@@ -2,6 +2,7 @@
 
 Follows Alembic's cookbook recipe "Programmatic API use (connection sharing) with asyncio", so
 the bot migrates on its own engine at start-up and the ``alembic`` CLI still works for developers.
+Both paths run inside ``storage.migrate.migration_connection``: one guarded code path.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.db import create_engine, normalize_url
+from storage.migrate import migration_connection
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -59,11 +61,16 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
+    """The CLI's path: its own engine, then the same guarded connection as storage.migrate's.
+
+    `migration_connection` turns SQLite's foreign keys off around the migration (a table
+    rebuild would otherwise cascade-delete every dependent row, see 0003's docstring), checks
+    them before commit, and takes PostgreSQL's advisory lock, exactly as at start-up.
+    """
     engine = create_engine(_url(), poolclass=pool.NullPool)
     try:
-        async with engine.connect() as connection:
+        async with migration_connection(engine) as connection:
             await connection.run_sync(do_run_migrations)
-            await connection.commit()
     finally:
         await engine.dispose()
 
