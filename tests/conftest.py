@@ -6,7 +6,7 @@ Database fixtures (each test gets its own, empty database; nothing is shared bet
   uses any fixture below runs once per backend (ids ``[sqlite]`` / ``[postgres]``; the PostgreSQL
   runs also carry the ``postgres`` marker: ``pytest -m "not postgres"`` leaves them out).
 - ``database_url`` — URL of that database: a fresh SQLite file under ``tmp_path``, or the
-  PostgreSQL server from ``NOTCH_TEST_DATABASE_URL`` (default
+  PostgreSQL server from ``TEST_DATABASE_URL`` (default
   ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``) with a fresh schema ``notch_t_<random>``
   that is dropped afterwards, so parallel runs (two checkouts, CI) never see each other's rows.
 - ``database_connect_args`` — the ``connect_args`` that pin an engine to that schema (``{}`` on

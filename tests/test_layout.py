@@ -1,17 +1,29 @@
-"""The test tree's one import rule: shared helpers live in tests/support, nowhere else.
+"""Layout rules a linter does not check: the test tree's imports, the environment's names.
 
 A test module that imports another test module (or a conftest) runs that module's import-time
 code twice under `--import-mode=importlib`, couples unrelated tests, and hides the harness.
 Fixtures stay fixtures, in conftest files; everything else shared goes to `tests.support`.
 The layering of the packages themselves is import-linter's (`make lint`, pyproject.toml).
+
+Environment variables follow one rule (README, .env.example): named after the setting, no
+project prefix; a developer tool's own value carries the tool's name in front.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
+from bot.settings import Settings
+
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+_READ = re.compile(
+    r"""(?:environ(?:\.get|\.setdefault)?\(|environ\[|getenv\()\s*["']([A-Z0-9_]+)["']"""
+)
+TOOL_PREFIXES = ("TEST_", "BENCH_")
+OTHERS_OWN = {"CI", "PTB_TIMEDELTA"}  # set by CI, read by python-telegram-bot
 
 
 def _imported(path: Path) -> list[str]:
@@ -50,3 +62,26 @@ def test_the_rule_catches_what_it_forbids() -> None:
     assert _offending(".journeys")
     assert not _offending("tests.support.journeys")
     assert not _offending("bot.texts")
+
+
+def _variables_read() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for folder in ("bot", "core", "storage", "sandbox", "bench", "tests"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for name in _READ.findall(path.read_text(encoding="utf-8")):
+                found.setdefault(name, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_environment_variable_follows_the_one_naming_rule() -> None:
+    settings = {name.upper() for name in Settings.model_fields}
+    read = _variables_read()
+    assert {"DATABASE_URL", "TEST_DATABASE_URL"} <= read.keys()  # the scan sees them
+    strays = {
+        name: sorted(where) for name, where in read.items()
+        if name not in settings | OTHERS_OWN and not name.startswith(TOOL_PREFIXES)
+    }
+    assert not strays, f"environment variables outside the naming rule: {strays}"
+    documented = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert [name for name in sorted((read.keys() | settings) - OTHERS_OWN)
+            if name not in documented] == []

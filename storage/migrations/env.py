@@ -29,14 +29,15 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 
 def _url() -> str:
-    """The URL from the config, ``-x url=…`` or ``NOTCH_DATABASE_URL`` (in that order)."""
+    """The URL from the config, ``-x url=…`` or ``DATABASE_URL``, the bot's own variable (in that
+    order; unlike the bot, the CLI does not read ``.env``)."""
     url = (
         config.get_main_option("sqlalchemy.url")
         or context.get_x_argument(as_dictionary=True).get("url")
-        or os.environ.get("NOTCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
     )
     if not url:
-        raise RuntimeError("no database URL: pass -x url=… or set NOTCH_DATABASE_URL")
+        raise RuntimeError("no database URL: pass -x url=… or set DATABASE_URL")
     return normalize_url(url)
 
 

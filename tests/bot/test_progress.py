@@ -72,8 +72,8 @@ async def test_a_year_of_history_is_a_phone_sized_png_with_its_numbers(notch: No
     photo = await _photo(ada)
     assert photo.kind == "photo" and photo.file_bytes is not None
     assert png_size(photo.file_bytes) == (1080, 1600)
-    if os.environ.get("NOTCH_KEEP_CHART"):
-        Path(os.environ["NOTCH_KEEP_CHART"]).write_bytes(photo.file_bytes)  # noqa: ASYNC240
+    if os.environ.get("TEST_KEEP_CHART"):
+        Path(os.environ["TEST_KEEP_CHART"]).write_bytes(photo.file_bytes)  # noqa: ASYNC240
     # The caption's numbers, counted here from the generated days.
     days = history.days
     done = [d for d in days if d.status == "done"]

@@ -21,7 +21,7 @@ _POSTGRES_CONNECT_TIMEOUT_S = 5
 
 
 def postgres_url() -> str:
-    return os.environ.get("NOTCH_TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
 
 
 def _in_ci() -> bool:
