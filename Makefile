@@ -38,4 +38,4 @@ bench: $(STAMP)
 	$(PY) bench/priors_fit.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
