@@ -138,6 +138,9 @@ class BotApiEmulator:
         """Wait until every queued update was fetched and no API call came for `quiet` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        # Always suspend once: a caller that settles in a loop (waiting for the bot's first call)
+        # must let the bot's tasks run even when the emulator is already quiet.
+        await asyncio.sleep(0)
         while True:
             now = loop.time()
             fetched = all(update.delivered for update in self.state.updates)
