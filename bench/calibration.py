@@ -88,9 +88,9 @@ gained (mean of exp(a90 - a0) - 1); for controllers with a prediction, calibrati
 ten bins of the prediction (count-weighted, against mean p_true in the bin) and log loss
 against actual outcomes; and the time per decision after a 365-day history (median of
 repeated calls; for Notch the full ``next_challenge`` call over a 365-attempt history, cold
-and with the priors fitted on the minutes cohort). The goals table checks the issue's goals
-on the warm Notch, and the cold Notch against its figures before learning from users
-(``TODAY_COLD``).
+and with the priors fitted on the minutes cohort). The goals table checks the calibrator's
+goals (each named in its rows) on the warm Notch, and the cold Notch against its figures
+before learning from users (``TODAY_COLD``).
 """
 
 from __future__ import annotations
@@ -486,7 +486,7 @@ TODAY_COLD: dict[tuple[int, int], dict[str, tuple[float, float, float]]] = {
 
 def goals(results: dict[tuple[int, str], Metrics], timings: dict[str, float],
           first: int = FIRST_LEARNER, learners: int = 1000) -> list[str]:
-    """The issue's goals on the warm Notch, every population: met or not, with the figures."""
+    """The calibrator's goals on the warm Notch, every population: met or not, with the figures."""
     pops = [p for p in range(len(POPULATIONS)) if (p, WARM) in results]
     peers = [c.name for c in CONTROLLERS if c.name not in ("Notch", "Oracle")]
     rows = ["### Goals (Notch warm, fresh learners)", "",
@@ -565,11 +565,12 @@ NOTES = """
   choice weighs too hard above too easy (`TOO_HARD_WEIGHT` 1: it subtracts the chance that the
   true P(done) lies below the band), the first five attempts aim at 0.95, and the first
   challenge is one notch above the stated baseline where that notch is >= 0.90 likely under
-  the fitted settings (METHOD.md step 2; it fires for nearly everyone on minutes/reps/words,
-  for ~3 in 4 on plateau, and for almost nobody on other-model and alt-assumptions, whose
-  stated baselines the fit found less honest). 15 settings were tried on the tuning learners
-  (early target 0.90/0.93/0.95, notch threshold 0.80/0.90/0.95, weight 0/0.5/0.75/1/1.5/3,
-  bands [0.70, 0.90]/[0.725, 0.925]/[0.75, 0.95]); `core/calibration.py` gives the figures.
+  the fitted settings (the README's "one notch above comfortable"; it fires for nearly
+  everyone on minutes/reps/words, for ~3 in 4 on plateau, and for almost nobody on other-model
+  and alt-assumptions, whose stated baselines the fit found less honest). 15 settings were
+  tried on the tuning learners (early target 0.90/0.93/0.95, notch threshold 0.80/0.90/0.95,
+  weight 0/0.5/0.75/1/1.5/3, bands [0.70, 0.90]/[0.725, 0.925]/[0.75, 0.95]);
+  `core/calibration.py` gives the figures.
   The trade: too hard falls to about half (and from 0.22-0.26 to 0.05-0.08 on plateau and
   compressed-effort), early failures fall under 0.5 everywhere, alt-assumptions included,
   and in band rises wherever the built-in settings were wrong; where they were already right
@@ -577,9 +578,10 @@ NOTES = """
   +0.01 and too easy rises by ~0.04: the price of the weight. Weight 0.5 gave those back
   within noise but left too hard at 0.12-0.13 on other-model and compressed-effort.
 * What limits the warm Notch where a goal is missed. other-model: its success curve is
-  asymmetric (cloglog), which no setting of this probit model reproduces; the earlier limits
-  study found ~0.58 in band even with settings tuned on those very learners, and the fit
-  reaches ~0.56 from stored answers alone; its too-hard share sits at ~0.11 because the
+  asymmetric (cloglog), which no setting of this probit model reproduces; the limits study
+  (bench/calibration_limits.py, "Calibration: what limits it") found ~0.58 in band even
+  with settings tuned on those very learners, and the fit reaches ~0.56 from stored answers
+  alone; its too-hard share sits at ~0.11 because the
   curve's long lower tail makes near-band plans fail more often than any probit predicts.
   compressed-effort: most successes are reported "just right" whatever the margin, so the
   effort answer, which carries most of the calibrator's information (without effort answers
@@ -601,7 +603,7 @@ NOTES = """
   ~0.3) costs about 0.04 of the total and weeks 2-3 (~0.65-0.7, still learning the person)
   about as much again.
 * Targets: 0.95 for the first three attempts, 0.86 right after a too_hard failure, 0.83 for
-  attempts four and five; from the sixth, the band choice below. The issue's "about 0.90
+  attempts four and five; from the sixth, the band choice below. A target of "about 0.90
   for the first three attempts" is honest about the trade-off but not about the
   early-failure goal: on the tuning learners 0.90 made 0.62-0.69 early failures (goal
   <= 0.5), 0.93 with two cautious attempts 0.57-0.66, 0.95 for three 0.41-0.49. The cost
@@ -612,7 +614,7 @@ NOTES = """
   whose predictive P(done) is closest to 0.83. Under the Gaussian belief the band is an
   interval of ability, so that probability is a difference of two normal cdfs (closed form,
   no measurable cost). A point target eases the plan off whenever the belief is wide; the
-  band choice keeps it where being in band is likeliest. Aimed at the issue's own [0.70,
+  band choice keeps it where being in band is likeliest. Aimed at the promised [0.70,
   0.90] it LOST 0.03-0.06 in band on minutes/reps/words/alt-assumptions (tuning learners:
   0.720/0.721/0.727/0.737, other-model +0.04): the model's p is a simplification, just as
   0.83 beat 0.80 as a point target. Aimed at [0.725, 0.925] ([0.74, 0.92] right after a

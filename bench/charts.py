@@ -1,7 +1,7 @@
 """Chart benchmark: how long /progress takes for a year of history — the band, then the render.
 
 Run: ``make bench`` (or ``.venv/bin/python bench/charts.py``; ``--runs N``, ``--no-write``).
-The budget is 300 ms for a year (issue 5) for what one /progress does in its worker thread
+The budget is 300 ms for a year for what one /progress does in its worker thread
 (``bot.handlers.progress.draw``: the band, then ``render_progress``): the time it keeps a
 thread busy, not the event loop. Each part is timed too.
 

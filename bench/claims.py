@@ -1,8 +1,8 @@
 """Claim benchmark: how fast, and how safely, several tick workers claim the same due challenges.
 
 Run: ``make bench`` (or ``.venv/bin/python bench/claims.py``; ``--rows N``, ``--workers W``,
-``--runs R``, ``--no-write``). PostgreSQL: ``--postgres-url``, else ``NOTCH_BENCH_DATABASE_URL``,
-else ``NOTCH_TEST_DATABASE_URL``, else ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``.
+``--runs R``, ``--no-write``). PostgreSQL: ``--postgres-url``, else ``BENCH_DATABASE_URL``,
+else ``TEST_DATABASE_URL``, else ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``.
 
 What is measured: ``storage.scheduling.claim_due_challenges``, unchanged — the claim the tick's
 send step uses (``bot/scheduler.py``): on PostgreSQL ``SELECT … FOR UPDATE SKIP LOCKED`` then a
@@ -393,8 +393,8 @@ async def run_processes(
 
 
 def postgres_url(cli: str | None) -> str:
-    return (cli or os.environ.get("NOTCH_BENCH_DATABASE_URL")
-            or os.environ.get("NOTCH_TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL)
+    return (cli or os.environ.get("BENCH_DATABASE_URL")
+            or os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL)
 
 
 def safe(url: str) -> str:

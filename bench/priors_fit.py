@@ -1,7 +1,7 @@
 """How long the daily fit takes: ``fit_priors`` over 10,000 users x 365 attempts, one core.
 
 Run: ``make bench`` (or ``.venv/bin/python bench/priors_fit.py``; ``--users``, ``--days``,
-``--no-write``). The issue's budget: <= 60 s on one core for 10,000 users with 365 attempts.
+``--no-write``). The budget: <= 60 s on one core for 10,000 users with 365 attempts.
 
 The histories are synthetic and cheap to make (the fit's cost depends on their count and
 length, not on who made them): each user has a stated baseline of 10-45 and one attempt a day,

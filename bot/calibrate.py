@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Final
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from core import calibration
+from storage.db import Session
 from storage.priors import (
     claim_fit,
     finish_fit,
@@ -50,7 +49,7 @@ log = logging.getLogger(__name__)
 
 Fit = Callable[[Sequence[tuple[calibration.Goal, Sequence[calibration.Attempt]]]],
                calibration.Priors]
-Sessions = Callable[[], AsyncSession]
+Sessions = Callable[[], Session]
 
 FIT_AT: Final = time(3, 0)  # UTC: a quiet hour for most of Europe and the Americas
 RETRY_AFTER: Final = timedelta(hours=1)

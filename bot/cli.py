@@ -10,7 +10,9 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import partial
 
 from bot.logs import configure_logging, redact
 from bot.settings import Settings, SettingsError, load_settings
@@ -60,9 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(settings: Settings) -> int:
     if settings.token is None:
-        from bot.sandbox import run_sandbox
+        from sandbox.terminal import run_sandbox
 
-        asyncio.run(run_sandbox(settings))
+        asyncio.run(run_sandbox(partial(_serve_locally, settings)))
         return 0
     from telegram import Update
 
@@ -71,6 +73,16 @@ def _run(settings: Settings) -> int:
     # run_polling owns the event loop and stops gracefully on SIGINT and SIGTERM.
     build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+@asynccontextmanager
+async def _serve_locally(settings: Settings, base_url: str, token: str) -> AsyncIterator[None]:
+    """The same application as `run_polling`'s, pointed at a local Bot API (the sandbox's)."""
+    from bot.app import build_application, serving
+
+    local = settings.model_copy(update={"telegram_api_base_url": base_url})
+    async with serving(build_application(local, token=token)):
+        yield
 
 
 async def _database(settings: Settings, command: str) -> int:

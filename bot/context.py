@@ -25,8 +25,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import texts
 from bot.services import Services, services
+from storage.db import Session
 from storage.open_state import Opened, load_open_state
-from storage.uow import Session, unit_of_work
+from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ import logging
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.replay import log_of, replay_text
@@ -40,6 +39,7 @@ from storage.challenges import (
     plan_challenge,
 )
 from storage.conversations import clear_conversation
+from storage.db import Session
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
 from storage.priors import priors_for_goal
@@ -117,7 +117,7 @@ def still_sendable(day: date, tz: str, send_time: time, now: datetime) -> bool:
     return now <= latest
 
 
-async def calibrated_plan(session: AsyncSession, goal: Goal, day: date) -> Plan:
+async def calibrated_plan(session: Session, goal: Goal, day: date) -> Plan:
     """What the calibrator plans for ``day`` from the answers before it, under the settings
     learned for the goal's behaviour (the built-in ones without a fit): the one way to ask."""
     assert goal.id is not None
@@ -127,7 +127,7 @@ async def calibrated_plan(session: AsyncSession, goal: Goal, day: date) -> Plan:
 
 
 async def plan_day(
-    session: AsyncSession, user: User, goal: Goal, day: date, due_at: datetime
+    session: Session, user: User, goal: Goal, day: date, due_at: datetime
 ) -> Challenge:
     """`day`'s challenge: the one already planned, or a new one from the calibrator."""
     assert goal.id is not None

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.texts import efficacy as texts
 from bot.texts import evidence as evidence_texts
 from bot.texts.format import format_amount
 from core.evidence import Entry, MasteryLine, ReplayReason, mastery_log, replay_lines
 from storage.challenges import evidence_entries
+from storage.db import Session
 from storage.models import Goal
 
 
@@ -34,7 +33,7 @@ def replay_text(goal: Goal, log: Sequence[MasteryLine], reason: ReplayReason) ->
     return texts.replay(reason.value, [line_text(goal, line) for line in lines])
 
 
-async def goal_log(session: AsyncSession, goal: Goal) -> tuple[list[Entry], list[MasteryLine]]:
+async def goal_log(session: Session, goal: Goal) -> tuple[list[Entry], list[MasteryLine]]:
     assert goal.id is not None
     entries = await evidence_entries(session, goal.id)
     return entries, log_of(goal, entries)

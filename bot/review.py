@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.daily import amount_text
@@ -23,6 +22,7 @@ from core.efficacy import Verdict, belief_by_week, belief_vs_evidence
 from core.evidence import ATTEMPTED, Entry, current_level, hardest_won, progress_summary
 from core.vocabulary import ChallengeStatus
 from storage.challenges import evidence_entries
+from storage.db import Session
 from storage.models import Goal, User
 
 BELIEF_WEEKS: Final = 4  # confidence against outcomes over this many weeks
@@ -45,7 +45,7 @@ def belief_lines(goal: Goal, entries: list[Entry], today: date) -> list[str]:
 
 
 async def compose_review(
-    session: AsyncSession, user: User, goal: Goal, now: datetime
+    session: Session, user: User, goal: Goal, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The review text for the seven local days before today, and the ladder (None if quiet)."""
     assert goal.id is not None

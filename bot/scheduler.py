@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
@@ -36,6 +35,7 @@ from bot.texts import checkin as texts
 from core.clock import local_day, next_send_instant, send_instant_for_day
 from core.vocabulary import ChallengeStatus
 from storage.challenges import owner_of
+from storage.db import Session
 from storage.goals import active_goal
 from storage.scheduling import (
     advance_user,
@@ -137,7 +137,7 @@ async def fit_calibration(services: Services, now: datetime) -> int:
 async def _send_claimed(
     services: Services,
     now: datetime,
-    claim: Callable[[AsyncSession, datetime], Awaitable[Sequence[Claimed]]],
+    claim: Callable[[Session, datetime], Awaitable[Sequence[Claimed]]],
     send: Callable[[Claimed], Awaitable[bool]],
     describe: Callable[[Claimed], str],
 ) -> tuple[int, int, int]:

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import CallbackContext
 
 from bot.settings import Settings
+from storage.db import Engine, Session, SessionFactory
 
 Clock = Callable[[], datetime]
 
@@ -28,10 +27,10 @@ def utc_now() -> datetime:
 class Services:
     settings: Settings
     clock: Clock
-    engine: AsyncEngine | None = None
-    sessions: async_sessionmaker[AsyncSession] | None = None
+    engine: Engine | None = None
+    sessions: SessionFactory | None = None
 
-    def session(self) -> AsyncSession:
+    def session(self) -> Session:
         if self.sessions is None:
             raise RuntimeError("the database is not open yet (post_init has not run)")
         return self.sessions()

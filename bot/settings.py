@@ -1,5 +1,9 @@
 """Runtime settings, read from the environment and `.env`.
 
+Each variable is named after its field, upper-cased, with no prefix (TELEGRAM_BOT_TOKEN,
+TELEGRAM_API_BASE_URL, DATABASE_URL, LOG_LEVEL): the one naming rule, documented in README and
+.env.example, that the developer tools follow too (TEST_DATABASE_URL, BENCH_DATABASE_URL).
+
 A wrong value must stop start-up with one clear line, and the bot token must never be echoed:
 pydantic's own error text includes the rejected input, so errors are re-worded here.
 """

@@ -20,8 +20,8 @@ Why this shape (see docs/BENCHMARKS.md for the evidence):
   most likely lies inside the band (closed form: the band is an interval of ability). That
   hedges by what matters, being in band, instead of easing off whenever the belief is wide,
   and picks between neighbouring multiples when rounding bites. All inside hard guardrails
-  that make the promises in the issue hold structurally. ``p_success`` stays the honest
-  posterior-predictive P(done) at the chosen amount.
+  (``next_challenge``) that keep the product's promises whatever the model says.
+  ``p_success`` stays the honest posterior-predictive P(done) at the chosen amount.
 
 Population settings (``Priors``): the curve width, how honest a stated baseline is, what each
 effort answer means, the growth prior, how much people differ and a recalibration are either
@@ -29,9 +29,10 @@ the built-in constants below (a new install) or learned from every user of one b
 ``fit_priors`` (core/priors_fit.py, empirical Bayes, shrunk toward the constants when data is
 thin). Under learned priors the choice also weighs being too hard above being too easy
 (``TOO_HARD_WEIGHT``), the first five attempts aim at 0.95, and the first challenge is one
-notch above the stated comfortable amount when that notch is at least 0.90 likely (METHOD.md
-step 2). Under the built-in settings the cold start plans the stated comfortable amount: the
-notch start measured 0.52-0.54 early failures on minutes/reps/words (goal <= 0.5).
+notch above the stated comfortable amount when that notch is at least 0.90 likely (the
+promise "one notch above comfortable", README). Under the built-in settings the cold start
+plans the stated comfortable amount: the notch start measured 0.52-0.54 early failures on
+minutes/reps/words (goal <= 0.5).
 
 Known limit (docs/BENCHMARKS.md): on people whose success curve has another shape
 ("other-model": asymmetric) or whose effort answers carry little ("compressed-effort"), even
@@ -99,7 +100,7 @@ FAILURE_DOSE: Final = 0.6
 # symmetric) is ~0.82, so aiming at 0.83 keeps more challenges inside it than 0.80 does
 # (benchmark: steady-state in-band ~0.78 at 0.80 -> ~0.81 at 0.83, calibration unchanged).
 TARGET_STEADY: Final = 0.83
-# The first attempts: early failures hurt belief the most. The issue's "about 0.90" made
+# The first attempts: early failures hurt belief the most. A first target of "about 0.90" made
 # ~0.65 failures among the first five in the bench (goal <= 0.5); 0.95 makes ~0.45, at the
 # cost of a first week mostly above the band.
 TARGET_FIRST: Final = 0.95
@@ -108,27 +109,28 @@ TARGET_AFTER_FAIL: Final = 0.86  # right after a too_hard failure (0.90 sits at 
 # From the sixth evidence-bearing attempt on, the amount is the one where the TRUE P(done)
 # most likely lies inside a band (see _most_likely_in_band), not the one whose predictive
 # P(done) is closest to a point: with a wide belief a point target eases the plan off, the
-# band keeps it where being in band is likeliest. The band sits 0.025 above the issue's
-# 0.70-0.90 for the same reason the point target sat at 0.83 rather than 0.80 (the model's
+# band keeps it where being in band is likeliest. The band sits 0.025 above the promised
+# 0.70-0.90 (README) for the same reason the point target sat at 0.83 rather than 0.80 (the model's
 # curve is a simplification); [0.70, 0.90] itself lost 0.03-0.06 in band on four of the
 # five simulated populations. The first five attempts keep the point targets above: early
 # failures are what the predictive P(done) measures, and a band would not ease off for them.
 BAND_FROM: Final = 5
 BAND_STEADY: Final = (0.725, 0.925)
 BAND_AFTER_FAIL: Final = (0.74, 0.92)  # right after a too_hard failure, a little safer
-# Too hard is worse than too easy (METHOD.md): under learned priors the band choice subtracts
-# this many times the chance that the true P(done) lies below the band. Applied under learned
-# priors only: under the built-in settings the model's P(done) is too rough for the weight to
-# buy anything but easier plans (tuning learners: cold in band 0.77 -> 0.74 on minutes at 1).
+# Too hard is worse than too easy (a failure costs belief; an easy success only builds less): under
+# learned priors the band choice subtracts this many times the chance that the true P(done) lies
+# below the band. Applied under learned priors only: under the built-in settings the model's P(done)
+# is too rough for the weight to buy anything but easier plans (tuning learners: cold in band 0.77
+# -> 0.74 on minutes at 1).
 # Tuning learners, warm: 0 left too-hard at 0.10-0.18 on four populations; 0.5 and 0.75 gave
 # +0.00-0.01 in band on minutes/reps/words (within the noise of 200 learners) with too-hard
 # 0.12-0.13 on other-model and compressed-effort; 1.5 and 3 cost 0.02-0.15 in band.
 TOO_HARD_WEIGHT: Final = 1.0
 # Under learned priors the first five attempts aim at one point target, and the first
-# challenge is one notch above the stated comfortable amount (METHOD.md step 2) when that
+# challenge is one notch above the stated comfortable amount (the README's promise) when that
 # notch is at least STEP2_MIN_P likely. Tuning learners: target 0.90 made 0.65-0.70 early
 # failures of 5 (goal <= 0.5), 0.93 made 0.45-0.58; 0.95 makes 0.29-0.49. A notch at
-# P >= 0.80 (the issue's floor) raised early failures on other-model and alt-assumptions to
+# P >= 0.80 (the lowest floor tried) raised early failures on other-model and alt-assumptions to
 # 0.62/0.57; at 0.95 it never fired (fitted baselines are themselves only 0.89-0.95 likely).
 # At 0.90 it fires where a population's stated baselines proved honest (minutes, reps, words:
 # 95-100 % of first challenges; plateau 75 %) and not where they did not (other-model 0 %,
@@ -650,7 +652,7 @@ def next_challenge(
     if anchor is None:
         lo, hi = _round_down(goal.baseline, step), _round_down(goal.baseline + step, step)
         if learned and hi > lo and b.p_done(hi) >= STEP2_MIN_P:
-            lo = hi  # METHOD.md step 2: one notch above comfortable, still well within reach
+            lo = hi  # the promise: one notch above comfortable, still well within reach
     else:
         gap = (today - anchor.day).days
         kept = anchor.amount * math.exp(-_gap_decay(gap))

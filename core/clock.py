@@ -4,7 +4,7 @@ Everything here is a pure function of its arguments: the current instant is alwa
 the scheduler and the tests can drive weeks of days without a clock. Instants in and out are
 timezone-aware; results are always in UTC because that is what storage keeps.
 
-DST rules (DESIGN.md, "Time"): a local wall time that does not exist on a spring-forward day moves
+DST rules: a local wall time that does not exist on a spring-forward day moves
 forward by the gap (02:30 in Berlin on 2026-03-29 becomes 03:30 CEST); an ambiguous wall time on a
 fall-back day takes its FIRST occurrence (fold=0). Both fall out of PEP 495 with ``fold=0``, which
 uses the offset in force *before* the transition.

@@ -39,7 +39,8 @@ class Outcome(StrEnum):
 
 
 class FailureReason(StrEnum):
-    """Why a challenge failed. Only TOO_HARD is evidence about ability (METHOD.md)."""
+    """Why a challenge failed. Only TOO_HARD is evidence about ability: no time, feeling unwell
+    or anything else says nothing about what the person can do (core.calibration)."""
 
     TOO_HARD = "too_hard"
     NO_TIME = "no_time"

@@ -7,7 +7,7 @@ here so no one has to know that SQLAlchemy needs ``+aiosqlite`` / ``+asyncpg``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 from sqlalchemy import CursorResult, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,10 +19,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
     "DatabaseUrlError",
+    "Engine",
+    "Session",
+    "SessionFactory",
     "create_engine",
     "make_session_factory",
     "normalize_url",
 ]
+
+# The names bot/ annotates with: it takes sessions from storage and hands them back to storage's
+# functions, and never imports SQLAlchemy or SQLModel itself (an import-linter contract).
+Session: TypeAlias = AsyncSession
+SessionFactory: TypeAlias = async_sessionmaker[AsyncSession]
+Engine: TypeAlias = AsyncEngine
 
 # A writer waits this long for another writer's lock instead of failing at once.
 SQLITE_BUSY_TIMEOUT_MS = 5000

@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from storage.db import Session
 
-__all__ = ["Session", "unit_of_work"]
-
-Session = AsyncSession  # what a unit of work hands out: the adapter names it by this
+__all__ = ["unit_of_work"]
 
 
 @asynccontextmanager

@@ -6,7 +6,7 @@ Database fixtures (each test gets its own, empty database; nothing is shared bet
   uses any fixture below runs once per backend (ids ``[sqlite]`` / ``[postgres]``; the PostgreSQL
   runs also carry the ``postgres`` marker: ``pytest -m "not postgres"`` leaves them out).
 - ``database_url`` — URL of that database: a fresh SQLite file under ``tmp_path``, or the
-  PostgreSQL server from ``NOTCH_TEST_DATABASE_URL`` (default
+  PostgreSQL server from ``TEST_DATABASE_URL`` (default
   ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``) with a fresh schema ``notch_t_<random>``
   that is dropped afterwards, so parallel runs (two checkouts, CI) never see each other's rows.
 - ``database_connect_args`` — the ``connect_args`` that pin an engine to that schema (``{}`` on
@@ -22,76 +22,22 @@ When no PostgreSQL server answers, PostgreSQL tests are skipped with the reason 
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import create_engine, make_session_factory
 from storage.migrate import upgrade
-
-DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-_POSTGRES_CONNECT_TIMEOUT_S = 5
+from tests.support.postgres import postgres_admin, postgres_ready, postgres_url
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
-
-
-def postgres_url() -> str:
-    return os.environ.get("NOTCH_TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-# One failed probe is enough: later tests skip at once instead of waiting for the timeout again.
-_postgres_unreachable: list[str] = []
-
-
-def _postgres_unavailable(reason: str) -> None:
-    if _in_ci():
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-async def postgres_admin(*statements: str) -> None:
-    """Run administrative SQL (schemas, roles) on the test server, in one transaction."""
-    engine = create_engine(
-        postgres_url(),
-        poolclass=NullPool,
-        connect_args={"timeout": _POSTGRES_CONNECT_TIMEOUT_S},
-    )
-    try:
-        async with engine.begin() as connection:
-            for sql in statements:
-                await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
-async def postgres_ready() -> None:
-    """Skip (or, with CI=true, fail) the calling test when no PostgreSQL server answers."""
-    if _postgres_unreachable:
-        _postgres_unavailable(_postgres_unreachable[0])
-    try:
-        await postgres_admin("SELECT 1")
-    except (OSError, TimeoutError, DBAPIError) as exc:
-        safe_url = make_url(postgres_url()).render_as_string(hide_password=True)
-        detail = (str(exc).splitlines() or [""])[0]
-        reason = f"PostgreSQL not reachable at {safe_url}: {type(exc).__name__}: {detail}"
-        _postgres_unreachable.append(reason)
-        _postgres_unavailable(reason)
 
 
 @pytest.fixture(

@@ -58,9 +58,9 @@ from storage.challenges import (
     undo,
 )
 from storage.conversations import clear_conversation, get_conversation, set_conversation
+from storage.db import Session
 from storage.models import Challenge, Goal
 from storage.open_state import Opened
-from storage.uow import Session
 
 log = logging.getLogger(__name__)
 

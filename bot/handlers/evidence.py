@@ -1,6 +1,7 @@
 """/evidence: the mastery log, the latest and the hardest-won successes as dated lines.
 
-Why: a specific remembered success is stronger evidence than praise (METHOD.md), so the log is
+Why: a specific remembered success is stronger evidence than praise (Bandura: mastery experience
+outweighs verbal persuasion as a source of self-efficacy), so the log is
 shown as facts (date, amount, effort, the person's own words), never as a score.
 """
 

@@ -27,10 +27,10 @@ from bot.texts import efficacy as texts
 from core.efficacy import UI_RATINGS, LadderRating, change, ladder_levels
 from core.evidence import current_level
 from storage.challenges import evidence_entries
+from storage.db import Session
 from storage.efficacy import latest_ladder_rating, save_ladder_rating, to_rating
 from storage.goals import active_goal
 from storage.models import Goal, User
-from storage.uow import Session
 
 log = logging.getLogger(__name__)
 

@@ -34,9 +34,9 @@ from bot.onboarding_steps import Reply, get_step, hint, next_step, question, typ
 from bot.texts import onboarding as t
 from core.vocabulary import Topic
 from storage.conversations import set_conversation
+from storage.db import Session
 from storage.models import User
 from storage.open_state import Opened
-from storage.uow import Session
 from storage.user_settings import complete_onboarding
 
 TOPIC = Topic.ONBOARDING

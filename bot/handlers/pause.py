@@ -21,9 +21,9 @@ from bot.texts import settings as t
 from core.clock import local_day
 from core.vocabulary import UserStatus
 from storage.conversations import clear_conversation
+from storage.db import Session
 from storage.models import User
 from storage.scheduling import reschedule
-from storage.uow import Session
 from storage.user_settings import pause, resume, stop
 from storage.users import get_user, get_user_by_telegram_id
 

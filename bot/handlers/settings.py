@@ -38,10 +38,10 @@ from core.clock import local_day
 from core.timezones import ZoneAnswer
 from core.vocabulary import Topic
 from storage.conversations import clear_conversation, set_conversation
+from storage.db import Session
 from storage.goals import active_goal, set_step
 from storage.models import Goal, User
 from storage.open_state import Opened
-from storage.uow import Session
 from storage.user_settings import (
     set_celebrate,
     set_review_weekday,

@@ -76,20 +76,6 @@ INTERNAL_ERROR = (
     "minute; I have logged the problem."
 )
 
-SANDBOX_BANNER = (
-    "Notch local sandbox: no Telegram token is set, so you are talking to the bot through a local "
-    "stand-in for Telegram. To connect a real bot, put TELEGRAM_BOT_TOKEN=<token from @BotFather> "
-    "in .env and run `make run` again."
-)
-SANDBOX_USAGE = (
-    "Type a message and press Enter to send it. Buttons appear as [#1 Label]: type #1 to press. "
-    "Type /quit or press Ctrl-D to leave."
-)
-SANDBOX_NO_SUCH_BUTTON = (
-    "(no button #{number} on screen: an edited message shows its buttons again, with new numbers)"
-)
-SANDBOX_GOODBYE = "Sandbox closed. Your progress is saved."
-
 
 def greeting(first_name: str | None) -> str:
     return GREETING.format(name=first_name or "there")

@@ -2,6 +2,7 @@
 
 Follows Alembic's cookbook recipe "Programmatic API use (connection sharing) with asyncio", so
 the bot migrates on its own engine at start-up and the ``alembic`` CLI still works for developers.
+Both paths run inside ``storage.migrate.migration_connection``: one guarded code path.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.db import create_engine, normalize_url
+from storage.migrate import migration_connection
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -27,14 +29,15 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 
 def _url() -> str:
-    """The URL from the config, ``-x url=…`` or ``NOTCH_DATABASE_URL`` (in that order)."""
+    """The URL from the config, ``-x url=…`` or ``DATABASE_URL``, the bot's own variable (in that
+    order; unlike the bot, the CLI does not read ``.env``)."""
     url = (
         config.get_main_option("sqlalchemy.url")
         or context.get_x_argument(as_dictionary=True).get("url")
-        or os.environ.get("NOTCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
     )
     if not url:
-        raise RuntimeError("no database URL: pass -x url=… or set NOTCH_DATABASE_URL")
+        raise RuntimeError("no database URL: pass -x url=… or set DATABASE_URL")
     return normalize_url(url)
 
 
@@ -59,11 +62,16 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
+    """The CLI's path: its own engine, then the same guarded connection as storage.migrate's.
+
+    `migration_connection` turns SQLite's foreign keys off around the migration (a table
+    rebuild would otherwise cascade-delete every dependent row, see 0003's docstring), checks
+    them before commit, and takes PostgreSQL's advisory lock, exactly as at start-up.
+    """
     engine = create_engine(_url(), poolclass=pool.NullPool)
     try:
-        async with engine.connect() as connection:
+        async with migration_connection(engine) as connection:
             await connection.run_sync(do_run_migrations)
-            await connection.commit()
     finally:
         await engine.dispose()
 

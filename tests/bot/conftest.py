@@ -9,52 +9,17 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.app import NotchApp, build_application, serving
-from bot.emulator import BotApiEmulator, EmulatedUser
-from bot.scheduler import TickReport, tick
+from bot.app import build_application, serving
 from bot.settings import load_settings
-from tests.conftest import postgres_admin, postgres_ready, postgres_url
-
-TOKEN = "123456:TEST-TOKEN-e2e"
-
-
-@dataclass
-class FakeClock:
-    """A clock the test moves by hand, so weeks of days run in seconds."""
-
-    now: datetime = field(default_factory=lambda: datetime(2026, 6, 1, 6, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@dataclass
-class Notch:
-    emulator: BotApiEmulator
-    application: NotchApp
-    clock: FakeClock
-    database_url: str
-
-    def user(self, user_id: int = 1001, first_name: str = "Ada") -> EmulatedUser:
-        return self.emulator.private_chat(user_id=user_id, first_name=first_name)
-
-    async def tick(self, now: datetime | None = None) -> TickReport:
-        """Run the scheduler tick once at `now` (moving the FakeClock there first)."""
-        if now is not None:
-            self.clock.now = now
-        found = self.application.bot_data["services"]
-        return await tick(found, self.application.bot, self.clock.now)
+from sandbox.emulator import BotApiEmulator
+from tests.support.clock import FakeClock
+from tests.support.notch import TOKEN, Notch
+from tests.support.postgres import postgres_admin, postgres_ready, postgres_url
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from bot import texts
 from bot.texts import onboarding as to
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, GroupNotice
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard, read_until
+from tests.support.journeys import onboard, read_until
+from tests.support.notch import Notch
 
 
 async def _rows(notch: Notch) -> tuple[list[GroupNotice], list[Conversation]]:

@@ -28,7 +28,7 @@ from storage.migrate import upgrade
 from storage.models import CalibrationPriorsRow, Challenge, User
 from storage.priors import latest_priors, store_priors
 from storage.users import upsert_telegram_user
-from tests.bot.conftest import Notch
+from tests.support.notch import Notch
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 DAY = date(2026, 5, 1)
@@ -294,7 +294,7 @@ async def test_the_fit_runs_on_its_own_job_with_the_real_fit_never_inside_a_tick
     MIN_USERS people on, the job fits with core's fit_priors and planning then uses it."""
     from bot.calibrate import MIN_USERS
     from bot.scheduler import FIT_JOB_NAME, JOB_NAME, fit_calibration
-    from tests.bot.test_daily_harness import services_of, stop_background_tick
+    from tests.support.daily import services_of, stop_background_tick
 
     assert notch.application.job_queue is not None
     names = {job.name for job in notch.application.job_queue.jobs()}

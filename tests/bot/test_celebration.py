@@ -3,12 +3,12 @@ only while the setting is on."""
 
 from __future__ import annotations
 
-from bot.emulator import EmulatedUser
 from bot.handlers.celebration import REACTION
 from bot.texts import checkin as tc
 from bot.texts import settings as t
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard, read_until
+from sandbox.emulator import EmulatedUser
+from tests.support.journeys import onboard, read_until
+from tests.support.notch import Notch
 
 PARTY = [{"type": "emoji", "emoji": REACTION.value}]
 

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import struct
-import sys
 import zlib
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.charts import year_of_history  # noqa: E402
-from bot.charts import HEIGHT_PX, WIDTH_PX, ProgressData, render_progress  # noqa: E402
-from core.evidence import Entry  # noqa: E402
+from bench.charts import year_of_history
+from bot.charts import HEIGHT_PX, WIDTH_PX, ProgressData, render_progress
+from core.evidence import Entry
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.handlers.celebration import REACTION
 from bot.texts import checkin as c
 from bot.texts import onboarding as to
 from bot.texts import settings as s
 from core.replies import Outcome
 from core.router import check_in_words
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import Conversation
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
-from tests.bot.test_daily_harness import challenges, services_of
+from tests.support.daily import challenges, services_of
+from tests.support.journeys import onboard, start_over
+from tests.support.notch import Notch
 
 
 async def _conversation(notch: Notch) -> tuple[str, str, dict[str, object]] | None:
@@ -146,15 +146,6 @@ def test_which_words_a_check_in_takes_during_a_settings_question(
 # ------------------------------------------------------------------ a name that is a check-in
 
 
-async def _start_over(notch: Notch, ada: EmulatedUser) -> None:
-    await ada.send_text("/start")
-    await ada.next_message()  # the menu
-    await (await ada.press(to.MENU_RESTART)).answered()
-    assert (await ada.next_message()).text == to.CONFIRM_RESTART
-    await (await ada.press(to.RESTART_YES)).answered()
-    assert (await ada.next_message()).text == to.ASK_BEHAVIOUR
-
-
 async def test_a_second_done_in_a_start_over_is_not_a_new_activity(notch: Notch) -> None:
     ada = notch.user()
     daily = await _daily(notch, ada)
@@ -162,7 +153,7 @@ async def test_a_second_done_in_a_start_over_is_not_a_new_activity(notch: Notch)
     await notch.emulator.settle()
     await (await ada.press(c.EFFORT_BUTTONS[3], daily)).answered()
     await ada.next_message()  # "what made it work?"
-    await _start_over(notch, ada)
+    await start_over(ada)
     [before] = await challenges(notch)
     await ada.send_text("done")
     refused = await ada.next_message()
@@ -185,7 +176,7 @@ async def test_a_second_done_in_a_start_over_is_not_a_new_activity(notch: Notch)
 async def test_a_bare_yes_in_a_start_over_points_at_the_waiting_challenge(notch: Notch) -> None:
     ada = notch.user()
     await _daily(notch, ada)
-    await _start_over(notch, ada)
+    await start_over(ada)
     await ada.send_text("yes")  # a setup leaves a bare yes to its own question; not a name
     [row] = await challenges(notch)
     today = c.TODAY_STATE["sent"].format(amount=f"{row.amount:.0f} reps")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.emulator import BotApiEmulator
+from sandbox.emulator import BotApiEmulator
 
 SECRET = "555000111:AAHsecretSECRETsecretSECRETsecret99"
 

@@ -8,8 +8,8 @@ from datetime import time, timedelta
 
 from bot.texts import checkin as t
 from bot.texts import efficacy as e
-from tests.bot.conftest import Notch
-from tests.bot.test_daily_harness import challenges, make_user, utc
+from tests.support.daily import challenges, make_user, utc
+from tests.support.notch import Notch
 
 SEND = utc(2026, 6, 2, 5, 30)  # 07:30 in Berlin (UTC+2)
 

@@ -7,8 +7,8 @@ from datetime import time, timedelta
 
 from bot.texts import checkin as t
 from bot.texts.format import format_day
-from tests.bot.conftest import Notch
-from tests.bot.test_daily_harness import challenges, make_user, utc
+from tests.support.daily import challenges, make_user, utc
+from tests.support.notch import Notch
 
 # Berlin in June is UTC+2: 07:30 local is 05:30 UTC.
 SEND = utc(2026, 6, 2, 5, 30)

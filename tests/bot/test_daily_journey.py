@@ -9,19 +9,19 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.emulator import EmulatedUser
 from bot.texts import checkin as t
 from bot.texts import efficacy
 from bot.texts.format import format_day
 from core.calibration import next_challenge
 from core.clock import day_close_instant
+from sandbox.emulator import EmulatedUser
 from storage.challenges import core_goal, history
 from storage.goals import active_goal
 from storage.models import User
 from storage.scheduling import reschedule
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
-from tests.bot.test_daily_harness import challenges, services_of, stop_background_tick, utc
+from tests.support.daily import challenges, services_of, stop_background_tick, utc
+from tests.support.journeys import onboard
+from tests.support.notch import Notch
 
 FIRST = date(2026, 6, 2)
 ZONE = "Europe/Berlin"  # UTC+2 all June: 07:30 local is 05:30 UTC

@@ -12,19 +12,19 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.methods import message_dict
-from bot.emulator.state import SentMessage
 from bot.texts import data_rights as t
 from bot.texts import onboarding as to
 from core.evidence import progress_summary
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.methods import message_dict
+from sandbox.emulator.state import SentMessage
 from storage.challenges import evidence_entries
 from storage.data_rights import CSV_COLUMNS, export_user, import_user, user_tables
 from storage.db import create_engine, make_session_factory
 from storage.models import User
-from tests.bot.conftest import Notch
-from tests.bot.journeys import lead, onboard, read_until
-from tests.bot.test_progress import LAST_DAY, generate_year, insert_history
+from tests.support.history import LAST_DAY, generate_year, insert_history
+from tests.support.journeys import lead, onboard, read_until
+from tests.support.notch import Notch
 
 ADA, BOB = 1001, 2002
 ASK = lead(t.DELETE_ASK)

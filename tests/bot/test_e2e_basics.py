@@ -9,7 +9,7 @@ from bot import texts
 from bot.texts import onboarding
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, User
-from tests.bot.conftest import Notch
+from tests.support.notch import Notch
 
 
 async def test_start_greets_explains_the_method_and_begins_onboarding(notch: Notch) -> None:

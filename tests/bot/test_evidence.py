@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from bot import texts
 from bot.texts import evidence as t
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard, read_until
-from tests.bot.test_progress import Day, insert_history
+from tests.support.history import Day, insert_history
+from tests.support.journeys import onboard, read_until
+from tests.support.notch import Notch
 
 D = date(2026, 5, 20)
 

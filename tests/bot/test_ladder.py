@@ -5,30 +5,16 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.handlers.ladder import send_ladder
 from bot.texts import efficacy as t
 from core.efficacy import ladder_levels
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import LadderRatingRow
 from storage.users import get_user
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
-from tests.bot.test_daily_harness import services_of
-
-
-async def tap(notch: Notch, user: EmulatedUser, message: SentMessage, row: int,
-              column: int) -> None:
-    """One tap, then wait until its edit has reached the phone (as a person sees it)."""
-    await (await user.press_at(message, row, column)).answered()
-    await notch.emulator.settle()
-
-
-async def rate_all(notch: Notch, user: EmulatedUser, message: SentMessage,
-                   columns: list[int]) -> None:
-    """Rate row i with column columns[i] (1 = 0, 2 = 20, … 6 = 100)."""
-    for row, column in enumerate(columns):
-        await tap(notch, user, message, row, column)
+from tests.support.daily import services_of
+from tests.support.journeys import onboard, rate_all, tap
+from tests.support.notch import Notch
 
 
 def ladder_message(user: EmulatedUser) -> SentMessage:

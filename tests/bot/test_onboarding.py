@@ -7,13 +7,13 @@ from datetime import time
 from sqlmodel import select
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import onboarding as t
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, Goal, User
-from tests.bot.conftest import Notch
-from tests.bot.journeys import lead, onboard, read_until
+from tests.support.journeys import lead, onboard, read_until
+from tests.support.notch import Notch
 
 
 async def _rows(notch: Notch) -> tuple[list[User], list[Goal], list[Conversation]]:

@@ -15,8 +15,8 @@ from bot.texts import onboarding as t
 from storage.conversations import set_conversation
 from storage.models import Goal
 from storage.users import get_user_by_telegram_id
-from tests.bot.conftest import Notch
-from tests.bot.journeys import read_until
+from tests.support.journeys import read_until
+from tests.support.notch import Notch
 
 # Every shape the dict-based onboarding wrote, one per question reached (keys in the order
 # they were added), as JSON gives them back: whole numbers may come back as ints.

@@ -12,8 +12,8 @@ from bot.texts import onboarding as t
 from bot.texts import settings as s
 from storage.db import create_engine, make_session_factory
 from storage.models import Challenge, Goal, User
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
+from tests.support.journeys import onboard
+from tests.support.notch import Notch
 
 
 async def _state(notch: Notch) -> tuple[User, list[Goal], list[Challenge]]:

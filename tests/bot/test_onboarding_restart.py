@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import build_application, serving
-from bot.emulator import BotApiEmulator
 from bot.settings import load_settings
 from bot.texts import onboarding as t
-from tests.bot.conftest import TOKEN, FakeClock
-from tests.bot.journeys import read_until
+from sandbox.emulator import BotApiEmulator
+from tests.support.clock import FakeClock
+from tests.support.journeys import read_until
+from tests.support.notch import TOKEN
 
 
 async def test_a_restart_mid_onboarding_continues_at_the_same_question(tmp_path: Path) -> None:

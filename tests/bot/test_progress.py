@@ -4,98 +4,20 @@ numbers of that history."""
 from __future__ import annotations
 
 import os
-import random
 import struct
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import select
-
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import progress as t
-from core.efficacy import LadderRating
-from storage.db import create_engine, make_session_factory
-from storage.efficacy import save_ladder_rating
-from storage.models import Challenge, Goal, User
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard, read_until
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
+from tests.support.history import LAST_DAY, Day, generate_year, insert_history
+from tests.support.journeys import onboard, read_until
+from tests.support.notch import Notch
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-LAST_DAY = date(2026, 6, 3)  # a Wednesday; "this week" is Mon 1 .. Thu 4 June
 NOW = datetime(2026, 6, 4, 10, 0, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    amount: float
-    status: str
-    effort: int | None
-    confidence: int | None
-
-
-@dataclass(frozen=True)
-class History:
-    days: list[Day]
-    strengths: list[float]  # ladder strengths, oldest first
-
-
-def generate_year(seed: int = 7, days: int = 365, baseline: float = 10) -> list[Day]:
-    """A plausible year: amounts creeping up in steps, some failures, rest and missed days."""
-    rng = random.Random(seed)
-    out: list[Day] = []
-    amount = baseline
-    for i in range(days):
-        day = LAST_DAY - timedelta(days=days - 1 - i)
-        roll = rng.random()
-        status = ("missed" if roll < 0.06 else "skipped" if roll < 0.1 else
-                  "failed" if roll < 0.24 else "done")
-        rated = status in ("done", "failed") and rng.random() < 0.7
-        out.append(Day(day, amount, status, rng.randint(2, 5) if status == "done" else None,
-                       rng.choice((20, 40, 60, 80, 100)) if rated else None))
-        if status == "done" and rng.random() < 0.3:
-            amount += 1
-        elif status == "failed":
-            amount = max(baseline, amount - 1)
-    return out
-
-
-async def insert_history(notch: Notch, days: list[Day], *, ladders: int = 0,
-                         telegram_id: int = 1001) -> History:
-    """Write ``days`` (and weekly ladder ratings) for the onboarded user's goal."""
-    engine = create_engine(notch.database_url)
-    strengths: list[float] = []
-    try:
-        async with make_session_factory(engine)() as session:
-            user = (await session.exec(
-                select(User).where(User.telegram_user_id == telegram_id))).one()
-            goal = (await session.exec(select(Goal).where(Goal.user_id == user.id))).one()
-            assert user.id is not None and goal.id is not None
-            for d in days:
-                due = datetime(d.day.year, d.day.month, d.day.day, 6, 0, tzinfo=UTC)
-                session.add(Challenge(
-                    goal_id=goal.id, local_date=d.day, amount=d.amount, p_success=0.8,
-                    status=d.status, due_at=due, sent_at=due, close_at=due + timedelta(hours=22),
-                    answered_at=None if d.status == "missed" else due + timedelta(hours=3),
-                    effort=d.effort, confidence=d.confidence,
-                    failure_reason="too_hard" if d.status == "failed" else None,
-                    reflection="went before breakfast" if d.status == "done"
-                    and d.effort == 5 else None))
-            for week in range(ladders):
-                ratings = tuple(min(100, 20 * k + 2 * week) for k in (4, 3, 2, 1, 0))
-                rating = LadderRating((10.0, 12.0, 14.0, 17.0, 20.0), ratings)
-                strengths.append(rating.strength)
-                await save_ladder_rating(
-                    session, user_id=user.id, goal_id=goal.id, rating=rating,
-                    rated_at=datetime.combine(days[0].day, datetime.min.time(), UTC)
-                    + timedelta(weeks=week))
-            await session.commit()
-    finally:
-        await engine.dispose()
-    return History(days, strengths)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -150,8 +72,8 @@ async def test_a_year_of_history_is_a_phone_sized_png_with_its_numbers(notch: No
     photo = await _photo(ada)
     assert photo.kind == "photo" and photo.file_bytes is not None
     assert png_size(photo.file_bytes) == (1080, 1600)
-    if os.environ.get("NOTCH_KEEP_CHART"):
-        Path(os.environ["NOTCH_KEEP_CHART"]).write_bytes(photo.file_bytes)  # noqa: ASYNC240
+    if os.environ.get("TEST_KEEP_CHART"):
+        Path(os.environ["TEST_KEEP_CHART"]).write_bytes(photo.file_bytes)  # noqa: ASYNC240
     # The caption's numbers, counted here from the generated days.
     days = history.days
     done = [d for d in days if d.status == "done"]

@@ -4,32 +4,16 @@ failures in a row are covered in the three-week journey (test_daily_journey)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from bot import texts
 from bot.texts import checkin as t
 from bot.texts import efficacy as e
-from storage.goals import active_goal
-from storage.models import Challenge
-from tests.bot.conftest import Notch
-from tests.bot.test_daily_harness import make_user, services_of, utc
+from tests.support.daily import make_user, utc
+from tests.support.history import seed
+from tests.support.notch import Notch
 
 SEND = utc(2026, 6, 2, 5, 30)  # 07:30 in Berlin
-
-
-async def seed(notch: Notch, user_id: int, days: dict[date, tuple[str, float, int | None]],
-               reflection: str | None = None) -> None:
-    """Answered days straight into the table: {day: (status, amount, effort)}."""
-    async with services_of(notch).session() as session:
-        goal = await active_goal(session, user_id)
-        assert goal is not None and goal.id is not None
-        for day, (status, amount, effort) in days.items():
-            at = datetime(day.year, day.month, day.day, 5, 30, tzinfo=SEND.tzinfo)
-            session.add(Challenge(goal_id=goal.id, local_date=day, amount=amount, p_success=0.8,
-                                  status=status, due_at=at, sent_at=at, answered_at=at,
-                                  close_at=at + timedelta(hours=20), effort=effort,
-                                  reflection=reflection if effort == 5 else None))
-        await session.commit()
 
 
 async def test_low_confidence_replays_three_dated_lines_once(notch: Notch) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pexpect
 
 from bot import texts
-from bot.sandbox import SANDBOX_USER_ID
 from bot.texts import onboarding
+from sandbox import terminal
+from sandbox.terminal import SANDBOX_USER_ID
 
 
 def _spawn(tmp_path: Path) -> pexpect.spawn:
@@ -27,7 +28,7 @@ def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
     child = _spawn(tmp_path)
     try:
         first_line = child.readline().strip()
-        assert first_line == texts.SANDBOX_BANNER
+        assert first_line == terminal.BANNER
         assert "TELEGRAM_BOT_TOKEN" in first_line and "sandbox" in first_line
         child.sendline("/start")
         child.expect_exact("Notch: " + texts.greeting("you"))
@@ -37,7 +38,7 @@ def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
         child.sendline("#1")
         child.expect_exact("Notch: " + onboarding.ask_baseline("running", "10 minutes")[:60])
         child.sendline("/quit")
-        child.expect_exact(texts.SANDBOX_GOODBYE)
+        child.expect_exact(terminal.GOODBYE)
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
@@ -55,7 +56,7 @@ def test_sandbox_keeps_state_between_runs_and_ends_on_ctrl_d(tmp_path: Path) -> 
                 child.expect_exact("Notch: " + onboarding.RESUMING)
                 child.expect_exact("Notch: " + onboarding.ASK_BEHAVIOUR)
             child.sendeof()
-            child.expect_exact(texts.SANDBOX_GOODBYE)
+            child.expect_exact(terminal.GOODBYE)
             child.expect(pexpect.EOF)
         finally:
             child.close(force=True)
@@ -90,7 +91,7 @@ def test_a_first_challenge_done_in_the_sandbox_with_numbered_buttons(tmp_path: P
         child.sendline("#" + str(int(child.match.group(1)) + 2))  # 3 just right
         child.expect_exact("Registered: 10 minutes")
         child.sendline("#" + done)  # a button that the edit took away
-        child.expect_exact(texts.SANDBOX_NO_SUCH_BUTTON.format(number=done))
+        child.expect_exact(terminal.NO_SUCH_BUTTON.format(number=done))
         child.sendline("/progress")  # a terminal can't show a photo: it is saved, and named
         child.expect(r"\[photo saved as (\S+\.png)\]")
         chart = tmp_path / child.match.group(1)

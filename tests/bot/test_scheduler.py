@@ -10,8 +10,8 @@ import pytest
 from bot.daily import deliver_challenge
 from bot.texts import checkin as t
 from storage.scheduling import claim_due_challenges
-from tests.bot.conftest import Notch
-from tests.bot.test_daily_harness import challenges, make_user, services_of, user_row, utc
+from tests.support.daily import challenges, make_user, services_of, user_row, utc
+from tests.support.notch import Notch
 
 
 async def _days(notch: Notch, user_id: int, expected: list[datetime]) -> None:

@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import select
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import onboarding as to
 from bot.texts import settings as t
 from core.clock import local_day
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, Goal, User
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard, read_until
+from tests.support.journeys import onboard, read_until
+from tests.support.notch import Notch
 
 
 async def _state(notch: Notch) -> tuple[User, Goal, list[Conversation]]:

@@ -7,17 +7,17 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.handlers.celebration import REACTION
 from bot.texts import checkin as c
 from bot.texts import onboarding as t
 from core.replies import Outcome
 from core.router import check_in_words
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import Conversation, Goal
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
-from tests.bot.test_daily_harness import challenges, services_of
+from tests.support.daily import challenges, services_of
+from tests.support.journeys import onboard, start_over
+from tests.support.notch import Notch
 
 
 async def _conversation(notch: Notch) -> Conversation | None:
@@ -36,12 +36,7 @@ async def _start_over(notch: Notch, ada: EmulatedUser) -> SentMessage:
     daily = await ada.next_message()
     assert c.DONE_BUTTON in daily.buttons
     await notch.emulator.settle()
-    await ada.send_text("/start")
-    await ada.next_message()  # the menu
-    await (await ada.press(t.MENU_RESTART)).answered()
-    assert (await ada.next_message()).text == t.CONFIRM_RESTART
-    await (await ada.press(t.RESTART_YES)).answered()
-    assert (await ada.next_message()).text == t.ASK_BEHAVIOUR
+    await start_over(ada)
     return daily
 
 

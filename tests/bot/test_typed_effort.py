@@ -10,16 +10,16 @@ from datetime import timedelta
 import pytest
 
 from bot import texts
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import checkin as c
 from bot.texts import onboarding as to
 from bot.texts import settings as s
 from core.replies import parse_effort
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from storage.models import Challenge
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
-from tests.bot.test_daily_harness import challenges, make_user, utc
+from tests.support.daily import challenges, make_user, utc
+from tests.support.journeys import onboard
+from tests.support.notch import Notch
 
 # Berlin in June is UTC+2: 07:30 local is 05:30 UTC.
 SEND = utc(2026, 6, 2, 5, 30)

@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from bot.emulator import EmulatedUser
-from bot.emulator.user import NoMessageError
 from bot.services import Services
 from bot.texts import checkin as c
 from bot.texts import onboarding as to
 from bot.texts import settings as s
-from tests.bot.conftest import Notch
-from tests.bot.journeys import onboard
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.user import NoMessageError
+from tests.support.journeys import onboard, start_over
+from tests.support.notch import Notch
 
 ANSWERS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto",
                      "setMessageReaction", "sendDocument"})
@@ -136,11 +136,6 @@ async def test_a_failure_and_how_much_was_done(notch: Notch) -> None:
 
 async def test_a_check_in_during_a_setup_started_over(notch: Notch) -> None:
     ada = await _onboarded(notch)
-    await ada.send_text("/start")
-    await ada.next_message()  # the menu
-    await (await ada.press(to.MENU_RESTART)).answered()
-    assert (await ada.next_message()).text == to.CONFIRM_RESTART
-    await (await ada.press(to.RESTART_YES)).answered()
-    assert (await ada.next_message()).text == to.ASK_BEHAVIOUR
+    await start_over(ada)
     await _typed(notch, ada, "done", "done during a setup started over")
     await _typed(notch, ada, "Juggling", "a setup answer")

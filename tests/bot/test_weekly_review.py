@@ -16,10 +16,10 @@ from storage.efficacy import list_ladder_ratings, save_ladder_rating
 from storage.goals import active_goal
 from storage.models import Challenge, User
 from storage.scheduling import LEASE, reschedule
-from tests.bot.conftest import Notch
-from tests.bot.test_daily_harness import make_user, services_of, user_row, utc
-from tests.bot.test_ladder import rate_all
-from tests.bot.test_replay import seed
+from tests.support.daily import make_user, services_of, user_row, utc
+from tests.support.history import seed
+from tests.support.journeys import rate_all
+from tests.support.notch import Notch
 
 # Berlin leaves summer time on Sunday 25 Oct 2026: Monday 26 Oct 07:30 CET is 06:30 UTC.
 REVIEW = utc(2026, 10, 26, 6, 30)

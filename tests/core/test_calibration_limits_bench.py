@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import core.calibration as calibration  # noqa: E402
-from bench._calib_peers import Notch  # noqa: E402
-from bench._calib_sim import simulate  # noqa: E402
-from bench.calibration_limits import (  # noqa: E402
+import core.calibration as calibration
+from bench._calib_peers import Notch
+from bench._calib_sim import simulate
+from bench.calibration_limits import (
     NotchNoEarlyRaise,
     NotchNotchStart,
     StatedBaseline,

@@ -8,20 +8,14 @@ claim forced to hand out the same rows twice) and finds none for Notch's claim.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.claims import (  # noqa: E402
+from bench.claims import (
     NOW,
     claim_until_empty,
     count_unclaimed,
@@ -29,7 +23,7 @@ from bench.claims import (  # noqa: E402
     seed,
     tally,
 )
-from storage.db import make_session_factory  # noqa: E402
+from storage.db import make_session_factory
 
 
 async def _until_waiting_on_a_lock(engine: AsyncEngine, pid: int, timeout_s: float = 10.0) -> None:

@@ -267,6 +267,84 @@ async def test_a_sqlite_table_rebuild_inside_a_migration_keeps_dependent_rows(
     await engine.dispose()
 
 
+_REBUILD_USERS_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users", recreate="always") as batch:
+        batch.alter_column("first_name", existing_type=sa.String(256), nullable=True)
+
+
+def downgrade() -> None:
+    pass
+"""
+
+
+async def test_the_alembic_cli_rebuilds_a_sqlite_table_without_cascading_deletes(
+    tmp_path: Path,
+) -> None:
+    # `alembic -c storage/alembic.ini upgrade head` goes through env.py's own engine: it must
+    # take the same guarded connection as storage.migrate (foreign keys off around a rebuild),
+    # or a migration that copies `users` deletes every goal. The real CLI runs on a copy of
+    # storage/alembic.ini and storage/migrations with one extra revision that rebuilds `users`.
+    import shutil
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+    from storage.migrate import MIGRATIONS_DIR
+
+    scripts = tmp_path / "storage"
+    shutil.copytree(MIGRATIONS_DIR, scripts / "migrations",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(MIGRATIONS_DIR.parent / "alembic.ini", scripts / "alembic.ini")
+    (scripts / "migrations" / "versions" / "9999_rebuild_users.py").write_text(
+        _REBUILD_USERS_REVISION.format(head=_head()), encoding="utf-8"
+    )
+    db_file = tmp_path / "cli.db"
+    engine = create_engine(f"sqlite:///{db_file}")
+    try:  # seeded at 0004, so the CLI also runs 0005's own rebuild of `challenges`
+        await upgrade(engine, "0004")
+        async with engine.begin() as connection:
+            await _seed_one_user(connection)
+            await connection.execute(sa.text(
+                "INSERT INTO conversations (user_id, topic, step, data, challenge_id, updated_at)"
+                " VALUES (1, 'checkin', 'reflection', '{}', 1, '2026-01-02 09:00:00+00:00')"))
+    finally:
+        await engine.dispose()
+    done = subprocess.run(  # noqa: ASYNC221 (the CLI is the point; nothing else runs meanwhile)
+        [sys.executable, "-m", "alembic", "-c", str(scripts / "alembic.ini"),
+         "-x", f"url=sqlite:///{db_file}", "upgrade", "head"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    import sqlite3
+
+    with sqlite3.connect(db_file) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            "9999",
+        )
+        counts = [connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("users", "goals", "challenges", "conversations")]
+    assert counts == [1, 1, 1, 1]
+    engine = create_engine(f"sqlite:///{db_file}")
+    try:
+        async with engine.connect() as connection:
+            broken = (await connection.execute(text("PRAGMA foreign_key_check"))).all()
+        assert broken == []
+    finally:
+        await engine.dispose()
+
+
 async def test_0004_keeps_every_row_and_makes_the_first_fit_due(
     make_engine: Callable[..., AsyncEngine],
 ) -> None:

@@ -50,7 +50,7 @@ async def test_concurrent_upgrades_from_several_processes(
     make_engine: Callable[..., AsyncEngine],
 ) -> None:
     if database_backend != "postgres":
-        pytest.skip("SQLite serves one process (DESIGN.md); several workers need PostgreSQL")
+        pytest.skip("SQLite serves one process (README); several workers need PostgreSQL")
     args = [sys.executable, "-c", WORKER, database_url, json.dumps(database_connect_args)]
     workers = [
         await asyncio.create_subprocess_exec(*args, stderr=asyncio.subprocess.PIPE)

@@ -13,9 +13,9 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
 from telegram.error import BadRequest
 
-from bot.emulator import BotApiEmulator, EmulatedUser
-from bot.emulator.state import SentMessage
-from tests.emulator.conftest import Api
+from sandbox.emulator import BotApiEmulator, EmulatedUser
+from sandbox.emulator.state import SentMessage
+from tests.support.wire import Api
 
 PNG = b"\x89PNG\r\n\x1a\n"
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "

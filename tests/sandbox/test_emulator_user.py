@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import BotApiEmulator, EmulatedUser, NoMessageError
+from sandbox.emulator import BotApiEmulator, EmulatedUser, NoMessageError
 
 Api = Any
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from telegram.constants import ReactionEmoji
 
-from bot.emulator import formatting
-from bot.emulator.errors import bad_request
+from sandbox.emulator import formatting
+from sandbox.emulator.errors import bad_request
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator import BotApiEmulator, EmulatedUser
+from sandbox.emulator import BotApiEmulator, EmulatedUser
 
 Api = Any
 

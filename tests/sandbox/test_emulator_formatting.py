@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator.errors import ApiError
-from bot.emulator.formatting import parse, utf16_len
+from sandbox.emulator.errors import ApiError
+from sandbox.emulator.formatting import parse, utf16_len
 
 
 def test_offsets_are_utf16_units_after_an_emoji() -> None:

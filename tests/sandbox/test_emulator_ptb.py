@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import BotApiEmulator, EmulatedUser
+from sandbox.emulator import BotApiEmulator, EmulatedUser
 
 DONE = InlineKeyboardMarkup([[InlineKeyboardButton("✅ Done", callback_data="done:1")]])
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
 import telegram
 
-from bot.emulator import BotApiEmulator, EmulatedUser
+from sandbox.emulator import BotApiEmulator, EmulatedUser
+from tests.support.wire import Api
 
 TOKEN = "123456:TEST-TOKEN"
-Api = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
 
 
 def _threads() -> set[str]:

@@ -7,7 +7,7 @@ import asyncio
 import time
 from typing import Any
 
-from bot.emulator import BotApiEmulator, EmulatedUser
+from sandbox.emulator import BotApiEmulator, EmulatedUser
 
 Api = Any
 
@@ -107,3 +107,17 @@ async def test_update_ids_increase_and_dates_come_from_the_clock(
     first, second = body["result"]
     assert second["update_id"] == first["update_id"] + 1
     assert first["message"]["date"] == 1_750_000_000
+
+
+async def test_settle_lets_other_tasks_run_even_when_already_quiet(emu: BotApiEmulator) -> None:
+    # A test waiting for the bot's first getUpdates settles in a loop; if a quiet emulator
+    # returned without suspending, that loop would starve the polling task forever.
+    await asyncio.sleep(0.05)  # quiet for longer than quiet=0.01
+    ran = asyncio.Event()
+    task = asyncio.create_task(asyncio.sleep(0, result=None))
+    task.add_done_callback(lambda _: ran.set())
+    for _ in range(3):
+        await emu.settle(quiet=0.01, timeout=1)
+        if ran.is_set():
+            break
+    assert ran.is_set()

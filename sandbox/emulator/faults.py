@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.errors import ApiError, default_description
+from sandbox.emulator.errors import ApiError, default_description
 
 
 @dataclass

@@ -7,11 +7,11 @@ message (sent by `bot.daily`) is left unread for the caller.
 
 from __future__ import annotations
 
-from bot.emulator import EmulatedUser
-from bot.emulator.state import SentMessage
 from bot.texts import efficacy
 from bot.texts import onboarding as t
-from tests.bot.conftest import Notch
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
+from tests.support.notch import Notch
 
 PRESET_LABELS = {p.behaviour: p.label for p in t.PRESETS} | {p.key: p.label for p in t.PRESETS}
 
@@ -86,3 +86,26 @@ async def onboard(
     await read_until(user, lead(efficacy.LADDER_INTRO))  # the ladder follows; rated or not
     return read
 
+
+async def tap(notch: Notch, user: EmulatedUser, message: SentMessage, row: int,
+              column: int) -> None:
+    """One tap, then wait until its edit has reached the phone (as a person sees it)."""
+    await (await user.press_at(message, row, column)).answered()
+    await notch.emulator.settle()
+
+
+async def rate_all(notch: Notch, user: EmulatedUser, message: SentMessage,
+                   columns: list[int]) -> None:
+    """Rate row i with column columns[i] (1 = 0, 2 = 20, … 6 = 100)."""
+    for row, column in enumerate(columns):
+        await tap(notch, user, message, row, column)
+
+
+async def start_over(user: EmulatedUser) -> None:
+    """An onboarded user's /start menu → Start over → yes: the activity question is open."""
+    await user.send_text("/start")
+    await user.next_message()  # the menu
+    await (await user.press(t.MENU_RESTART)).answered()
+    assert (await user.next_message()).text == t.CONFIRM_RESTART
+    await (await user.press(t.RESTART_YES)).answered()
+    assert (await user.next_message()).text == t.ASK_BEHAVIOUR

@@ -12,11 +12,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.errors import CONFLICT, ApiError, bad_request
-from bot.emulator.faults import Fault, FaultBook
-from bot.emulator.methods import BotApi, as_int
-from bot.emulator.state import EmulatorState, Upload
-from bot.emulator.user import EmulatedChat, EmulatedUser
+from sandbox.emulator.errors import CONFLICT, ApiError, bad_request
+from sandbox.emulator.faults import Fault, FaultBook
+from sandbox.emulator.methods import BotApi, as_int
+from sandbox.emulator.state import EmulatorState, Upload
+from sandbox.emulator.user import EmulatedChat, EmulatedUser
 
 # Parameters that travel as JSON strings in form and multipart bodies.
 JSON_FIELDS = frozenset({
@@ -138,6 +138,9 @@ class BotApiEmulator:
         """Wait until every queued update was fetched and no API call came for `quiet` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        # Always suspend once: a caller that settles in a loop (waiting for the bot's first call)
+        # must let the bot's tasks run even when the emulator is already quiet.
+        await asyncio.sleep(0)
         while True:
             now = loop.time()
             fetched = all(update.delivered for update in self.state.updates)

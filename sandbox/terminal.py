@@ -1,8 +1,9 @@
-"""The terminal sandbox: the local Bot API emulator and the real bot in one process.
+"""The terminal sandbox: the local Bot API emulator, a bot served against it, and a terminal.
 
 The terminal plays the phone. Without a token nobody can reach Telegram, yet a newcomer should
 still feel the product, and the very same code paths run as with a real bot: only the base URL
-differs. State goes to the configured database, so progress survives between sessions.
+differs. Which bot runs is the caller's choice (`bot.cli` hands in Notch's): the sandbox imports
+nothing from `bot`, `storage` or `core`, so it stands in for Telegram and nothing else.
 """
 
 from __future__ import annotations
@@ -14,19 +15,40 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TextIO
 
-from bot import texts
-from bot.app import build_application, serving
-from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
-from bot.settings import Settings
+from sandbox.emulator import BotApiEmulator, EmulatedUser, SentMessage
 
 SANDBOX_TOKEN = "100000:local-sandbox-not-a-secret"
 SANDBOX_FILES = Path("var/sandbox-files")
 SANDBOX_USER_ID = 100001  # one fixed person, so the sandbox's history persists across runs
 _BUTTON_PRESS = re.compile(r"^#(\d+)$")
 _TAG = re.compile(r"<[^>]+>")
+
+# The terminal's own words (a developer's terminal, not a Telegram chat: not for translation).
+BANNER = (
+    "Notch local sandbox: no Telegram token is set, so you are talking to the bot through a local "
+    "stand-in for Telegram. To connect a real bot, put TELEGRAM_BOT_TOKEN=<token from @BotFather> "
+    "in .env and run `make run` again."
+)
+USAGE = (
+    "Type a message and press Enter to send it. Buttons appear as [#1 Label]: type #1 to press. "
+    "Type /quit or press Ctrl-D to leave."
+)
+NO_SUCH_BUTTON = (
+    "(no button #{number} on screen: an edited message shows its buttons again, with new numbers)"
+)
+GOODBYE = "Sandbox closed. Your progress is saved."
+
+ServeBot = Callable[[str, str], AbstractAsyncContextManager[object]]
+"""`serve_bot(base_url, token)`: serves a bot against that Bot API endpoint until the block ends.
+
+The bot polls `base_url` with `token` exactly as it would poll Telegram (`base_url` ends in
+"/bot", the token is appended), so the sandbox needs to know nothing else about it.
+"""
 
 
 class Terminal:
@@ -70,19 +92,21 @@ class Terminal:
 
 
 async def run_sandbox(
-    settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    serve_bot: ServeBot,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    files: Path = SANDBOX_FILES,
 ) -> None:
+    """Start the emulator, serve the bot against it, and let the terminal play the phone."""
     root = logging.getLogger()
     if root.level > logging.DEBUG:  # the terminal is the phone: only problems may interrupt it
         root.setLevel(max(root.level, logging.WARNING))
-    terminal = Terminal(out, SANDBOX_FILES)
-    terminal.say(texts.SANDBOX_BANNER)
-    terminal.say(texts.SANDBOX_USAGE)
+    terminal = Terminal(out, files)
+    terminal.say(BANNER)
+    terminal.say(USAGE)
     async with BotApiEmulator(token=SANDBOX_TOKEN) as emulator:
-        local = settings.model_copy(update={"telegram_api_base_url": emulator.base_url})
-        application = build_application(local, token=SANDBOX_TOKEN)
         user = emulator.private_chat(user_id=SANDBOX_USER_ID, first_name="you")
-        async with serving(application):
+        async with serve_bot(emulator.base_url, SANDBOX_TOKEN):
             printer = asyncio.create_task(_print_bot_messages(user, terminal))
             try:
                 await _type_messages(user, terminal, _lines(stdin))
@@ -90,7 +114,7 @@ async def run_sandbox(
                 printer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await printer
-    terminal.say(texts.SANDBOX_GOODBYE)
+    terminal.say(GOODBYE)
 
 
 async def _print_bot_messages(user: EmulatedUser, terminal: Terminal) -> None:
@@ -113,7 +137,7 @@ async def _type_messages(
             continue
         number = int(press.group(1))
         if number not in terminal.buttons:
-            terminal.say(texts.SANDBOX_NO_SUCH_BUTTON.format(number=number))
+            terminal.say(NO_SUCH_BUTTON.format(number=number))
             continue
         await user.press_at(*terminal.buttons[number])
 

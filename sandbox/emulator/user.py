@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator import rules
-from bot.emulator.methods import message_dict
-from bot.emulator.state import CallbackQuery, ChatState, EmulatorState, SentMessage, UserMessage
+from sandbox.emulator import rules
+from sandbox.emulator.methods import message_dict
+from sandbox.emulator.state import CallbackQuery, ChatState, EmulatorState, SentMessage, UserMessage
 
 # A 1x1 PNG: what send_photo uploads unless the test gives its own bytes.
 TINY_PNG = bytes.fromhex(

@@ -8,9 +8,9 @@ import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.emulator import rules
-from bot.emulator.errors import BLOCKED, NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
-from bot.emulator.state import ChatState, EmulatorState, SentMessage, Upload, UserMessage
+from sandbox.emulator import rules
+from sandbox.emulator.errors import BLOCKED, NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
+from sandbox.emulator.state import ChatState, EmulatorState, SentMessage, Upload, UserMessage
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 

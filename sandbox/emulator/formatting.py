@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request
+from sandbox.emulator.errors import ApiError, bad_request
 
 
 def utf16_len(text: str) -> int:

@@ -1,0 +1,1 @@
+"""Measurements (`make bench`): each module runs as a script and imports as `bench.<name>`."""
