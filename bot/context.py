@@ -8,6 +8,7 @@ clock reading, the router's open state) is computed once per update. It carries:
   transaction (what `core.router.route` decides on);
 - `require_goal()`: the writer's rows, or None after answering "set up first" itself;
 - `locale`: the language sentences are rendered in (English until the catalogues come);
+- `press()`: a button press answered and read into its typed callback data;
 - `send_replies()` and `edit_or_send()`: the two ways a handler answers.
 """
 
@@ -17,13 +18,13 @@ import logging
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot import texts
+from bot import callbacks, texts
 from bot.services import Services, services
 from storage.db import Session
 from storage.open_state import Opened, load_open_state
@@ -35,6 +36,14 @@ DEFAULT_LOCALE = "en"
 
 Markup = InlineKeyboardMarkup | None
 Reply = tuple[str, Markup]
+
+
+class Press(NamedTuple):
+    """A button press, read: the typed button (None: data no current button packs, i.e. stale
+    or forged) and the message it is on (None when that message can't be edited any more)."""
+
+    button: callbacks.CallbackData | None
+    message: Message | None
 
 
 class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -92,6 +101,15 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
             await self.bot.send_message(self.chat, texts.NEED_SETUP)
             return None
         return opened
+
+    async def press(self, update: Update) -> Press:
+        """Answer the update's button press first (the phone spins until then), then read it."""
+        query = update.callback_query
+        if query is None:
+            return Press(None, None)
+        await query.answer()
+        message = query.message if isinstance(query.message, Message) else None
+        return Press(callbacks.parse(query.data), message)
 
     async def send_replies(self, replies: Sequence[Reply]) -> None:
         for text, markup in replies:

@@ -253,12 +253,9 @@ async def _after_failure(session: Session, goal: Goal, challenge: Challenge,
 
 
 async def on_button(update: Update, context: NotchContext) -> None:
-    query, presser = update.callback_query, update.effective_user
-    if query is None or presser is None:
+    presser, (pressed, message) = update.effective_user, await context.press(update)
+    if presser is None:
         return
-    await query.answer()  # first: the client spins until the query is answered
-    pressed = cb.parse(query.data)
-    message = query.message if isinstance(query.message, Message) else None
     owned = None
     if isinstance(pressed, BUTTONS):
         async with context.db() as session:

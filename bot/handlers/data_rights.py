@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
@@ -101,12 +101,9 @@ async def delete_command(update: Update, context: NotchContext) -> None:
 
 
 async def on_delete_button(update: Update, context: NotchContext) -> None:
-    query, presser = update.callback_query, update.effective_user
-    if query is None or presser is None:
+    presser, (pressed, message) = update.effective_user, await context.press(update)
+    if presser is None:
         return
-    await query.answer()
-    message = query.message if isinstance(query.message, Message) else None
-    pressed = cb.parse(query.data)
     if not isinstance(pressed, cb.DeleteAnswer):
         await context.edit_or_send(None, t.DELETE_STALE)
         return

@@ -89,12 +89,7 @@ def summary(rating: LadderRating, previous: LadderRating | None) -> str:
 
 
 async def on_button(update: Update, context: NotchContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()  # first: the client spins until the query is answered
-    pressed = cb.parse(query.data)
-    message = query.message if isinstance(query.message, Message) else None
+    pressed, message = await context.press(update)
     if not isinstance(pressed, cb.Ladder) or message is None:
         return  # the amount label, or garbage: nothing to do
     current, state, row = pressed.current, pressed.state, pressed.row

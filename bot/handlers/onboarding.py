@@ -140,11 +140,7 @@ async def _answer_message(session: Session, user: User, step: str, draft: Draft,
 
 async def on_button(update: Update, context: NotchContext) -> None:
     """`ob:<step>:<choice>`: the same as typing the choice, if that question is still open."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    pressed = cb.parse(query.data)
+    pressed, _ = await context.press(update)
     opened = await context.open_state()
     user, row = opened.user, opened.conversation
     if (not isinstance(pressed, cb.Onboarding) or user is None or row is None

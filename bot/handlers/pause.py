@@ -83,8 +83,7 @@ async def _pause_until(session: Session, user: User, argument: str, today: date,
 
 async def on_pause_button(update: Update, context: NotchContext) -> None:
     """`set:pause`: pause until /resume."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await context.press(update)
     opened = await context.require_goal()
     if opened is None or opened.user is None:
         return

@@ -102,23 +102,12 @@ def _question(step: str, goal: Goal) -> str:
                              unit=goal.unit, example=example)
 
 
-async def _pressed(update: Update) -> cb.Setting | None:
-    """Answer the query first (the client spins until then); the typed button, if it is ours."""
-    query = update.callback_query
-    if query is None:
-        return None
-    await query.answer()
-    pressed = cb.parse(query.data)
-    return pressed if isinstance(pressed, cb.Setting) else None
-
-
 # ------------------------------------------------------------------ /settings
 
 
 async def show_settings(update: Update, context: NotchContext) -> None:
     """/settings and the /start menu's Settings button."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await context.press(update)  # the /start menu's button, if that is what this is
     opened = await context.require_goal()
     if opened is None or opened.user is None or opened.goal is None:
         return
@@ -219,8 +208,8 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
 
 async def on_button(update: Update, context: NotchContext) -> None:
     """Every `set:` button: a field to change, celebration on/off, the review day, pause."""
-    pressed = await _pressed(update)
-    if pressed is None:
+    pressed, _ = await context.press(update)
+    if not isinstance(pressed, cb.Setting):
         await context.bot.send_message(context.chat, texts.BUTTON_STALE)
         return
     if pressed.what in FIELDS:

@@ -99,11 +99,7 @@ def menu(user: User, goal: Goal) -> Reply:
 
 async def on_menu(update: Update, context: NotchContext) -> None:
     """`menu:today`, `menu:restart` and its confirmation (`menu:settings` is settings.py's)."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    pressed = cb.parse(query.data)
+    pressed, _ = await context.press(update)
     opened = await context.require_goal()
     if opened is None or opened.user is None or opened.user.id is None:
         return
