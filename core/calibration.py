@@ -46,12 +46,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
+from enum import StrEnum
 from itertools import pairwise
 from statistics import NormalDist
-from typing import Final
+from typing import Final, TypeVar
 
 from core.vocabulary import ChallengeStatus, FailureReason
 
@@ -61,6 +62,7 @@ SETTLED: Final = (ChallengeStatus.DONE, ChallengeStatus.FAILED, ChallengeStatus.
 # Plain strings are accepted and turned into the enum (outside checks build Attempts with "done").
 _SETTLED_BY_VALUE: Final[dict[str, ChallengeStatus]] = {s.value: s for s in SETTLED}
 _REASON_BY_VALUE: Final[dict[str, FailureReason]] = {r.value: r for r in FailureReason}
+_E = TypeVar("_E", bound=StrEnum)
 
 # --- Model settings (one set for every goal; see bench/calibration.py) -------------------
 # Probit sd of the success curve, in log-amount units. 0.30 was wider than people's curves
@@ -189,36 +191,43 @@ class Attempt:
             raise ValueError(f"Attempt.day must be a date, got {self.day!r}")
         if not _is_real(self.amount) or not math.isfinite(self.amount) or self.amount <= 0:
             raise ValueError(f"Attempt.amount must be a finite number > 0, got {self.amount!r}")
-        outcome = _SETTLED_BY_VALUE.get(self.outcome) if isinstance(self.outcome, str) else None
-        if outcome is None:
-            raise ValueError(
-                f"Attempt.outcome must be one of {sorted(_SETTLED_BY_VALUE)}: {self.outcome!r}")
-        if outcome is not self.outcome:
-            object.__setattr__(self, "outcome", outcome)
-        if self.effort is not None:
-            if isinstance(self.effort, bool) or not isinstance(self.effort, int):
-                raise ValueError(f"Attempt.effort must be an int 1..5, got {self.effort!r}")
-            if not 1 <= self.effort <= 5:
-                raise ValueError(f"Attempt.effort must be within 1..5, got {self.effort}")
-            if self.outcome is not ChallengeStatus.DONE:
-                raise ValueError("Attempt.effort is only given with outcome 'done'")
+        object.__setattr__(self, "outcome", _member(_SETTLED_BY_VALUE, self.outcome, "outcome"))
+        self._check_effort()
         if self.reason is not None:
-            reason = _REASON_BY_VALUE.get(self.reason) if isinstance(self.reason, str) else None
-            if reason is None:
-                raise ValueError(
-                    f"Attempt.reason must be one of {sorted(_REASON_BY_VALUE)}, got {self.reason!r}"
-                )
-            if reason is not self.reason:
-                object.__setattr__(self, "reason", reason)
-            if self.outcome is not ChallengeStatus.FAILED:
-                raise ValueError("Attempt.reason is only given with outcome 'failed'")
-        if self.achieved is not None:
-            if self.outcome is not ChallengeStatus.FAILED:
-                raise ValueError("Attempt.achieved is only given with outcome 'failed'")
-            if not _is_real(self.achieved) or not math.isfinite(self.achieved):
-                raise ValueError(f"Attempt.achieved must be a finite number, got {self.achieved!r}")
-            if not 0 <= self.achieved <= self.amount:
-                raise ValueError("Attempt.achieved must lie within 0..amount")
+            object.__setattr__(self, "reason", _member(_REASON_BY_VALUE, self.reason, "reason"))
+            self._only_with(ChallengeStatus.FAILED, "reason")
+        self._check_achieved()
+
+    def _only_with(self, outcome: ChallengeStatus, field_name: str) -> None:
+        if self.outcome is not outcome:
+            raise ValueError(f"Attempt.{field_name} is only given with outcome '{outcome}'")
+
+    def _check_effort(self) -> None:
+        if self.effort is None:
+            return
+        if isinstance(self.effort, bool) or not isinstance(self.effort, int):
+            raise ValueError(f"Attempt.effort must be an int 1..5, got {self.effort!r}")
+        if not 1 <= self.effort <= 5:
+            raise ValueError(f"Attempt.effort must be within 1..5, got {self.effort}")
+        self._only_with(ChallengeStatus.DONE, "effort")
+
+    def _check_achieved(self) -> None:
+        if self.achieved is None:
+            return
+        self._only_with(ChallengeStatus.FAILED, "achieved")
+        if not _is_real(self.achieved) or not math.isfinite(self.achieved):
+            raise ValueError(f"Attempt.achieved must be a finite number, got {self.achieved!r}")
+        if not 0 <= self.achieved <= self.amount:
+            raise ValueError("Attempt.achieved must lie within 0..amount")
+
+
+def _member(members: Mapping[str, _E], value: object, field_name: str) -> _E:
+    """The vocabulary member a plain string (or a member) names, or a ValueError saying which
+    values `field_name` takes."""
+    found = members.get(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(f"Attempt.{field_name} must be one of {sorted(members)}, got {value!r}")
+    return found
 
 
 # Why a plan is what it is: ``Plan.reason_key`` names the case, ``Plan.facts`` its numbers.
