@@ -10,13 +10,13 @@ import logging
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 
+from bot.keyboards import challenge_keyboard, late_keyboard
 from bot.replay import log_of, replay_text
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.texts import checkin as texts
-from bot.texts import efficacy as efficacy_texts
 from bot.texts.format import format_amount
 from core.calibration import Plan, next_challenge
 from core.clock import (
@@ -25,7 +25,6 @@ from core.clock import (
     local_day,
     send_instant_for_day,
 )
-from core.efficacy import UI_RATINGS
 from core.evidence import AWAY_DAYS, Entry, ReplayReason, should_replay
 from core.vocabulary import ChallengeStatus, Topic, UserStatus
 from storage.challenges import (
@@ -61,30 +60,6 @@ def amount_text(goal: Goal, amount: float) -> str:
 
 def baseline_text(goal: Goal) -> str:
     return format_amount(goal.baseline)
-
-
-def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> InlineKeyboardMarkup:
-    """The outcome buttons, and below them the optional 0-100 confidence row (`conf:<id>:<v>`),
-    the chosen value ticked; rating never replaces or hides the outcome buttons."""
-    return InlineKeyboardMarkup([
-        [
-            InlineKeyboardButton(texts.DONE_BUTTON, callback_data=f"done:{challenge_id}"),
-            InlineKeyboardButton(texts.FAIL_BUTTON, callback_data=f"fail:{challenge_id}"),
-            InlineKeyboardButton(texts.SKIP_BUTTON, callback_data=f"skip:{challenge_id}"),
-        ],
-        [
-            InlineKeyboardButton(efficacy_texts.confidence_label(value, value == confidence),
-                                 callback_data=f"conf:{challenge_id}:{value}")
-            for value in UI_RATINGS
-        ],
-    ])
-
-
-def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.LATE_DID_BUTTON, callback_data=f"late:{challenge_id}:done"),
-        InlineKeyboardButton(texts.LATE_DIDNT_BUTTON, callback_data=f"late:{challenge_id}:failed"),
-    ]])
 
 
 def daily_text(goal: Goal, challenge: Challenge) -> str:

@@ -22,11 +22,11 @@ from bot.calibrate import fit_if_due
 from bot.daily import (
     LATEST_SEND,
     amount_text,
-    challenge_keyboard,
     deliver_challenge,
     plan_day,
     still_sendable,
 )
+from bot.keyboards import challenge_keyboard
 from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services

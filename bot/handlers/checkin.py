@@ -19,21 +19,21 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
 
 from bot import callbacks as cb
 from bot.context import NotchContext
-from bot.daily import (
-    amount_text,
-    baseline_text,
-    calibrated_plan,
-    challenge_keyboard,
-    daily_text,
-    late_keyboard,
-)
+from bot.daily import amount_text, baseline_text, calibrated_plan, daily_text
 from bot.handlers.base import Group, Handlers
 from bot.handlers.celebration import celebrate
+from bot.keyboards import (
+    challenge_keyboard,
+    effort_keyboard,
+    late_keyboard,
+    reason_keyboard,
+    undo_keyboard,
+)
 from bot.replay import goal_log, replay_text
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
@@ -68,29 +68,6 @@ TOPIC = Topic.CHECKIN
 SKIP_WORDS = frozenset({"skip", "pass", "-", "no", "dunno", "don't know", "not sure"})
 BUTTONS = (cb.ChallengeAnswer, cb.Late, cb.Effort, cb.Reason, cb.Undo, cb.Confidence)
 OUTCOME_OF_VERB = {"done": Outcome.DONE, "fail": Outcome.FAILED, "skip": Outcome.SKIPPED}
-
-
-def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
-    """Five buttons, 1 very easy … 5 maximal, in short rows that fit a phone."""
-    buttons = [
-        InlineKeyboardButton(label, callback_data=cb.Effort(challenge_id, n).pack())
-        for n, label in texts.EFFORT_BUTTONS.items()
-    ]
-    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4], buttons[4:]])
-
-
-def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.REASON_BUTTONS[reason],
-                             callback_data=cb.Reason(challenge_id, reason).pack())
-        for reason in FailureReason
-    ]])
-
-
-def undo_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.UNDO_BUTTON, callback_data=cb.Undo(challenge_id).pack())]]
-    )
 
 
 # --------------------------------------------------------------------------- the flows

@@ -8,8 +8,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, filters
 
 from bot.context import NotchContext
-from bot.daily import amount_text, challenge_keyboard, plan_day
+from bot.daily import amount_text, plan_day
 from bot.handlers.base import Group, Handlers
+from bot.keyboards import challenge_keyboard
 from bot.texts import checkin as texts
 from bot.texts.format import format_clock, format_day
 from core.clock import get_zone, local_day, send_instant_for_day

@@ -1,0 +1,57 @@
+"""The check-in's buttons, every one built from its typed callback data (`bot.callbacks`).
+
+The daily message (outcome + confidence), the late question, and the follow-ups after an answer
+(effort, reason, undo) live together, so the buttons a challenge can carry are seen in one place.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks as cb
+from bot.texts import checkin as texts
+from bot.texts import efficacy as efficacy_texts
+from core.efficacy import UI_RATINGS
+from core.vocabulary import FailureReason
+
+
+def _button(label: str, data: cb.CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data.pack())
+
+
+def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> InlineKeyboardMarkup:
+    """The outcome buttons, and below them the optional 0-100 confidence row, the chosen value
+    ticked; rating never replaces or hides the outcome buttons."""
+    return InlineKeyboardMarkup([
+        [_button(texts.DONE_BUTTON, cb.ChallengeAnswer("done", challenge_id)),
+         _button(texts.FAIL_BUTTON, cb.ChallengeAnswer("fail", challenge_id)),
+         _button(texts.SKIP_BUTTON, cb.ChallengeAnswer("skip", challenge_id))],
+        [_button(efficacy_texts.confidence_label(value, value == confidence),
+                 cb.Confidence(challenge_id, value)) for value in UI_RATINGS],
+    ])
+
+
+def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    """Yesterday's unanswered challenge, asked the next morning: did it happen after all?"""
+    return InlineKeyboardMarkup([[
+        _button(texts.LATE_DID_BUTTON, cb.Late(challenge_id, "done")),
+        _button(texts.LATE_DIDNT_BUTTON, cb.Late(challenge_id, "failed")),
+    ]])
+
+
+def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    """Five buttons, 1 very easy … 5 maximal, in short rows that fit a phone."""
+    buttons = [_button(label, cb.Effort(challenge_id, n))
+               for n, label in texts.EFFORT_BUTTONS.items()]
+    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4], buttons[4:]])
+
+
+def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        _button(texts.REASON_BUTTONS[reason], cb.Reason(challenge_id, reason))
+        for reason in FailureReason
+    ]])
+
+
+def undo_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.UNDO_BUTTON, cb.Undo(challenge_id))]])
