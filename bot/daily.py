@@ -7,8 +7,7 @@ from the goal's settled history, so the amount always reflects every answer give
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
-from typing import Final
+from datetime import date, datetime, timedelta
 
 from telegram import Bot
 
@@ -23,7 +22,6 @@ from core.clock import (
     day_close_instant,
     followup_instant,
     local_day,
-    send_instant_for_day,
 )
 from core.evidence import AWAY_DAYS, Entry, ReplayReason, should_replay
 from core.vocabulary import ChallengeStatus, Topic, UserStatus
@@ -46,12 +44,6 @@ from storage.scheduling import claim_challenge, mark_sent
 from storage.users import get_user
 
 log = logging.getLogger(__name__)
-
-LATEST_SEND: Final = time(21, 0)
-"""After this local time a day's challenge is not sent any more (catch-up after downtime)."""
-LATE_GRACE: Final = timedelta(hours=1)
-"""…unless the send time itself is that late: then it may still go out this long after it."""
-
 
 def amount_text(goal: Goal, amount: float) -> str:
     """"1,050 words": an amount of the goal, with its unit (bot.texts.format)."""
@@ -82,14 +74,6 @@ def back_after_break(
     if previous_sent is not None and (previous_sent - last_active).days >= AWAY_DAYS:
         return None
     return replay_text(goal, log, reason)
-
-
-def still_sendable(day: date, tz: str, send_time: time, now: datetime) -> bool:
-    """Whether `day`'s challenge may still go out at `now`: not after 21:00 local (or, for a
-    later send time, not more than LATE_GRACE after it) — a late day is skipped quietly."""
-    send_at = send_instant_for_day(day, tz, send_time)
-    latest = max(send_instant_for_day(day, tz, LATEST_SEND), send_at + LATE_GRACE)
-    return now <= latest
 
 
 async def calibrated_plan(session: Session, goal: Goal, day: date) -> Plan:

@@ -19,20 +19,15 @@ from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from bot.calibrate import fit_if_due
-from bot.daily import (
-    LATEST_SEND,
-    amount_text,
-    deliver_challenge,
-    plan_day,
-    still_sendable,
-)
+from bot.daily import amount_text, deliver_challenge, plan_day
 from bot.keyboards import challenge_keyboard
 from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.services import services as services_of
 from bot.texts import checkin as texts
-from core.clock import local_day, next_send_instant, send_instant_for_day
+from core.clock import local_day, send_instant_for_day
+from core.schedule import LATEST_SEND, next_plan_instant, still_sendable
 from core.vocabulary import ChallengeStatus
 from storage.challenges import owner_of
 from storage.db import Session
@@ -49,6 +44,7 @@ from storage.scheduling import (
     mark_review_sent,
     postpone_review,
     resume_due_paused,
+    taken_days,
 )
 from storage.users import get_user
 
@@ -101,14 +97,14 @@ async def _plan_due_users(services: Services, now: datetime, report: TickReport)
         for user in await claim_due_users(session, now):
             assert user.id is not None and user.next_send_at is not None
             goal = await active_goal(session, user.id)
-            upcoming = None if goal is None else next_send_instant(
-                now, user.timezone, user.send_time
-            )
+            today = local_day(now, user.timezone)
+            upcoming = None if goal is None or goal.id is None else next_plan_instant(
+                now, user.timezone, user.send_time, await taken_days(session, goal.id, today)
+            )  # the next day with no challenge yet: the rule every announcement reads
             if not await advance_user(session, user.id, user.next_send_at, upcoming):
                 continue  # another worker moved this user on
             if goal is None:
                 continue
-            today = local_day(now, user.timezone)
             send_at = send_instant_for_day(today, user.timezone, user.send_time)
             if send_at > now:
                 continue  # today's time is still ahead (the schedule was stale)

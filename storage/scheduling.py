@@ -17,7 +17,8 @@ from sqlalchemy import or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import local_day, next_send_instant, send_instant_for_day
+from core.clock import local_day, send_instant_for_day
+from core.schedule import Schedule, Waiting, next_delivery, next_plan_instant
 from core.vocabulary import ChallengeStatus, UserStatus
 from storage.db import rowcount
 from storage.goals import active_goal
@@ -34,11 +35,13 @@ __all__ = [
     "claim_due_users",
     "close_past_days",
     "drop_followup",
+    "load_schedule",
     "mark_blocked",
     "mark_followup_sent",
     "mark_review_sent",
     "mark_sent",
     "mark_unblocked",
+    "next_challenge_at",
     "next_review_instant",
     "postpone",
     "postpone_review",
@@ -47,6 +50,7 @@ __all__ = [
     "reschedule_review",
     "resume_due_paused",
     "review_weekday",
+    "taken_days",
 ]
 
 LEASE: Final = timedelta(minutes=2)
@@ -56,19 +60,58 @@ LEASE: Final = timedelta(minutes=2)
 async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
     """Recompute `next_send_at` after anything that moves it (time, zone, status, new goal).
 
-    Only an active user with an active goal is due; a pause with an end date is due on that day
-    (the tick resumes it then); stopped, blocked or goal-less users are never due.
+    Only an active user with an active goal is due, at the first send time of a day that has no
+    challenge yet (`core.schedule.next_plan_instant`, the tick's own rule); a pause with an end
+    date is due on that day (the tick resumes it then); stopped, blocked or goal-less users are
+    never due.
     """
     due: datetime | None = None
-    if user.id is not None and await active_goal(session, user.id) is not None:
+    goal = None if user.id is None else await active_goal(session, user.id)
+    if goal is not None and goal.id is not None:
         if user.status == UserStatus.ACTIVE:
-            due = next_send_instant(now, user.timezone, user.send_time)
+            taken = await taken_days(session, goal.id, local_day(now, user.timezone))
+            due = next_plan_instant(now, user.timezone, user.send_time, taken)
         elif user.status == UserStatus.PAUSED and user.paused_until is not None:
             due = send_instant_for_day(user.paused_until, user.timezone, user.send_time)
     user.next_send_at = due
     reschedule_review(user, now, has_goal=due is not None)
     session.add(user)
     await session.flush()
+
+
+_LOOK_BACK: Final = timedelta(days=2)  # a zone change moves "today" by a day at most
+
+
+async def taken_days(session: AsyncSession, goal_id: int, today: date) -> frozenset[date]:
+    """The local days from `today` (less a zone change's worth) that already have a challenge."""
+    statement = select(col(Challenge.local_date)).where(
+        col(Challenge.goal_id) == goal_id, col(Challenge.local_date) >= today - _LOOK_BACK)
+    return frozenset((await session.exec(statement)).all())
+
+
+async def load_schedule(session: AsyncSession, user: User, now: datetime) -> Schedule:
+    """What `core.schedule.next_delivery` decides on for `user`: the users row's schedule and
+    the active goal's recent challenges (none without a goal: then nothing is ever due)."""
+    goal = None if user.id is None else await active_goal(session, user.id)
+    taken: frozenset[date] = frozenset()
+    waiting: tuple[Waiting, ...] = ()
+    if goal is not None and goal.id is not None:
+        since = local_day(now, user.timezone) - _LOOK_BACK
+        rows = (await session.exec(select(Challenge).where(
+            col(Challenge.goal_id) == goal.id, col(Challenge.local_date) >= since))).all()
+        taken = frozenset(row.local_date for row in rows)
+        waiting = tuple(Waiting(row.due_at, row.close_at, row.claimed_until) for row in rows
+                        if row.status == ChallengeStatus.PLANNED)
+    return Schedule(timezone=user.timezone, send_time=user.send_time,
+                    status=UserStatus(user.status),
+                    wake_at=None if goal is None else user.next_send_at,
+                    taken=taken, waiting=waiting)
+
+
+async def next_challenge_at(session: AsyncSession, user: User, now: datetime) -> datetime | None:
+    """When the tick will really send `user` the next challenge (None: it will not): what every
+    announcement says ("comes tomorrow at 07:30")."""
+    return next_delivery(await load_schedule(session, user, now), now)
 
 
 # --------------------------------------------------------------------------- weekly review

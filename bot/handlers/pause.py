@@ -18,12 +18,12 @@ from bot.context import NotchContext, Reply
 from bot.handlers.base import Group, Handlers
 from bot.handlers.start import describe_next
 from bot.texts import settings as t
-from core.clock import local_day
+from core.clock import get_zone, local_day
 from core.vocabulary import UserStatus
 from storage.conversations import clear_conversation
 from storage.db import Session
 from storage.models import User
-from storage.scheduling import reschedule
+from storage.scheduling import next_challenge_at, reschedule
 from storage.user_settings import pause, resume, stop
 from storage.users import get_user, get_user_by_telegram_id
 
@@ -78,7 +78,12 @@ async def _pause_until(session: Session, user: User, argument: str, today: date,
         return t.PAUSE_TOO_FAR, None
     if not await pause(session, user, until=until, now=now):
         return t.PAUSE_NOT_NOW, None
-    return t.PAUSED_UNTIL.format(date=t.format_date(until), time=_clock(user)), None
+    # The day it really comes: the pause's last day may already be a rest day (/skip).
+    when = await next_challenge_at(session, user, now)
+    assert when is not None  # paused with an end date: the tick resumes it
+    local = when.astimezone(get_zone(user.timezone))
+    return t.PAUSED_UNTIL.format(date=t.format_date(local.date()),
+                                 time=texts.format_clock(local.hour, local.minute)), None
 
 
 async def on_pause_button(update: Update, context: NotchContext) -> None:
@@ -102,7 +107,8 @@ async def resume_command(update: Update, context: NotchContext) -> None:
         user = await get_user(session, opened.user.id or 0)
         assert user is not None
         if await resume(session, user, now):
-            reply = t.RESUMED.format(when=describe_next(user, now))
+            when = await next_challenge_at(session, user, now)
+            reply = t.RESUMED.format(when=describe_next(when, user.timezone, now))
         else:
             reply = t.NOT_PAUSED
     await context.send_replies([(reply, None)])

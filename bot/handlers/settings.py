@@ -42,6 +42,7 @@ from storage.db import Session
 from storage.goals import active_goal, set_step
 from storage.models import Goal, User
 from storage.open_state import Opened
+from storage.scheduling import next_challenge_at
 from storage.user_settings import (
     set_celebrate,
     set_review_weekday,
@@ -181,8 +182,8 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
             return [(found_time, None)]
         await set_send_time(session, user, found_time, now)
         await clear_conversation(session, user.id, topic=TOPIC)
-        return [(t.TIME_CHANGED.format(time=_clock(user), zone=user.timezone,
-                                       when=describe_next(user, now)), None)]
+        when = describe_next(await next_challenge_at(session, user, now), user.timezone, now)
+        return [(t.TIME_CHANGED.format(time=_clock(user), zone=user.timezone, when=when), None)]
     else:
         step_value = read_amount(message.text, step=None, unit=goal.unit,
                                     example=f"{texts.format_amount(goal.step * 2)} {goal.unit}")
@@ -198,7 +199,9 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
     await clear_conversation(session, user.id, topic=TOPIC)
     changed = t.ZONE_CHANGED.format(zone=answer.zone,
                                     offset=zone_offset_label(answer.zone, now),
-                                    when=describe_next(user, now))
+                                    when=describe_next(
+                                        await next_challenge_at(session, user, now),
+                                        user.timezone, now))
     notes: list[Reply] = [(note, None) for note in zone_notes(answer)]
     return [*notes, (changed, None)]
 

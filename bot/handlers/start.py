@@ -30,6 +30,7 @@ from core.vocabulary import Topic, UserStatus
 from storage.conversations import clear_conversation, get_conversation, set_conversation
 from storage.goals import active_goal
 from storage.models import Goal, User
+from storage.scheduling import next_challenge_at
 from storage.user_settings import reactivate
 from storage.users import get_user_by_telegram_id, upsert_telegram_user
 
@@ -65,17 +66,20 @@ async def start(update: Update, context: NotchContext) -> None:
                 await clear_conversation(session, user.id, topic=Topic.SETTINGS)
             await reactivate(session, user, now)
             if came_back:
-                replies.append((t.REACTIVATED.format(when=describe_next(user, now)), None))
+                when = describe_next(await next_challenge_at(session, user, now), user.timezone,
+                                     now)
+                replies.append((t.REACTIVATED.format(when=when), None))
             replies.append(menu(user, goal))
     await context.send_replies(replies)
 
 
-def describe_next(user: User, now: datetime) -> str:
-    """ "today at 07:30", "tomorrow at 07:30" or "on Tue 1 Dec at 07:30" in the user's zone."""
-    if user.next_send_at is None:
+def describe_next(when: datetime | None, timezone: str, now: datetime) -> str:
+    """ "today at 07:30", "tomorrow at 07:30" or "on Tue 1 Dec at 07:30" in the user's zone:
+    `when` is `storage.scheduling.next_challenge_at`, the instant the tick will really send."""
+    if when is None:
         return s.WHEN_NEVER
-    zone = get_zone(user.timezone)
-    local = user.next_send_at.astimezone(zone)
+    zone = get_zone(timezone)
+    local = when.astimezone(zone)
     today = now.astimezone(zone).date()
     clock = texts.format_clock(local.hour, local.minute)
     days = (local.date() - today).days

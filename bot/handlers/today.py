@@ -16,6 +16,7 @@ from bot.texts.format import format_clock, format_day
 from core.clock import get_zone, local_day, send_instant_for_day
 from core.vocabulary import ChallengeStatus, UserStatus
 from storage.challenges import ANSWERABLE, challenge_for_day, record_outcome
+from storage.scheduling import next_challenge_at
 
 
 async def show_today(update: Update, context: NotchContext) -> None:
@@ -28,6 +29,7 @@ async def show_today(update: Update, context: NotchContext) -> None:
     today = local_day(context.now, user.timezone)
     async with context.db() as session:
         challenge = await challenge_for_day(session, goal.id, today)
+        when = await next_challenge_at(session, user, context.now)
     if challenge is not None and challenge.id is not None:
         text = texts.TODAY_STATE[challenge.status].format(
             amount=amount_text(goal, challenge.amount)
@@ -36,17 +38,16 @@ async def show_today(update: Update, context: NotchContext) -> None:
             markup = challenge_keyboard(challenge.id, challenge.confidence)
     elif user.status == UserStatus.PAUSED:
         text = texts.TODAY_PAUSED
-    elif user.status in (UserStatus.STOPPED, UserStatus.BLOCKED) or user.next_send_at is None:
+    elif user.status in (UserStatus.STOPPED, UserStatus.BLOCKED) or when is None:
         text = texts.TODAY_STOPPED
-    else:
-        local = user.next_send_at.astimezone(get_zone(user.timezone))
-        when = format_clock(local.time())
-        if local_day(user.next_send_at, user.timezone) == today:
-            text = texts.TODAY_UPCOMING.format(time=when)
+    else:  # when the tick will really send it (a rest day already set is passed over)
+        zone = get_zone(user.timezone)
+        local = when.astimezone(zone)
+        clock = format_clock(local.time())
+        if local.date() == context.now.astimezone(zone).date():
+            text = texts.TODAY_UPCOMING.format(time=clock)
         else:
-            text = texts.TODAY_NEXT.format(
-                day=format_day(local_day(user.next_send_at, user.timezone)), time=when
-            )
+            text = texts.TODAY_NEXT.format(day=format_day(local.date()), time=clock)
     await context.bot.send_message(context.chat, text, reply_markup=markup)
 
 
