@@ -26,12 +26,14 @@ from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.services import services as services_of
 from bot.texts import checkin as texts
+from bot.texts import settings as settings_texts
 from core.clock import local_day, send_instant_for_day
 from core.schedule import LATEST_SEND, next_plan_instant, still_sendable
 from core.vocabulary import ChallengeStatus
 from storage.challenges import owner_of
 from storage.db import Session
 from storage.goals import active_goal
+from storage.models import User
 from storage.scheduling import (
     advance_user,
     claim_due_challenges,
@@ -42,8 +44,10 @@ from storage.scheduling import (
     drop_followup,
     mark_followup_sent,
     mark_review_sent,
+    pause_for_silence,
     postpone_review,
     resume_due_paused,
+    silent_week,
     taken_days,
 )
 from storage.users import get_user
@@ -66,6 +70,7 @@ class TickReport:
     closed: int = 0  # days closed as missed
     resumed: int = 0  # paused users whose day came
     planned: int = 0  # users whose day was planned
+    silenced: int = 0  # users paused after a week of silence (each told once)
     too_late: int = 0  # days skipped quietly: the tick came after 21:00 local
     sent: int = 0  # daily messages delivered
     followups: int = 0  # reminders delivered
@@ -82,7 +87,8 @@ async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
         report.closed = len(await close_past_days(session, now))
         report.resumed = len(await resume_due_paused(session, now))
         await session.commit()
-    await _plan_due_users(services, now, report)
+    silent = await _plan_due_users(services, now, report)
+    await _tell_paused(services, bot, now, silent)
     await _send_due_challenges(services, bot, now, report)
     await _send_due_followups(services, bot, now, report)
     await _send_due_reviews(services, bot, now, report)
@@ -91,8 +97,10 @@ async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
     return report
 
 
-async def _plan_due_users(services: Services, now: datetime, report: TickReport) -> None:
-    """Plan today's challenge for every user whose send time has come, and move them on."""
+async def _plan_due_users(services: Services, now: datetime, report: TickReport) -> list[User]:
+    """Plan today's challenge for every user whose send time has come, and move them on; a user
+    silent for a week is paused instead (returned, to be told)."""
+    silent: list[User] = []
     async with services.session() as session:
         for user in await claim_due_users(session, now):
             assert user.id is not None and user.next_send_at is not None
@@ -103,7 +111,7 @@ async def _plan_due_users(services: Services, now: datetime, report: TickReport)
             )  # the next day with no challenge yet: the rule every announcement reads
             if not await advance_user(session, user.id, user.next_send_at, upcoming):
                 continue  # another worker moved this user on
-            if goal is None:
+            if goal is None or goal.id is None:
                 continue
             send_at = send_instant_for_day(today, user.timezone, user.send_time)
             if send_at > now:
@@ -113,9 +121,27 @@ async def _plan_due_users(services: Services, now: datetime, report: TickReport)
                 log.info("user %s: today's challenge skipped, the tick came after %s local",
                          user.id, LATEST_SEND)
                 continue
+            if await silent_week(session, goal.id, today) and await pause_for_silence(
+                    session, user.id, now):
+                silent.append(user)
+                report.silenced += 1
+                continue
             await plan_day(session, user, goal, today, send_at)
             report.planned += 1
         await session.commit()
+    return silent
+
+
+async def _tell_paused(services: Services, bot: Bot, now: datetime, silent: list[User]) -> None:
+    """One kind message to each user just paused for silence, saying how to come back. Sent
+    after the pause is committed: a crash in between leaves the pause untold (never twice)."""
+    for user in silent:
+        assert user.id is not None
+        try:
+            await deliver(services, bot, Outbound(user_id=user.id, chat_id=user.chat_id),
+                          settings_texts.SILENCE_PAUSED, now)
+        except Exception:
+            log.exception("telling user %s of the pause for silence failed", user.id)
 
 
 async def fit_calibration(services: Services, now: datetime) -> int:

@@ -22,10 +22,12 @@ from core.vocabulary import UserStatus
 __all__ = [
     "LATEST_SEND",
     "LATE_GRACE",
+    "SILENT_DAYS",
     "Schedule",
     "Waiting",
     "next_delivery",
     "next_plan_instant",
+    "silent_for_a_week",
     "still_sendable",
 ]
 
@@ -33,6 +35,9 @@ LATEST_SEND: Final = time(21, 0)
 """After this local time a day's challenge is not sent any more (catch-up after downtime)."""
 LATE_GRACE: Final = timedelta(hours=1)
 """…unless the send time itself is that late: then it may still go out this long after it."""
+SILENT_DAYS: Final = 7
+"""After this many days in a row whose challenge went out and got no answer, the tick pauses
+the person instead of sending an eighth (people block bots that nag, and a block is for good)."""
 
 
 def still_sendable(day: date, tz: ZoneLike, send_time: time, now: datetime) -> bool:
@@ -109,3 +114,10 @@ def next_delivery(schedule: Schedule, now: datetime) -> datetime | None:
     else:
         candidates.append(next_plan_instant(wake, tz, send_time, schedule.taken))
     return min(candidates)
+
+
+def silent_for_a_week(unanswered: Collection[date], today: date) -> bool:
+    """Whether each of the SILENT_DAYS days before `today` had a challenge that went out and got
+    no answer (`unanswered`: such days). A day without one (a pause, a rest day set ahead, a
+    /resume the day before) breaks the run, so someone who comes back starts a new week."""
+    return all(today - timedelta(days=back) in unanswered for back in range(1, SILENT_DAYS + 1))

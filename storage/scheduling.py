@@ -18,7 +18,14 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import local_day, send_instant_for_day
-from core.schedule import Schedule, Waiting, next_delivery, next_plan_instant
+from core.schedule import (
+    SILENT_DAYS,
+    Schedule,
+    Waiting,
+    next_delivery,
+    next_plan_instant,
+    silent_for_a_week,
+)
 from core.vocabulary import ChallengeStatus, UserStatus
 from storage.db import rowcount
 from storage.goals import active_goal
@@ -43,6 +50,7 @@ __all__ = [
     "mark_unblocked",
     "next_challenge_at",
     "next_review_instant",
+    "pause_for_silence",
     "postpone",
     "postpone_review",
     "reject",
@@ -50,6 +58,7 @@ __all__ = [
     "reschedule_review",
     "resume_due_paused",
     "review_weekday",
+    "silent_week",
     "taken_days",
 ]
 
@@ -268,6 +277,32 @@ async def advance_user(
         update(User)
         .where(col(User.id) == user_id, col(User.next_send_at) == expected)
         .values(next_send_at=next_send_at)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(await session.exec(statement)) == 1
+
+
+async def silent_week(session: AsyncSession, goal_id: int, today: date) -> bool:
+    """Whether the goal's challenges of the SILENT_DAYS days before `today` all went out and
+    got no answer (`core.schedule.silent_for_a_week`)."""
+    statement = select(col(Challenge.local_date)).where(
+        col(Challenge.goal_id) == goal_id,
+        col(Challenge.local_date) >= today - timedelta(days=SILENT_DAYS),
+        col(Challenge.local_date) < today,
+        col(Challenge.status) == ChallengeStatus.MISSED,
+        col(Challenge.sent_at).is_not(None),
+    )
+    return silent_for_a_week(frozenset((await session.exec(statement)).all()), today)
+
+
+async def pause_for_silence(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Pause a silent user on their behalf until /resume: no challenge, reminder or review. A
+    compare-and-set on the status, so of two workers only one pauses (and says so)."""
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id, col(User.status) == UserStatus.ACTIVE)
+        .values(status=UserStatus.PAUSED, paused_until=None, next_send_at=None,
+                next_review_at=None, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     return rowcount(await session.exec(statement)) == 1

@@ -55,6 +55,11 @@ PAUSED_UNTIL = (
     "Paused. Your next challenge comes on {date} at {time}. Send /resume to come back sooner."
 )
 PAUSED_OPEN = "Paused. No challenges until you send /resume."
+SILENCE_PAUSED = (
+    "I haven't heard from you for a week, so I've paused your challenges: no more messages "
+    "from me for now. Everything you've done is kept. Whenever you want to pick up again, send "
+    "/resume and the next challenge comes at your usual time."
+)
 PAUSE_BAD_DATE = (
     "I couldn't read \"{text}\" as a date. Send it as year-month-day, for example "
     "/pause {example}."

@@ -6,13 +6,14 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calibration import Plan
 from storage.challenges import get_challenge, plan_challenge, record_outcome
 from storage.db import make_session_factory
 from storage.goals import create_goal
-from storage.models import User
+from storage.models import Challenge, User
 from storage.scheduling import (
     LEASE,
     advance_user,
@@ -24,10 +25,12 @@ from storage.scheduling import (
     mark_followup_sent,
     mark_sent,
     mark_unblocked,
+    pause_for_silence,
     postpone,
     reject,
     reschedule,
     resume_due_paused,
+    silent_week,
 )
 from storage.users import upsert_telegram_user
 
@@ -191,3 +194,42 @@ async def test_concurrent_claims_are_disjoint(
     assert sorted(every) == sorted(ids)
     if database_backend == "postgres":
         assert sum(1 for batch in claims if batch) > 1  # the work really was shared
+
+
+async def test_a_silent_week_is_paused_by_one_worker_only(engine: AsyncEngine) -> None:
+    """Seven days sent and unanswered make a silent week (a day never sent, or answered, does
+    not); of two workers pausing the user at once exactly one does (and would tell them)."""
+    sessions = make_session_factory(engine)
+    async with sessions() as session:
+        user, goal_id = await _user_with_goal(session, 77)
+        assert user.id is not None
+        for back in range(1, 8):
+            day, at = DAY - timedelta(days=back), NOW - timedelta(days=back)
+            session.add(Challenge(goal_id=goal_id, local_date=day, amount=5, p_success=0.8,
+                                  status="missed", due_at=at, close_at=at + timedelta(hours=20),
+                                  sent_at=None if back == 7 else at))
+        await session.commit()
+        assert not await silent_week(session, goal_id, DAY)  # the 7th day was never sent
+        row = (await session.exec(select(Challenge).where(
+            Challenge.local_date == DAY - timedelta(days=7)))).one()
+        row.sent_at = NOW - timedelta(days=7)
+        session.add(row)
+        await session.commit()
+        assert await silent_week(session, goal_id, DAY)
+        assert not await silent_week(session, goal_id, DAY + timedelta(days=1))  # 6 of 7
+        assert not await silent_week(session, goal_id, DAY - timedelta(days=1))
+        user_id = user.id
+
+    async def worker() -> bool:
+        async with sessions() as session:
+            paused = await pause_for_silence(session, user_id, NOW)
+            await asyncio.sleep(0.01)
+            await session.commit()
+            return paused
+
+    assert sorted(await asyncio.gather(worker(), worker())) == [False, True]
+    async with sessions() as session:
+        found = await session.get(User, user_id)
+        assert found is not None
+        assert (found.status, found.paused_until, found.next_send_at, found.next_review_at) == (
+            "paused", None, None, None)
