@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from telegram import Bot
 
 from bot.keyboards import challenge_keyboard, late_keyboard
-from bot.replay import log_of, replay_text
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services
 from bot.texts import checkin as texts
@@ -23,15 +22,11 @@ from core.clock import (
     followup_instant,
     local_day,
 )
-from core.evidence import AWAY_DAYS, Entry, ReplayReason, should_replay
 from core.vocabulary import ChallengeStatus, Topic, UserStatus
 from storage.challenges import (
-    ANSWERED,
     challenge_for_day,
     core_goal,
-    evidence_entries,
     history,
-    last_sent_day,
     owner_of,
     plan_challenge,
 )
@@ -58,22 +53,6 @@ def daily_text(goal: Goal, challenge: Challenge) -> str:
     reason = texts.plan_reason(challenge.plan_reason_key, challenge.plan_facts, goal.unit)
     return texts.daily(amount_text(goal, challenge.amount), reason,
                        challenge.confidence)
-
-
-def back_after_break(
-    entries: list[Entry], goal: Goal, today: date, previous_sent: date | None
-) -> str | None:
-    """The replay for a user away five days or more, once per absence: only when the previous
-    daily message went out before the absence had reached five days (else it already had it)."""
-    answered = [e.day for e in entries if e.status in ANSWERED]
-    last_active = max(answered) if answered else None
-    log = log_of(goal, entries)
-    reason = should_replay(log, today=today, last_active=last_active)
-    if reason is not ReplayReason.BACK_AFTER_BREAK or last_active is None:
-        return None
-    if previous_sent is not None and (previous_sent - last_active).days >= AWAY_DAYS:
-        return None
-    return replay_text(goal, log, reason)
 
 
 async def calibrated_plan(session: Session, goal: Goal, day: date) -> Plan:
@@ -115,11 +94,6 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
         yesterday = await challenge_for_day(
             session, goal.id, challenge.local_date - timedelta(days=1)
         )
-        welcome_back = back_after_break(
-            await evidence_entries(session, goal.id, before=challenge.local_date), goal,
-            challenge.local_date,
-            await last_sent_day(session, goal.id, before=challenge.local_date),
-        )
     to = Outbound(user_id=user.id, chat_id=user.chat_id, challenge_id=challenge_id,
                   attempts=challenge.send_attempts, close_at=challenge.close_at)
     missed = yesterday is not None and yesterday.status == ChallengeStatus.MISSED
@@ -143,9 +117,6 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
         await session.commit()
     if not marked:
         log.warning("challenge %s was sent but had already left 'planned'", challenge_id)
-    elif welcome_back is not None:
-        await deliver(services, bot, Outbound(user_id=user.id, chat_id=user.chat_id),
-                      welcome_back, now)
     return True
 
 

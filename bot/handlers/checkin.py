@@ -34,9 +34,10 @@ from bot.keyboards import (
     reason_keyboard,
     undo_keyboard,
 )
-from bot.replay import goal_log, replay_text
+from bot.replay import goal_log, replay_text, welcome_back
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
+from core.clock import local_day
 from core.efficacy import UI_RATINGS
 from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
 from core.replies import AmountError, Outcome, normalise, parse_amount
@@ -99,7 +100,9 @@ async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
     pressed `message`, or as a new message when typed). True if it was recorded."""
     challenge, goal = owned.challenge, owned.goal
     assert challenge.id is not None
+    today = local_day(context.now, owned.user.timezone)
     async with context.db() as session:
+        back = await welcome_back(session, goal, challenge.local_date, today)
         changed = await record_outcome(session, challenge.id, outcome, context.now)
     if not changed:
         await context.bot.send_message(context.chat, texts.ALREADY_ANSWERED)
@@ -113,6 +116,8 @@ async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
                                    reason_keyboard(challenge.id))
     else:
         await context.edit_or_send(message, texts.SKIPPED)
+    if back is not None:  # the first answer after days away
+        await context.bot.send_message(context.chat, back)
     return True
 
 

@@ -61,9 +61,11 @@ async def test_doubt_in_words_with_and_without_a_record(notch: Notch) -> None:
     assert (await bob.next_message()).text == e.DOUBT_NO_LOG
 
 
-async def test_back_after_five_days_away_replays_in_the_next_daily_message_once(
+async def test_welcome_back_comes_with_the_first_answer_after_days_away_once(
     notch: Notch,
 ) -> None:
+    """Issue 12, item 3 (this test used to expect the welcome with the daily message on the
+    fifth silent day: that was the bug). Still away: no welcome; back: with the answer."""
     notch.clock.now = utc(2026, 6, 1, 12, 0)
     ada = notch.user()
     user_id = await make_user(notch, ada)
@@ -71,13 +73,21 @@ async def test_back_after_five_days_away_replays_in_the_next_daily_message_once(
     await seed(notch, user_id, {date(2026, 5, 26): ("done", 10, 3),
                                 date(2026, 5, 27): ("done", 11, 4)})
     await notch.tick(SEND)
+    assert (await ada.next_message()).text.startswith("Today's challenge")  # type: ignore[union-attr]
+    await ada.expect_no_message(within=0.3)  # still away: no "welcome back" yet
+    await notch.tick(SEND + timedelta(days=1))
+    late = await ada.next_message()
+    assert late.text == t.LATE_QUESTION.format(amount="10 minutes")
     daily = await ada.next_message()
     assert (daily.text or "").startswith("Today's challenge")
+    await ada.expect_no_message(within=0.3)
+    # She comes back and answers: the welcome comes now, with her record.
+    notch.clock.now = SEND + timedelta(days=1, hours=2)
+    await (await ada.press(t.DONE_BUTTON, daily)).answered()
     back = await ada.next_message()
     assert (back.text or "").startswith(e.REPLAY_INTRO["back_after_break"])
     assert "Wed 27 May 2026: 11 minutes, hard, your best so far" in (back.text or "")
-    # Still away the next day: the daily message comes, the replay does not again.
-    await notch.tick(SEND + timedelta(days=1))
-    assert (await ada.next_message()).text == t.LATE_QUESTION.format(amount="10 minutes")
-    assert (await ada.next_message()).text.startswith("Today's challenge")  # type: ignore[union-attr]
-    await ada.expect_no_message(within=0.3)
+    # Her next answer (yesterday's, late) is no absence: no second welcome.
+    await (await ada.press(t.LATE_DID_BUTTON, late)).answered()
+    await notch.emulator.settle()
+    assert not [m for m in ada.messages if m.text == back.text][1:]
