@@ -203,7 +203,7 @@ async def _read_unit(text: str, draft: Draft, now: datetime) -> Read:
 
 
 async def _read_step(text: str, draft: Draft, now: datetime) -> Read:
-    found = read_amount(text, step=None, unit=None, example="1")
+    found = read_amount(text, step=None, unit=draft.unit, example="1")
     if isinstance(found, str):
         return Read(found)
     draft.step, draft.example = found, 10 * found
