@@ -114,6 +114,26 @@ def zone_offset_label(zone: str, now: datetime) -> str:
     return format_offset(minutes)
 
 
+def zone_shown(zone: str, now: datetime) -> tuple[str, str]:
+    """A zone as people read it: its name and its offset at `now`, ("Europe/Berlin", "UTC+2").
+    A fixed offset (Etc/GMT-2, Etc/UTC) has no name people know, and the sign of the Etc names
+    is reversed (Etc/GMT-2 is UTC+2), so it is shown as the offset itself: ("UTC+2", "fixed")."""
+    offset = zone_offset_label(zone, now)
+    if is_fixed_zone(zone):
+        return offset, t.ZONE_FIXED
+    return zone, offset
+
+
+def zone_name(zone: str, now: datetime) -> str:
+    """The name part of `zone_shown`: "Europe/Berlin", or "UTC+2" for Etc/GMT-2."""
+    return zone_shown(zone, now)[0]
+
+
+def is_fixed_zone(zone: str) -> bool:
+    """Etc/GMT±N, Etc/UTC and their aliases: an offset, not a place."""
+    return zone.startswith("Etc/") or zone in ("UTC", "GMT", "Zulu", "UCT", "Universal")
+
+
 def local_clock(zone: str, now: datetime) -> str:
     """The wall clock in `zone` at `now`, "15:40"."""
     local = now.astimezone(get_zone(zone))

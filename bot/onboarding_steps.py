@@ -42,7 +42,7 @@ from bot.answers import (
     read_daily_time,
     read_zone_text,
     zone_notes,
-    zone_offset_label,
+    zone_shown,
 )
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
@@ -141,11 +141,12 @@ def _ask_target(draft: Draft, now: datetime) -> Reply:
 
 def _ask_confirm(draft: Draft, now: datetime) -> Reply:
     zone, target, amount = draft.zone or "UTC", draft.goal_target, texts.format_amount
+    shown, offset = zone_shown(zone, now)
     text = t.summary(
         behaviour=draft.behaviour or "", unit=draft.unit or "",
         step=amount(draft.step or 1), baseline=amount(draft.baseline or 0),
         target=None if target is None else amount(target), time=draft.time or "",
-        zone=zone, offset=zone_offset_label(zone, now), local_now=local_clock(zone, now),
+        zone=shown, offset=offset, local_now=local_clock(zone, now),
     )
     return text, _choices("confirm", [("ok", t.CONFIRM_BUTTON), *t.CHANGE_BUTTONS], 1)
 

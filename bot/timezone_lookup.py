@@ -188,6 +188,24 @@ def _same_clock(zones: tuple[str, ...], now: datetime) -> bool:
 
 
 def zone_for_city(text: str, now: datetime) -> ZoneAnswer | ZoneError | None:
+    """A place name → its zone (see `_zone_for_place`); "Berlin Germany", "Portland Oregon":
+    a country or US state typed after the city without a comma narrows it as "City, Country"
+    does, when the whole text names no place."""
+    found = _zone_for_place(text, now)
+    if found is not None or "," in text:
+        return found
+    words = text.split()
+    index = _index()
+    for cut in range(len(words) - 1, 0, -1):
+        qualifier = _fold(" ".join(words[cut:]))
+        if qualifier in index.countries or qualifier in index.us_states:
+            found = _zone_for_place(f"{' '.join(words[:cut])}, {' '.join(words[cut:])}", now)
+            if found is not None:
+                return found
+    return None
+
+
+def _zone_for_place(text: str, now: datetime) -> ZoneAnswer | ZoneError | None:
     """A well-known place name → its zone; the most populous match wins ("London" is the UK's).
 
     Order: a tiny alias table, country names when the whole country keeps one clock

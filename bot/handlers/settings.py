@@ -24,8 +24,9 @@ from bot.answers import (
     read_daily_time,
     read_zone_location,
     read_zone_text,
+    zone_name,
     zone_notes,
-    zone_offset_label,
+    zone_shown,
 )
 from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
@@ -69,8 +70,9 @@ def review_day(user: User) -> str:
 
 
 def settings_menu(user: User, goal: Goal, now: datetime) -> Reply:
+    zone, offset = zone_shown(user.timezone, now)
     text = t.MENU.format(
-        time=_clock(user), zone=user.timezone, offset=zone_offset_label(user.timezone, now),
+        time=_clock(user), zone=zone, offset=offset,
         step=texts.format_amount(goal.step), unit=goal.unit,
         celebrate=t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF, review=review_day(user),
     )
@@ -181,7 +183,7 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
             return [(found_time, None)]
         await set_send_time(session, user, found_time, now)
         await clear_conversation(session, user.id, topic=TOPIC)
-        return [(t.TIME_CHANGED.format(time=_clock(user), zone=user.timezone,
+        return [(t.TIME_CHANGED.format(time=_clock(user), zone=zone_name(user.timezone, now),
                                        when=describe_next(user, now)), None)]
     else:
         step_value = read_amount(message.text, step=None, unit=goal.unit,
@@ -196,9 +198,8 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
         return [(answer, None)]
     await set_timezone(session, user, answer.zone, now)
     await clear_conversation(session, user.id, topic=TOPIC)
-    changed = t.ZONE_CHANGED.format(zone=answer.zone,
-                                    offset=zone_offset_label(answer.zone, now),
-                                    when=describe_next(user, now))
+    zone, offset = zone_shown(answer.zone, now)
+    changed = t.ZONE_CHANGED.format(zone=zone, offset=offset, when=describe_next(user, now))
     notes: list[Reply] = [(note, None) for note in zone_notes(answer)]
     return [*notes, (changed, None)]
 

@@ -82,6 +82,23 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
     assert (await _say(ada, "UTC+5:45")).text == to.FIXED_OFFSET.format(offset="UTC+5:45")
     assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
         zone="Asia/Kathmandu", offset="UTC+5:45", when=t.WHEN_TODAY.format(time="18:15"))
+    # A whole-hour offset is stored as Etc/GMT-2 but shown as UTC+2, everywhere.
+    await _pick(ada, t.ZONE_BUTTON)
+    assert (await _say(ada, "+2")).text == to.FIXED_OFFSET.format(offset="UTC+2")
+    assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
+        zone="UTC+2", offset=to.ZONE_FIXED, when=t.WHEN_TODAY.format(time="18:15"))
+    user, _, _ = await _state(notch)
+    assert user.timezone == "Etc/GMT-2"
+    await _pick(ada, t.TIME_BUTTON)
+    assert (await _say(ada, "18:15")).text == t.TIME_CHANGED.format(
+        time="18:15", zone="UTC+2", when=t.WHEN_TODAY.format(time="18:15"))
+    await ada.send_text("/settings")
+    shown = await read_until(ada, "What would you like")
+    assert shown.text is not None and "- time zone: UTC+2 (fixed)" in shown.text
+    await ada.send_text("/start")
+    start_menu = await ada.next_message()
+    assert start_menu.text is not None and "(UTC+2)" in start_menu.text
+    assert "Etc/" not in start_menu.text
     # A shared location answers too.
     await _pick(ada, t.ZONE_BUTTON)
     await ada.send_location(52.52, 13.40)

@@ -36,6 +36,16 @@ NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
         ("Kiritimati", "Pacific/Kiritimati"),
         ("Pago Pago", "Pacific/Pago_Pago"),
         ("Tokyo", "Asia/Tokyo"),
+        # "City Country" / "City State" without a comma narrows as "City, Country" does.
+        ("berlin germany", "Europe/Berlin"),
+        ("Paris France", "Europe/Paris"),
+        ("paris tx", "America/Chicago"),
+        ("London Canada", "America/Toronto"),
+        ("portland oregon", "America/Los_Angeles"),
+        ("Portland Maine", "America/New_York"),
+        ("rio de janeiro brazil", "America/Sao_Paulo"),
+        ("san jose costa rica", "America/Costa_Rica"),
+        ("new york usa", "America/New_York"),
     ],
 )
 def test_city_names(text: str, zone: str) -> None:
