@@ -42,11 +42,13 @@ from bot.answers import (
     read_daily_time,
     read_zone_text,
     zone_notes,
+    zone_question,
     zone_shown,
 )
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
 from core.replies import AmountError, normalise, parse_target
+from core.timezones import ZoneChoice
 
 MAX_NAME = 40
 MAX_UNIT = 24
@@ -63,6 +65,7 @@ class Read:
     error: str | None = None
     goto: str | None = None
     notes: tuple[str, ...] = ()
+    markup: InlineKeyboardMarkup | None = None  # buttons for the re-prompt ("which Portland?")
 
 
 Asker = Callable[[Draft, datetime], Reply]
@@ -242,6 +245,9 @@ async def _read_zone(text: str, draft: Draft, now: datetime) -> Read:
     answer = await read_zone_text(text, now)
     if isinstance(answer, str):
         return Read(answer)
+    if isinstance(answer, ZoneChoice):
+        which, markup = zone_question(answer)
+        return Read(which, markup=markup)
     draft.zone = answer.zone
     return Read(notes=tuple(zone_notes(answer)))
 

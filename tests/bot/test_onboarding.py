@@ -167,6 +167,25 @@ async def _at_zone_question(notch: Notch, user: EmulatedUser) -> None:
     assert (await _say(user, "07:30")).text == t.ASK_ZONE
 
 
+async def test_an_ambiguous_city_is_asked_about_with_buttons(notch: Notch) -> None:
+    ada = notch.user()
+    await _at_zone_question(notch, ada)
+    which = await _say(ada, "Portland")
+    assert which.text == t.ZONE_WHICH.format(text="Portland")
+    assert which.buttons == ["Portland, Oregon (UTC-7)", "Portland, Maine (UTC-4)"]
+    _, _, conversations = await _rows(notch)
+    assert conversations[0].step == "zone" and "zone" not in conversations[0].data
+    summary = await _tap(ada, "Portland, Maine (UTC-4)")
+    assert summary.text is not None and "America/New_York (UTC-4, " in summary.text
+    _, _, conversations = await _rows(notch)
+    assert conversations[0].data["zone"] == "America/New_York"
+    # A pick from a question no longer open is refused, not applied.
+    await (await ada.press("Portland, Oregon (UTC-7)", message=which)).answered()
+    assert (await ada.next_message()).text == texts.BUTTON_STALE
+    _, _, conversations = await _rows(notch)
+    assert conversations[0].data["zone"] == "America/New_York"
+
+
 async def test_time_zone_answers_of_every_kind(notch: Notch) -> None:
     ada = notch.user()
     await _at_zone_question(notch, ada)

@@ -99,6 +99,17 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
     start_menu = await ada.next_message()
     assert start_menu.text is not None and "(UTC+2)" in start_menu.text
     assert "Etc/" not in start_menu.text
+    # A name several places share is asked about, with a button for each.
+    await _pick(ada, t.ZONE_BUTTON)
+    which = await _say(ada, "Springfield")
+    assert which.text == to.ZONE_WHICH.format(text="Springfield")
+    assert which.buttons == ["Springfield, Missouri (UTC-5)",
+                             "Springfield, Massachusetts (UTC-4)", "Springfield, Oregon (UTC-7)"]
+    await (await ada.press("Springfield, Massachusetts (UTC-4)", message=which)).answered()
+    assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
+        zone="America/New_York", offset="UTC-4", when=t.WHEN_TODAY.format(time="18:15"))
+    user, _, _ = await _state(notch)
+    assert user.timezone == "America/New_York"
     # A shared location answers too.
     await _pick(ada, t.ZONE_BUTTON)
     await ada.send_location(52.52, 13.40)
