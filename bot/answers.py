@@ -2,8 +2,9 @@
 
 Each reader returns the value it read or, as a `str`, the specific re-prompt naming what was
 wrong, so a caller never writes its own "try again". `zone_offset_label` and `local_clock` say
-a zone back to the user (the summary, "Time zone changed"). Nothing here touches Telegram or the
-database: the handlers (`bot.handlers.onboarding`, `bot.handlers.settings`) do.
+a zone back to the user (the summary, "Time zone changed"); `zone_question` asks which place a
+shared city name means, with buttons (`bot.keyboards`). Nothing here sends to Telegram or touches
+the database: the handlers (`bot.handlers.onboarding`, `bot.handlers.settings`) do.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, time
 
+from telegram import InlineKeyboardMarkup
+
 from bot import texts, timezone_lookup
+from bot.keyboards import zone_choice_keyboard
 from bot.texts import onboarding as t
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
 from core.replies import AmountError, AmountErrorReason, parse_amount
-from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, format_offset
+from core.timezones import ZoneAnswer, ZoneChoice, ZoneError, ZoneErrorReason, format_offset
 
 MAX_AMOUNT = 100_000.0
 LONG_TEXT = 1000  # characters; any answer to a question fits in a line
@@ -86,10 +90,18 @@ def zone_error(error: ZoneError | None, text: str) -> str:
     return t.ZONE_AMBIGUOUS.format(text=text.strip())
 
 
-async def read_zone_text(text: str, now: datetime) -> ZoneAnswer | str:
-    """Resolve a typed zone answer off the event loop (the first lookup may build the index)."""
+async def read_zone_text(text: str, now: datetime) -> ZoneAnswer | ZoneChoice | str:
+    """Resolve a typed zone answer off the event loop (the first lookup may build the index);
+    a name several places share comes back as a `ZoneChoice` to ask about (`zone_question`)."""
     found = await asyncio.to_thread(timezone_lookup.resolve_timezone, text, now)
-    return found if isinstance(found, ZoneAnswer) else zone_error(found, text)
+    if isinstance(found, ZoneAnswer | ZoneChoice):
+        return found
+    return zone_error(found, text)
+
+
+def zone_question(choice: ZoneChoice) -> tuple[str, InlineKeyboardMarkup]:
+    """"More than one place is called Portland. Which one?", with a button for each."""
+    return t.ZONE_WHICH.format(text=choice.text), zone_choice_keyboard(choice)
 
 
 async def read_zone_location(latitude: float, longitude: float, now: datetime) -> ZoneAnswer | str:
@@ -112,6 +124,26 @@ def zone_offset_label(zone: str, now: datetime) -> str:
     offset = now.astimezone(get_zone(zone)).utcoffset()
     minutes = 0 if offset is None else int(offset.total_seconds() // 60)
     return format_offset(minutes)
+
+
+def zone_shown(zone: str, now: datetime) -> tuple[str, str]:
+    """A zone as people read it: its name and its offset at `now`, ("Europe/Berlin", "UTC+2").
+    A fixed offset (Etc/GMT-2, Etc/UTC) has no name people know, and the sign of the Etc names
+    is reversed (Etc/GMT-2 is UTC+2), so it is shown as the offset itself: ("UTC+2", "fixed")."""
+    offset = zone_offset_label(zone, now)
+    if is_fixed_zone(zone):
+        return offset, t.ZONE_FIXED
+    return zone, offset
+
+
+def zone_name(zone: str, now: datetime) -> str:
+    """The name part of `zone_shown`: "Europe/Berlin", or "UTC+2" for Etc/GMT-2."""
+    return zone_shown(zone, now)[0]
+
+
+def is_fixed_zone(zone: str) -> bool:
+    """Etc/GMT±N, Etc/UTC and their aliases: an offset, not a place."""
+    return zone.startswith("Etc/") or zone in ("UTC", "GMT", "Zulu", "UCT", "Universal")
 
 
 def local_clock(zone: str, now: datetime) -> str:

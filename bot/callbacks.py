@@ -30,6 +30,7 @@ __all__ = [
     "Reason",
     "Setting",
     "Undo",
+    "ZonePick",
     "matching",
     "parse",
     "part",
@@ -174,6 +175,16 @@ class Onboarding(CallbackData):
     step: str = part(r"[a-z_]{1,16}")
     choice: str = part(r"[a-z_0-9]{1,24}")
     verb: str = "ob"
+
+
+@dataclass(frozen=True)
+class ZonePick(CallbackData):
+    """One of the places a typed city name could mean (`tz:America/New_York`): the same as
+    typing that zone's name to the open time-zone question (setup or /settings)."""
+
+    PREFIXES = ("tz",)
+    zone: str = part(r"[A-Za-z][A-Za-z0-9_+\-/]{0,39}")
+    verb: str = "tz"
 
 
 @dataclass(frozen=True)

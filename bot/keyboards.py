@@ -2,6 +2,7 @@
 
 The daily message (outcome + confidence), the late question, and the follow-ups after an answer
 (effort, reason, undo) live together, so the buttons a challenge can carry are seen in one place.
+The places a typed city name could mean ("which Portland?") are buttons here too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot import callbacks as cb
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
 from core.efficacy import UI_RATINGS
+from core.timezones import ZoneChoice, format_offset
 from core.vocabulary import FailureReason
 
 
@@ -55,3 +57,12 @@ def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 def undo_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(texts.UNDO_BUTTON, cb.Undo(challenge_id))]])
+
+
+def zone_choice_keyboard(choice: ZoneChoice) -> InlineKeyboardMarkup:
+    """One button per place a city name could mean, "Portland, Maine (UTC-4)", one to a row."""
+    return InlineKeyboardMarkup([
+        [_button(f"{option.label} ({format_offset(option.utc_offset_minutes)})",
+                 cb.ZonePick(option.zone))]
+        for option in choice.options
+    ])

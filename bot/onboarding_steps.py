@@ -42,11 +42,13 @@ from bot.answers import (
     read_daily_time,
     read_zone_text,
     zone_notes,
-    zone_offset_label,
+    zone_question,
+    zone_shown,
 )
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
 from core.replies import AmountError, normalise, parse_target
+from core.timezones import ZoneChoice
 
 MAX_NAME = 40
 MAX_UNIT = 24
@@ -63,6 +65,7 @@ class Read:
     error: str | None = None
     goto: str | None = None
     notes: tuple[str, ...] = ()
+    markup: InlineKeyboardMarkup | None = None  # buttons for the re-prompt ("which Portland?")
 
 
 Asker = Callable[[Draft, datetime], Reply]
@@ -141,11 +144,12 @@ def _ask_target(draft: Draft, now: datetime) -> Reply:
 
 def _ask_confirm(draft: Draft, now: datetime) -> Reply:
     zone, target, amount = draft.zone or "UTC", draft.goal_target, texts.format_amount
+    shown, offset = zone_shown(zone, now)
     text = t.summary(
         behaviour=draft.behaviour or "", unit=draft.unit or "",
         step=amount(draft.step or 1), baseline=amount(draft.baseline or 0),
         target=None if target is None else amount(target), time=draft.time or "",
-        zone=zone, offset=zone_offset_label(zone, now), local_now=local_clock(zone, now),
+        zone=shown, offset=offset, local_now=local_clock(zone, now),
     )
     return text, _choices("confirm", [("ok", t.CONFIRM_BUTTON), *t.CHANGE_BUTTONS], 1)
 
@@ -203,7 +207,7 @@ async def _read_unit(text: str, draft: Draft, now: datetime) -> Read:
 
 
 async def _read_step(text: str, draft: Draft, now: datetime) -> Read:
-    found = read_amount(text, step=None, unit=None, example="1")
+    found = read_amount(text, step=None, unit=draft.unit, example="1")
     if isinstance(found, str):
         return Read(found)
     draft.step, draft.example = found, 10 * found
@@ -241,6 +245,9 @@ async def _read_zone(text: str, draft: Draft, now: datetime) -> Read:
     answer = await read_zone_text(text, now)
     if isinstance(answer, str):
         return Read(answer)
+    if isinstance(answer, ZoneChoice):
+        which, markup = zone_question(answer)
+        return Read(which, markup=markup)
     draft.zone = answer.zone
     return Read(notes=tuple(zone_notes(answer)))
 

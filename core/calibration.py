@@ -636,7 +636,8 @@ def next_challenge(
     * a whole multiple of ``goal.step``, at least one step;
     * never above max(+25 %, one step) over the last attempted amount (the last 'done' or
       'too_hard' failure; other outcomes were not attempts at that amount);
-    * never raised right after a 'too_hard' failure;
+    * never raised right after a 'too_hard' failure, and never planned below what that failure
+      achieved (``Attempt.achieved``, rounded down to the step; less only after time away);
     * never lowered right after a 'done' unless time away lowered the expectation;
     * a cold start plans at the baseline or one step above.
     """
@@ -664,9 +665,14 @@ def next_challenge(
             lo = hi  # the promise: one notch above comfortable, still well within reach
     else:
         gap = (today - anchor.day).days
-        kept = anchor.amount * math.exp(-_gap_decay(gap))
+        kept_share = math.exp(-_gap_decay(gap))
+        kept = anchor.amount * kept_share
         if failed:
             lo, hi = step, _round_down(kept, step)
+            if anchor.achieved is not None and anchor.achieved >= step:
+                # What was done on the way to the failed amount was done: never plan below it
+                # (rounded down to the step), unless time away lowered the expectation.
+                lo = _round_down(anchor.achieved * kept_share, step)
         else:
             lo = _round_down(kept, step)
             hi = _round_down(max(anchor.amount * MAX_RAISE, anchor.amount + step), step)

@@ -151,6 +151,7 @@ _RANGE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:-|\u2013|\u2014|to|or)\s*\d")
 _NUMBER = re.compile(
     r"^(?P<sign>[-+\u2212])?\s*"
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,000 / 1,000.5
+    r"|\d{1,3}(?:\.\d{3})+(?![\d.,])"  # 1.000 / 1.000.000 (read by _to_decimal)
     r"|\d{1,3}(?: \d{3})+(?![\d.,])"  # 1 000
     r"|\d+(?:[.,]\d+)?"  # 10 / 12.5 / 12,5
     r"|[.,]\d+)"  # .5
@@ -175,14 +176,30 @@ _TIME_UNITS: dict[str, float] = {
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "mn", "'"), 1.0),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60.0),
 }
-_COUNT_UNITS = frozenset(
-    {
-        "rep", "reps", "repetition", "repetitions", "time", "times", "word", "words", "page",
-        "pages", "km", "kms", "kilometre", "kilometres", "kilometer", "kilometers", "mi",
-        "mile", "miles", "lap", "laps", "set", "sets", "step", "steps", "push-up", "push-ups",
-        "pushup", "pushups",
-    }
-)
+# Other units people type, by what they measure: a reply in one of these meets only a goal of
+# the same kind (``_unit_kind``); "reps" and "times" count anything that is not time.
+_UNIT_KINDS: dict[str, str] = {
+    **dict.fromkeys(("rep", "reps", "repetition", "repetitions", "time", "times", "x"), "count"),
+    **dict.fromkeys(("push-up", "push-ups", "pushup", "pushups", "push", "squat", "squats",
+                     "sit-up", "sit-ups", "situp", "situps", "pull-up", "pull-ups", "pullup",
+                     "pullups"), "count"),
+    **dict.fromkeys(("word", "words"), "words"),
+    **dict.fromkeys(("page", "pages", "pg", "pp"), "pages"),
+    **dict.fromkeys(("km", "kms", "kilometre", "kilometres", "kilometer", "kilometers"), "km"),
+    **dict.fromkeys(("mi", "mile", "miles"), "mi"),
+    **dict.fromkeys(("metre", "metres", "meter", "meters"), "metres"),
+    **dict.fromkeys(("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"), "kg"),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "lb"),
+    **dict.fromkeys(("g", "gram", "grams"), "g"),
+    **dict.fromkeys(("lap", "laps"), "laps"),
+    **dict.fromkeys(("set", "sets"), "sets"),
+    **dict.fromkeys(("step", "steps"), "steps"),
+    **dict.fromkeys(("cal", "kcal", "calorie", "calories"), "energy"),
+}
+# Words that may follow the number for a time goal without naming a unit ("10 today").
+_FILLER = frozenset({"today", "done", "total", "in", "only", "yesterday", "so", "far", "now",
+                     "just", "all", "of", "i", "think", "or", "and", "tonight", "this",
+                     "morning", "evening", "again"})
 
 
 def _parse_number_words(text: str) -> tuple[float, str] | None:
@@ -211,9 +228,23 @@ def _parse_number_words(text: str) -> tuple[float, str] | None:
     return float(value), " ".join(tokens[used:])
 
 
-def _to_decimal(raw: str) -> Decimal | None:
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _to_decimal(raw: str, step: float | None) -> Decimal | None:
+    """The number in ``raw``. A "." or "," followed by exactly three digits is ambiguous ("1.000"
+    is one thousand in Berlin, one in London): it is a thousands separator when the goal's step
+    is whole (no amount of push-ups has three decimals) and a decimal point when the step is a
+    fraction ("2.000" on a step of 0.5 is 2). With no step known, English usage decides: ","
+    groups thousands, "." is the decimal point. Any other digit count after it is a decimal;
+    several groups ("1.000.000") or both marks ("1,000.5") are never ambiguous."""
+    whole = None if step is None else float(step).is_integer()
+    one_group = re.fullmatch(r"\d{1,3}[.,]\d{3}", raw) is not None  # "1,000.5" is not ambiguous
+    if _COMMA_GROUPS.fullmatch(raw) and not (one_group and whole is False):
         raw = raw.replace(",", "")
+    elif _DOT_GROUPS.fullmatch(raw) and (whole or not one_group):
+        raw = raw.replace(".", "")
     elif " " in raw:
         raw = raw.replace(" ", "")
     else:
@@ -224,24 +255,40 @@ def _to_decimal(raw: str) -> Decimal | None:
         return None
 
 
+def _stem(word: str) -> str:
+    return word.replace("-", "").removesuffix("s")
+
+
 def _unit_factor(unit_text: str, goal_unit: str | None) -> float | AmountErrorReason:
-    """Multiplier turning the reply's unit into the goal's; WRONG_UNIT when they clash."""
+    """Multiplier turning the reply's unit into the goal's; WRONG_UNIT when the reply names a
+    unit that is not the goal's and cannot be converted to it ("10 km" for minutes, "10 minutes"
+    for words, "10 pages" for reps). Hours and seconds convert to minutes; a word that is no
+    known unit passes for a goal counted in something else (custom units, "10 done")."""
     unit_text = unit_text.strip(" .")
     if not unit_text:
         return 1.0
     goal = normalise(goal_unit) if goal_unit else ""
-    goal_time = _TIME_UNITS.get(goal.split()[0]) if goal else None
+    goal_word = goal.split()[0] if goal else ""
+    goal_time = _TIME_UNITS.get(goal_word) if goal else None
     reply_time = _TIME_UNITS.get(unit_text)
     if reply_time is not None:
         if goal_time is not None:
             return reply_time / goal_time
-        if goal and (goal in _COUNT_UNITS or not unit_text.startswith(goal[:3])):
+        if goal and (goal_word in _UNIT_KINDS or not unit_text.startswith(goal[:3])):
             return AmountErrorReason.WRONG_UNIT
         return 1.0
     first_word = unit_text.split()[0]
-    if goal_time is not None and first_word in _COUNT_UNITS:
-        return AmountErrorReason.WRONG_UNIT
-    return 1.0
+    if not goal:
+        return 1.0
+    if goal_time is not None:
+        time_word = _TIME_UNITS.get(first_word)
+        if time_word is not None:
+            return time_word / goal_time
+        return 1.0 if first_word in _FILLER else AmountErrorReason.WRONG_UNIT
+    reply_kind = _UNIT_KINDS.get(first_word)
+    if reply_kind is None or _stem(first_word) == _stem(goal_word) or reply_kind == "count":
+        return 1.0
+    return 1.0 if reply_kind == _UNIT_KINDS.get(goal_word) else AmountErrorReason.WRONG_UNIT
 
 
 def _fits_step(value: Decimal, step: Decimal) -> bool:
@@ -274,7 +321,7 @@ def parse_amount(
     value: Decimal | None
     match = _NUMBER.match(cleaned)
     if match is not None:
-        value = _to_decimal(match["number"])
+        value = _to_decimal(match["number"], step)
         if value is not None and match["sign"] in ("-", "\u2212"):
             value = -value
         rest = cleaned[match.end() :]

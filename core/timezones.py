@@ -29,6 +29,7 @@ __all__ = [
     "MAX_OFFSET_MINUTES",
     "MIN_OFFSET_MINUTES",
     "ZoneAnswer",
+    "ZoneChoice",
     "ZoneError",
     "ZoneErrorReason",
     "ZoneSource",
@@ -86,6 +87,16 @@ class ZoneAnswer:
         """True when the zone will keep this offset all year although the user may not: the cue
         for "fixed offset - tell me your city if you want daylight-saving changes followed"."""
         return self.from_offset and not self.follows_dst
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneChoice:
+    """A place name that several well-known places share, on different clocks ("Portland":
+    Oregon or Maine): the bot asks which one. Each option's ``label`` names the place
+    ("Portland, Oregon"); the most populous comes first."""
+
+    text: str
+    options: tuple[ZoneAnswer, ...]
 
 
 class ZoneErrorReason(StrEnum):

@@ -76,7 +76,7 @@ async def answer(session: Session, user: User, key: str, draft: Draft,
     read = await asked.read(message_text, draft, now)
     if read.error is not None:
         _, markup = question(key, draft, now)
-        return Turn([(read.error, markup)])
+        return Turn([(read.error, read.markup or markup)])
     if asked.finishes:
         return await _finish(session, user, draft, now)
     following = read.goto or next_step(draft)
@@ -147,13 +147,19 @@ async def on_button(update: Update, context: NotchContext) -> None:
             or row.topic != TOPIC):
         await context.bot.send_message(context.chat, texts.BUTTON_STALE)
         return
+    await answer_pressed(context, opened, pressed.step, typed(pressed.step, pressed.choice))
+
+
+async def answer_pressed(context: NotchContext, opened: Opened, step: str, text: str) -> None:
+    """A button for setup question `step`, read as typing `text`, if that question is open."""
+    user, row = opened.user, opened.conversation
+    assert user is not None and row is not None
     draft, now = Draft.from_data(row.data), context.now
-    if row.step != pressed.step:
+    if row.step != step:
         turn = Turn([(texts.BUTTON_OUT_OF_DATE, None), question(row.step, draft, now)])
     else:
         async with context.db() as session:
-            turn = await answer(session, user, pressed.step, draft,
-                                typed(pressed.step, pressed.choice), now)
+            turn = await answer(session, user, step, draft, text, now)
     await _after(context, user, turn)
 
 

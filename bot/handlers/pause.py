@@ -6,7 +6,6 @@ is `bot.handlers.settings`.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -19,6 +18,7 @@ from bot.handlers.base import Group, Handlers
 from bot.handlers.start import describe_next
 from bot.texts import settings as t
 from core.clock import get_zone, local_day
+from core.dates import PauseDateError, PauseDateReason, parse_pause_until
 from core.vocabulary import UserStatus
 from storage.conversations import clear_conversation
 from storage.db import Session
@@ -27,7 +27,6 @@ from storage.scheduling import next_challenge_at, reschedule
 from storage.user_settings import pause, resume, stop
 from storage.users import get_user, get_user_by_telegram_id
 
-MAX_PAUSE = timedelta(days=366)
 PAUSE_BUTTON = cb.Setting("pause")
 
 
@@ -35,23 +34,12 @@ def _clock(user: User) -> str:
     return texts.format_clock(user.send_time.hour, user.send_time.minute)
 
 
-_DATE = re.compile(r"^(?:until\s+)?(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def parse_pause_date(text: str) -> date | None:
-    """"2026-12-01" or "until 2026-12-01" (ISO order: unambiguous in every locale)."""
-    match = _DATE.match(" ".join(text.split()).casefold())
-    if match is None:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
 async def pause_command(update: Update, context: NotchContext) -> None:
     opened = await context.require_goal()
     if opened is None or opened.user is None:
+        return
+    if opened.user.status == UserStatus.STOPPED:
+        await context.send_replies([(t.PAUSE_NOT_NOW, None)])  # not a date first, then a no
         return
     argument, now = " ".join(context.args or []), context.now
     today = local_day(now, opened.user.timezone)
@@ -69,13 +57,14 @@ async def pause_command(update: Update, context: NotchContext) -> None:
 
 async def _pause_until(session: Session, user: User, argument: str, today: date,
                        example: str, now: datetime) -> Reply:
-    until = parse_pause_date(argument)
-    if until is None:
+    until = parse_pause_until(argument, today)
+    if isinstance(until, PauseDateError):
+        if until.reason is PauseDateReason.TOO_FAR:
+            return t.PAUSE_TOO_FAR, None
+        if until.reason is PauseDateReason.NOT_FUTURE and until.day is not None:
+            return t.PAUSE_NOT_FUTURE.format(date=t.format_date(until.day),
+                                             example=example), None
         return t.PAUSE_BAD_DATE.format(text=argument, example=example), None
-    if until <= today:
-        return t.PAUSE_NOT_FUTURE.format(date=t.format_date(until), example=example), None
-    if until - today > MAX_PAUSE:
-        return t.PAUSE_TOO_FAR, None
     if not await pause(session, user, until=until, now=now):
         return t.PAUSE_NOT_NOW, None
     # The day it really comes: the pause's last day may already be a rest day (/skip).

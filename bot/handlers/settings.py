@@ -24,10 +24,13 @@ from bot.answers import (
     read_daily_time,
     read_zone_location,
     read_zone_text,
+    zone_name,
     zone_notes,
-    zone_offset_label,
+    zone_question,
+    zone_shown,
 )
 from bot.context import NotchContext
+from bot.handlers import onboarding
 from bot.handlers.base import Group, Handlers
 from bot.handlers.start import describe_next
 from bot.onboarding_draft import Draft
@@ -35,7 +38,7 @@ from bot.onboarding_steps import hint
 from bot.texts import onboarding as to
 from bot.texts import settings as t
 from core.clock import local_day
-from core.timezones import ZoneAnswer
+from core.timezones import ZoneAnswer, ZoneChoice
 from core.vocabulary import Topic
 from storage.conversations import clear_conversation, set_conversation
 from storage.db import Session
@@ -70,8 +73,9 @@ def review_day(user: User) -> str:
 
 
 def settings_menu(user: User, goal: Goal, now: datetime) -> Reply:
+    zone, offset = zone_shown(user.timezone, now)
     text = t.MENU.format(
-        time=_clock(user), zone=user.timezone, offset=zone_offset_label(user.timezone, now),
+        time=_clock(user), zone=zone, offset=offset,
         step=texts.format_amount(goal.step), unit=goal.unit,
         celebrate=t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF, review=review_day(user),
     )
@@ -167,7 +171,7 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
     assert user.id is not None
     question = _question(step, goal)
     if step == "zone" and message.location is not None:
-        answer: ZoneAnswer | str = await read_zone_location(
+        answer: ZoneAnswer | ZoneChoice | str = await read_zone_location(
             message.location.latitude, message.location.longitude, now)
     elif message.text is None:
         return [(f"{to.NOT_TEXT}\n{question}", None)]
@@ -183,7 +187,8 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
         await set_send_time(session, user, found_time, now)
         await clear_conversation(session, user.id, topic=TOPIC)
         when = describe_next(await next_challenge_at(session, user, now), user.timezone, now)
-        return [(t.TIME_CHANGED.format(time=_clock(user), zone=user.timezone, when=when), None)]
+        return [(t.TIME_CHANGED.format(time=_clock(user), zone=zone_name(user.timezone, now),
+                                       when=when), None)]
     else:
         step_value = read_amount(message.text, step=None, unit=goal.unit,
                                     example=f"{texts.format_amount(goal.step * 2)} {goal.unit}")
@@ -193,17 +198,45 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
         await clear_conversation(session, user.id, topic=TOPIC)
         return [(t.STEP_CHANGED.format(behaviour=goal.behaviour, unit=goal.unit,
                                        step=texts.format_amount(step_value)), None)]
+    return await _zone_answer(session, user, answer, now)
+
+
+async def _zone_answer(session: Session, user: User, answer: ZoneAnswer | ZoneChoice | str,
+                       now: datetime) -> list[Reply]:
+    """A read zone answer: the re-prompt, "which Portland?", or the zone set and said."""
+    assert user.id is not None
     if isinstance(answer, str):
         return [(answer, None)]
+    if isinstance(answer, ZoneChoice):
+        return [zone_question(answer)]
     await set_timezone(session, user, answer.zone, now)
     await clear_conversation(session, user.id, topic=TOPIC)
-    changed = t.ZONE_CHANGED.format(zone=answer.zone,
-                                    offset=zone_offset_label(answer.zone, now),
-                                    when=describe_next(
-                                        await next_challenge_at(session, user, now),
-                                        user.timezone, now))
+    zone, offset = zone_shown(answer.zone, now)
+    when = describe_next(await next_challenge_at(session, user, now), user.timezone, now)
+    changed = t.ZONE_CHANGED.format(zone=zone, offset=offset, when=when)
     notes: list[Reply] = [(note, None) for note in zone_notes(answer)]
     return [*notes, (changed, None)]
+
+
+async def on_zone_pick(update: Update, context: NotchContext) -> None:
+    """`tz:<zone>`: one of the places a typed city could mean, for the open zone question of
+    /settings or of the setup (there it is the same as typing the zone's name)."""
+    pressed, _ = await context.press(update)
+    opened = await context.open_state()
+    row, user = opened.conversation, opened.user
+    if (not isinstance(pressed, cb.ZonePick) or user is None or row is None
+            or row.step != "zone" or row.topic not in (TOPIC, Topic.ONBOARDING)):
+        await context.bot.send_message(context.chat, texts.BUTTON_STALE)
+        return
+    if row.topic == Topic.ONBOARDING:
+        await onboarding.answer_pressed(context, opened, "zone", pressed.zone)
+        return
+    answer = await read_zone_text(pressed.zone, context.now)
+    async with context.db() as session:
+        fresh = await get_user(session, user.id or 0)
+        replies: list[Reply] = ([(texts.NEED_SETUP, None)] if fresh is None
+                                else await _zone_answer(session, fresh, answer, context.now))
+    await context.send_replies(replies)
 
 
 # ------------------------------------------------------------------ celebration, review day
@@ -275,4 +308,5 @@ def handlers() -> Handlers:
         (Group.COMMANDS, CommandHandler("settings", show_settings, filters=private)),
         (Group.COMMANDS, CallbackQueryHandler(show_settings, pattern=r"^menu:settings$")),
         (Group.COMMANDS, CallbackQueryHandler(on_button, pattern=_not_pause)),
+        (Group.COMMANDS, CallbackQueryHandler(on_zone_pick, pattern=cb.matching(cb.ZonePick))),
     ]

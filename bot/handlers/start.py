@@ -17,6 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
 from bot import texts
+from bot.answers import zone_name
 from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
 from bot.handlers.onboarding import TOPIC
@@ -69,7 +70,7 @@ async def start(update: Update, context: NotchContext) -> None:
                 when = describe_next(await next_challenge_at(session, user, now), user.timezone,
                                      now)
                 replies.append((t.REACTIVATED.format(when=when), None))
-            replies.append(menu(user, goal))
+            replies.append(menu(user, goal, now))
     await context.send_replies(replies)
 
 
@@ -90,10 +91,11 @@ def describe_next(when: datetime | None, timezone: str, now: datetime) -> str:
     return s.WHEN_ON.format(date=s.format_date(local.date()), time=clock)
 
 
-def menu(user: User, goal: Goal) -> Reply:
+def menu(user: User, goal: Goal, now: datetime) -> Reply:
     text = t.menu(
         name=user.first_name, behaviour=goal.behaviour,
-        time=texts.format_clock(user.send_time.hour, user.send_time.minute), zone=user.timezone,
+        time=texts.format_clock(user.send_time.hour, user.send_time.minute),
+        zone=zone_name(user.timezone, now),
         paused=user.status == UserStatus.PAUSED,
         paused_until=None if user.paused_until is None else s.format_date(user.paused_until),
     )

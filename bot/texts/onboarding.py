@@ -178,6 +178,8 @@ ZONE_NEEDS_MINUTES = (
 )
 ZONE_BAD_LOCATION = "That location doesn't look right. Could you type your city instead?"
 ZONE_AMBIGUOUS = "{text} has more than one time zone. Which city are you in?"
+ZONE_WHICH = "More than one place is called {text}. Which one do you mean?"
+ZONE_FIXED = "fixed"  # in place of an offset's offset: "UTC+2 (fixed)"
 ZONE_LOCATION_UNKNOWN = "I couldn't find a time zone at that spot. Could you type your city?"
 
 HINTS = {

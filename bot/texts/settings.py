@@ -47,8 +47,8 @@ ZONE_CHANGED = "Done: your time zone is now {zone} ({offset}). The next challeng
 STEP_CHANGED = "Done: challenges for {behaviour} now move in steps of {step} {unit}."
 
 PAUSE_ASK = (
-    "Pause until when? Send a date like /pause {example}, or tap below to pause until you send "
-    "/resume."
+    "Pause until when? Send a date or a length, like /pause {example}, /pause until Monday or "
+    "/pause for a week, or tap below to pause until you send /resume."
 )
 PAUSE_OPEN_BUTTON = "Until I say /resume"
 PAUSED_UNTIL = (
@@ -61,8 +61,8 @@ SILENCE_PAUSED = (
     "/resume and the next challenge comes at your usual time."
 )
 PAUSE_BAD_DATE = (
-    "I couldn't read \"{text}\" as a date. Send it as year-month-day, for example "
-    "/pause {example}."
+    "I couldn't read \"{text}\" as a date. Try /pause until 10 December, /pause for a week, "
+    "/pause 3 days or /pause {example}."
 )
 PAUSE_NOT_FUTURE = "{date} is not after today. Pick a later day, for example /pause {example}."
 PAUSE_TOO_FAR = (

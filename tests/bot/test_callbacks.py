@@ -30,6 +30,9 @@ WIRE: list[tuple[str, cb.CallbackData]] = [
     ("lad:12:30:-----:0:0", cb.Ladder(12, 30.0, "-----", 0, 0)),
     ("del:5:18c2f1a9b00.18c2f1aa000", cb.DeleteAnswer("del", 5, "18c2f1a9b00.18c2f1aa000")),
     ("dkeep:5:1.2", cb.DeleteAnswer("dkeep", 5, "1.2")),
+    ("tz:America/New_York", cb.ZonePick("America/New_York")),
+    ("tz:America/Argentina/Cordoba", cb.ZonePick("America/Argentina/Cordoba")),
+    ("tz:Etc/GMT-2", cb.ZonePick("Etc/GMT-2")),
 ]
 
 
@@ -42,7 +45,7 @@ def test_the_wire_format_of_sent_buttons_is_kept(data: str, typed: cb.CallbackDa
 @pytest.mark.parametrize("garbage", [
     "", "done", "done:", "done:x", "done:42:extra", "eff:42:6", "eff:42", "why:42:TOO HARD",
     "late:42:skipped", "menu:nowhere", "lad:-", "lad:1:2:3", "nope:1", ":", "done:" + "9" * 19,
-    "conf:1:1000", "del:5:zz.1",
+    "conf:1:1000", "del:5:zz.1", "tz:", "tz:New York", "tz:/etc",
 ])
 def test_garbage_parses_as_nothing(garbage: str) -> None:
     assert cb.parse(garbage) is None
@@ -50,7 +53,7 @@ def test_garbage_parses_as_nothing(garbage: str) -> None:
 
 def test_every_prefix_is_registered_once() -> None:
     assert set(cb.REGISTRY) == {"done", "fail", "skip", "eff", "why", "undo", "late", "conf",
-                                "ob", "menu", "set", "lad", "del", "dkeep"}
+                                "ob", "menu", "set", "lad", "del", "dkeep", "tz"}
     with pytest.raises(ValueError, match="registered twice"):
         @dataclass(frozen=True)
         class Again(cb.CallbackData):

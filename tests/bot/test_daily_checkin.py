@@ -7,6 +7,8 @@ from datetime import time, timedelta
 
 from bot.texts import checkin as t
 from bot.texts.format import format_day
+from sandbox.emulator import EmulatedUser
+from sandbox.emulator.state import SentMessage
 from tests.support.daily import challenges, make_user, utc
 from tests.support.notch import Notch
 
@@ -119,14 +121,20 @@ async def test_a_press_on_someone_elses_challenge_changes_nothing(notch: Notch) 
     assert after.status == "sent" and after.id == ada_row.id
 
 
-async def test_failed_with_reason_how_much_and_what_next(notch: Notch) -> None:
+async def _failed_today(notch: Notch, ada: EmulatedUser) -> tuple[int, SentMessage]:
+    """A new user's first challenge sent and ❌ pressed: the reason question is open."""
     notch.clock.now = utc(2026, 6, 1, 12, 0)
-    ada = notch.user()
     user_id = await make_user(notch, ada)
     await notch.tick(SEND)
     daily = await ada.next_message()
     await ada.press(t.FAIL_BUTTON, daily)
     await notch.emulator.settle()
+    return user_id, daily
+
+
+async def test_failed_with_reason_how_much_and_what_next(notch: Notch) -> None:
+    ada = notch.user()
+    user_id, daily = await _failed_today(notch, ada)
     [row] = await challenges(notch, user_id)
     amount = f"{row.amount:.0f} minutes"
     assert daily.text == t.REASON_QUESTION.format(amount=amount)
@@ -155,6 +163,22 @@ async def test_failed_with_reason_how_much_and_what_next(notch: Notch) -> None:
     assert f"Tomorrow: {rows[1].amount:.0f} minutes" in answer.text
     assert tomorrow.text is not None and tomorrow.text.startswith(
         f"Today's challenge: {rows[1].amount:.0f} minutes.")
+
+
+async def test_too_hard_never_plans_below_what_was_achieved(notch: Notch) -> None:
+    ada = notch.user()
+    user_id, daily = await _failed_today(notch, ada)
+    await ada.press("Too hard", daily)
+    await notch.emulator.settle()
+    assert (await ada.next_message()).text == t.ACHIEVED_QUESTION.format(unit="minutes")
+    [row] = await challenges(notch, user_id)
+    done = row.amount - 1  # nearly all of it
+    await ada.send_text(f"{done:.0f}")
+    answer = await ada.next_message()
+    assert answer.text is not None and f"Tomorrow: {done:.0f} minutes" in answer.text
+    assert (await notch.tick(SEND + timedelta(days=1))).sent == 1
+    rows = await challenges(notch, user_id)
+    assert rows[1].amount == done
 
 
 async def test_skip_button_typed_skip_and_the_skip_command(notch: Notch) -> None:

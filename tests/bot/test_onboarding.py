@@ -91,6 +91,32 @@ async def test_something_else_with_typed_answers_and_every_reprompt(notch: Notch
                                  "example": 50, "baseline": 20, "target": 100}
 
 
+async def test_amounts_in_another_unit_are_refused_and_thousands_read_by_the_step(
+    notch: Notch,
+) -> None:
+    ada = notch.user()
+    await _to_question(ada)
+    await _tap(ada, t.OTHER_LABEL)
+    await _say(ada, "Spanish vocabulary")
+    assert (await _say(ada, "Words")).text == t.ask_step("words")
+    # The step question knows the unit: "10 pages" is not a step in words.
+    assert (await _say(ada, "10 pages")).text == t.AMOUNT_WRONG_UNIT.format(
+        unit="words", example="1")
+    assert (await _say(ada, "50")).text == t.ask_baseline("Spanish vocabulary", "500 words")
+    # Step 50 is whole: "1.000" is one thousand, not 1 (which would be off the step).
+    assert (await _say(ada, "1.000")).text == t.ask_target("3,000 words")
+
+
+async def test_a_goal_in_minutes_refuses_amounts_in_other_units(notch: Notch) -> None:
+    bob = notch.user()
+    await _to_question(bob)
+    assert (await _tap(bob, "Running")).text == t.ask_baseline("running", "10 minutes")
+    for answer in ("10 kg", "10 km", "5 apples"):
+        assert (await _say(bob, answer)).text == t.AMOUNT_WRONG_UNIT.format(
+            unit="minutes", example="10 minutes"), answer
+    assert (await _say(bob, "10 min")).text == t.ask_target("30 minutes")
+
+
 def t_limit(kind: str) -> int:
     from bot.onboarding_steps import MAX_NAME, MAX_UNIT
 
@@ -141,6 +167,25 @@ async def _at_zone_question(notch: Notch, user: EmulatedUser) -> None:
     assert (await _say(user, "07:30")).text == t.ASK_ZONE
 
 
+async def test_an_ambiguous_city_is_asked_about_with_buttons(notch: Notch) -> None:
+    ada = notch.user()
+    await _at_zone_question(notch, ada)
+    which = await _say(ada, "Portland")
+    assert which.text == t.ZONE_WHICH.format(text="Portland")
+    assert which.buttons == ["Portland, Oregon (UTC-7)", "Portland, Maine (UTC-4)"]
+    _, _, conversations = await _rows(notch)
+    assert conversations[0].step == "zone" and "zone" not in conversations[0].data
+    summary = await _tap(ada, "Portland, Maine (UTC-4)")
+    assert summary.text is not None and "America/New_York (UTC-4, " in summary.text
+    _, _, conversations = await _rows(notch)
+    assert conversations[0].data["zone"] == "America/New_York"
+    # A pick from a question no longer open is refused, not applied.
+    await (await ada.press("Portland, Oregon (UTC-7)", message=which)).answered()
+    assert (await ada.next_message()).text == texts.BUTTON_STALE
+    _, _, conversations = await _rows(notch)
+    assert conversations[0].data["zone"] == "America/New_York"
+
+
 async def test_time_zone_answers_of_every_kind(notch: Notch) -> None:
     ada = notch.user()
     await _at_zone_question(notch, ada)
@@ -165,7 +210,9 @@ async def test_time_zone_answers_of_every_kind(notch: Notch) -> None:
     assert (await _tap(ada, "Change time zone")).text == t.ASK_ZONE
     assert (await _say(ada, "UTC-5")).text == t.FIXED_OFFSET.format(offset="UTC-5")
     summary = await ada.next_message()
-    assert summary.text is not None and "Etc/GMT+5 (UTC-5, where it is 01:00 now)" in summary.text
+    # Shown as the offset, never as "Etc/GMT+5" (whose sign is reversed).
+    assert summary.text is not None and "UTC-5 (fixed, where it is 01:00 now)" in summary.text
+    assert "Etc/" not in summary.text
     # "What time is it for you now?" at 06:00 UTC: 11:30 means UTC+5:30, a fixed offset too.
     await _tap(ada, "Change time zone")
     assert (await _say(ada, "11:30")).text == t.FIXED_OFFSET.format(offset="UTC+5:30")

@@ -82,6 +82,34 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
     assert (await _say(ada, "UTC+5:45")).text == to.FIXED_OFFSET.format(offset="UTC+5:45")
     assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
         zone="Asia/Kathmandu", offset="UTC+5:45", when=t.WHEN_TODAY.format(time="18:15"))
+    # A whole-hour offset is stored as Etc/GMT-2 but shown as UTC+2, everywhere.
+    await _pick(ada, t.ZONE_BUTTON)
+    assert (await _say(ada, "+2")).text == to.FIXED_OFFSET.format(offset="UTC+2")
+    assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
+        zone="UTC+2", offset=to.ZONE_FIXED, when=t.WHEN_TODAY.format(time="18:15"))
+    user, _, _ = await _state(notch)
+    assert user.timezone == "Etc/GMT-2"
+    await _pick(ada, t.TIME_BUTTON)
+    assert (await _say(ada, "18:15")).text == t.TIME_CHANGED.format(
+        time="18:15", zone="UTC+2", when=t.WHEN_TODAY.format(time="18:15"))
+    await ada.send_text("/settings")
+    shown = await read_until(ada, "What would you like")
+    assert shown.text is not None and "- time zone: UTC+2 (fixed)" in shown.text
+    await ada.send_text("/start")
+    start_menu = await ada.next_message()
+    assert start_menu.text is not None and "(UTC+2)" in start_menu.text
+    assert "Etc/" not in start_menu.text
+    # A name several places share is asked about, with a button for each.
+    await _pick(ada, t.ZONE_BUTTON)
+    which = await _say(ada, "Springfield")
+    assert which.text == to.ZONE_WHICH.format(text="Springfield")
+    assert which.buttons == ["Springfield, Missouri (UTC-5)",
+                             "Springfield, Massachusetts (UTC-4)", "Springfield, Oregon (UTC-7)"]
+    await (await ada.press("Springfield, Massachusetts (UTC-4)", message=which)).answered()
+    assert (await ada.next_message()).text == t.ZONE_CHANGED.format(
+        zone="America/New_York", offset="UTC-4", when=t.WHEN_TODAY.format(time="18:15"))
+    user, _, _ = await _state(notch)
+    assert user.timezone == "America/New_York"
     # A shared location answers too.
     await _pick(ada, t.ZONE_BUTTON)
     await ada.send_location(52.52, 13.40)
@@ -140,7 +168,7 @@ async def test_pause_with_a_date(notch: Notch) -> None:
     await onboard(notch, ada)
     for command, reply in {
         "/pause 2026-13-01": t.PAUSE_BAD_DATE.format(text="2026-13-01", example="2026-06-08"),
-        "/pause next week": t.PAUSE_BAD_DATE.format(text="next week", example="2026-06-08"),
+        "/pause someday": t.PAUSE_BAD_DATE.format(text="someday", example="2026-06-08"),
         "/pause 2026-06-01": t.PAUSE_NOT_FUTURE.format(date="Mon 1 Jun 2026",
                                                        example="2026-06-08"),
         "/pause 2027-07-01": t.PAUSE_TOO_FAR,
@@ -160,6 +188,23 @@ async def test_pause_with_a_date(notch: Notch) -> None:
     assert user.next_send_at == datetime(2026, 6, 5, 5, 30, tzinfo=UTC)
 
 
+async def test_pause_reads_dates_and_lengths_as_people_write_them(notch: Notch) -> None:
+    ada = notch.user()
+    await onboard(notch, ada)  # today is Mon 1 Jun 2026 in Berlin
+    for command, until in {
+        "/pause until 10 June": date(2026, 6, 10),
+        "/pause for a week": date(2026, 6, 8),
+        "/pause 3 days": date(2026, 6, 4),
+        "/pause 2 weeks": date(2026, 6, 15),
+        "/pause until Monday": date(2026, 6, 8),
+    }.items():
+        reply = await _say(ada, command)
+        assert reply.text == t.PAUSED_UNTIL.format(
+            date=t.format_date(until), time="07:30"), command
+        user, _, _ = await _state(notch)
+        assert (user.status, user.paused_until) == ("paused", until), command
+
+
 async def test_stop_keeps_everything_and_start_resumes(notch: Notch) -> None:
     ada = notch.user()
     await onboard(notch, ada)
@@ -167,9 +212,9 @@ async def test_stop_keeps_everything_and_start_resumes(notch: Notch) -> None:
     user, goal, _ = await _state(notch)
     assert (user.status, user.next_send_at, goal.active) == ("stopped", None, True)
     assert (await _say(ada, "/stop")).text == t.ALREADY_STOPPED
-    assert (await _say(ada, "/pause")).text == t.PAUSE_ASK.format(example="2026-06-08")
-    await (await ada.press(t.PAUSE_OPEN_BUTTON)).answered()
-    assert (await ada.next_message()).text == t.PAUSE_NOT_NOW
+    # Stopped: /pause says so at once (no date asked for, then refused).
+    assert (await _say(ada, "/pause")).text == t.PAUSE_NOT_NOW
+    assert (await _say(ada, "/pause for a week")).text == t.PAUSE_NOT_NOW
     user, _, _ = await _state(notch)
     assert user.status == "stopped"
     await ada.send_text("/start")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.timezone_lookup import resolve_timezone, zone_for_city, zone_for_location
-from core.timezones import ZoneAnswer, ZoneError, ZoneErrorReason, ZoneSource
+from core.timezones import ZoneAnswer, ZoneChoice, ZoneError, ZoneErrorReason, ZoneSource
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -30,12 +30,22 @@ NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
         ("San Francisco", "America/Los_Angeles"),  # alias: missing from the data
         ("Bombay", "Asia/Kolkata"),  # alternate name
         ("Kolkata", "Asia/Kolkata"),
-        ("St. John's", "America/St_Johns"),
+        ("St. John's, Canada", "America/St_Johns"),  # alone: Newfoundland, Antigua or Florida
         ("Saint Petersburg", "Europe/Moscow"),
         ("St Petersburg", "Europe/Moscow"),
         ("Kiritimati", "Pacific/Kiritimati"),
         ("Pago Pago", "Pacific/Pago_Pago"),
         ("Tokyo", "Asia/Tokyo"),
+        # "City Country" / "City State" without a comma narrows as "City, Country" does.
+        ("berlin germany", "Europe/Berlin"),
+        ("Paris France", "Europe/Paris"),
+        ("paris tx", "America/Chicago"),
+        ("London Canada", "America/Toronto"),
+        ("portland oregon", "America/Los_Angeles"),
+        ("Portland Maine", "America/New_York"),
+        ("rio de janeiro brazil", "America/Sao_Paulo"),
+        ("san jose costa rica", "America/Costa_Rica"),
+        ("new york usa", "America/New_York"),
     ],
 )
 def test_city_names(text: str, zone: str) -> None:
@@ -44,6 +54,42 @@ def test_city_names(text: str, zone: str) -> None:
     assert answer.zone == zone
     assert answer.source is ZoneSource.CITY
     assert answer.label
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("Portland", [("America/Los_Angeles", "Portland, Oregon"),
+                      ("America/New_York", "Portland, Maine")]),
+        ("springfield", [("America/Chicago", "Springfield, Missouri"),
+                         ("America/New_York", "Springfield, Massachusetts"),
+                         ("America/Los_Angeles", "Springfield, Oregon")]),
+        ("Birmingham", [("Europe/London", "Birmingham, United Kingdom"),
+                        ("America/Chicago", "Birmingham, Alabama")]),
+    ],
+)
+def test_a_name_places_share_on_different_clocks_asks_which(
+    text: str, options: list[tuple[str, str]]
+) -> None:
+    answer = zone_for_city(text, NOW)
+    assert isinstance(answer, ZoneChoice) and answer.text == text
+    assert [(o.zone, o.label) for o in answer.options] == options
+    assert all(o.source is ZoneSource.CITY for o in answer.options)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("London", "Europe/London"),  # London, Ontario is too small beside it to ask
+        ("Paris", "Europe/Paris"),
+        ("Saint Petersburg", "Europe/Moscow"),
+        ("Springfield, Illinois", "America/Chicago"),  # named: nothing to ask
+        ("portland maine", "America/New_York"),
+    ],
+)
+def test_a_dominant_or_qualified_name_is_not_asked_about(text: str, zone: str) -> None:
+    answer = zone_for_city(text, NOW)
+    assert isinstance(answer, ZoneAnswer) and answer.zone == zone
 
 
 @pytest.mark.parametrize(

@@ -142,6 +142,24 @@ def test_done_never_yields_less_than_too_hard(
 
 
 @given(scenarios(), st.data())
+def test_never_below_what_a_too_hard_failure_achieved(
+    s: Scenario, data: st.DataObject
+) -> None:
+    """Did 15 of 20 and marked it too hard: tomorrow is at least 15 (rounded down to the step),
+    whatever came before; later days off (missed, skipped, no time) change nothing."""
+    goal, history, today, priors = s
+    amount = goal.step * data.draw(st.integers(1, 80))
+    achieved = round(data.draw(st.floats(0, 1)) * amount, 2)
+    failed = Attempt(today, amount, "failed", reason="too_hard", achieved=achieved)
+    later = [Attempt(today + timedelta(days=1), amount, data.draw(st.sampled_from(
+        ["missed", "skipped"])))] if data.draw(st.booleans()) else []
+    plan = next_challenge(goal, [*history, failed, *later],
+                          today + timedelta(days=data.draw(st.integers(1, 3))), priors=priors)
+    floor = max(goal.step, math.floor(achieved / goal.step + 1e-9) * goal.step)
+    assert plan.amount >= floor - 1e-9
+
+
+@given(scenarios(), st.data())
 def test_a_missed_day_never_lowers_the_next_amount(
     s: Scenario, data: st.DataObject
 ) -> None:

@@ -138,6 +138,67 @@ def test_parse_amount_errors(
     assert result.text == text
 
 
+@pytest.mark.parametrize(
+    ("text", "step", "value"),
+    [
+        # Exactly three digits after one "." or ",": thousands when the step is whole,
+        # a decimal when it is a fraction; with no step, "," groups and "." is decimal.
+        ("1.000", 1, 1000.0),
+        ("1,000", 1, 1000.0),
+        ("1.000", 50, 1000.0),
+        ("2.500 words", 50, 2500.0),
+        ("2.000", 0.5, 2.0),
+        ("2,000", 0.5, 2.0),
+        ("1.000", None, 1.0),
+        ("1,000", None, 1000.0),
+        # Not three digits: always a decimal.
+        ("1.5", 0.5, 1.5),
+        ("1,5", 0.5, 1.5),
+        ("10.25", 0.25, 10.25),
+        ("10,25", 0.25, 10.25),
+        # Several groups, or both marks: never ambiguous.
+        ("1.000.000", 1, 1_000_000.0),
+        ("1.000.000", 0.5, 1_000_000.0),
+        ("1,000,000", 0.5, 1_000_000.0),
+        ("1,000.5", 0.5, 1000.5),
+    ],
+)
+def test_parse_amount_thousands_separator(text: str, step: float | None, value: float) -> None:
+    assert parse_amount(text, step=step) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "accepted"),
+    [
+        ("10 km", "minutes", False),
+        ("10 kg", "minutes", False),
+        ("10 apples", "minutes", False),
+        ("10 reps", "minutes", False),
+        ("10 pages", "reps", False),
+        ("10 km", "pages", False),
+        ("10 miles", "km", False),
+        ("10 minutes", "reps", False),
+        ("10 min run", "minutes", True),
+        ("10 today", "minutes", True),
+        ("10 km", "km", True),
+        ("10 kilometres", "km", True),
+        ("10 push-ups", "reps", True),
+        ("10 reps", "push-ups", True),
+        ("10 laps", "laps", True),
+        ("10 apples", "apples", True),
+        ("10 chapters", "pages", True),  # no known unit: a custom name passes
+    ],
+)
+def test_parse_amount_refuses_a_unit_that_is_not_the_goals(
+    text: str, unit: str, accepted: bool
+) -> None:
+    result = parse_amount(text, unit=unit)
+    if accepted:
+        assert result == 10.0
+    else:
+        assert isinstance(result, AmountError) and result.reason is AmountErrorReason.WRONG_UNIT
+
+
 def test_parse_amount_rejects_a_bad_step() -> None:
     with pytest.raises(ValueError, match="step"):
         parse_amount("10", step=0)
