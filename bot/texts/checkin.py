@@ -30,6 +30,13 @@ REASONS: Final[dict[str, str]] = {
     "hold": "You did {last} {times} and it felt {feel}; {amount} again lets that level settle.",
     "ease": "You did {last} but it felt {feel}, so {amount} keeps the next one within reach.",
     "after_fail": "{last} was too hard this time, so {amount} is one you can very likely finish.",
+    "after_fail_floor": (
+        "{last} was too hard this time; {amount} is the smallest step there is, so we try it "
+        "on a fresh day."
+    ),
+    "after_fail_hold": (
+        "{last} was too hard this time, but your record says it is within reach: {amount} again."
+    ),
     "after_gap": "After {days} days away, {amount} eases you back in.",
     LEGACY_REASON: "{text}",  # a sentence stored before migration 0005 matched none of these
 }
