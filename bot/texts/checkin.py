@@ -107,6 +107,12 @@ FAILED_NEXT: Final[dict[FailureReason, str]] = {
     ),
     FailureReason.OTHER: "Logged — thanks for saying.",
 }
+# Too hard at or below the amount the person called comfortable: no step was taken, so not
+# "that step was too big".
+TOO_HARD_AT_OWN_LEVEL: Final = (
+    "Logged — today even the amount you called comfortable was too much. That happens: it is "
+    "one day, not a verdict."
+)
 NEXT_AMOUNT = "Tomorrow: {amount}."
 NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
 
@@ -182,8 +188,13 @@ def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
     return text
 
 
-def failed_next(reason: str | None, next_amount: str | None, done_before: bool) -> str:
-    head = FAILED_NEXT[FailureReason(reason) if reason else FailureReason.OTHER]
+def failed_next(reason: str | None, next_amount: str | None, done_before: bool, *,
+                own_level: bool = False) -> str:
+    """The note after a failure; ``own_level``: the failed amount was at or below the person's
+    stated comfortable amount (no step up was taken)."""
+    said = FailureReason(reason) if reason else FailureReason.OTHER
+    head = (TOO_HARD_AT_OWN_LEVEL if said is FailureReason.TOO_HARD and own_level
+            else FAILED_NEXT[said])
     if next_amount is None:
         return head
     tail = NEXT_AMOUNT_DONE_BEFORE if done_before else NEXT_AMOUNT

@@ -36,6 +36,12 @@ DOUBT_NO_LOG: Final = (
     "It can feel that way. There's no success on record yet, so your first challenge is set "
     "well within reach: one small step is all it asks."
 )
+# The same with a challenge already tried and not done: "your first challenge is set well within
+# reach" would be a promise already broken.
+DOUBT_NO_SUCCESS_YET: Final = (
+    "It can feel that way. There's no success on record yet, and a hard start says little about "
+    "what you can do: the next challenge is set within reach, one small step at a time."
+)
 
 
 def replay(reason: str, lines: Sequence[str]) -> str:

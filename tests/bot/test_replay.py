@@ -81,3 +81,18 @@ async def test_back_after_five_days_away_replays_in_the_next_daily_message_once(
     assert (await ada.next_message()).text == t.LATE_QUESTION.format(amount="10 minutes")
     assert (await ada.next_message()).text.startswith("Today's challenge")  # type: ignore[union-attr]
     await ada.expect_no_message(within=0.3)
+
+
+async def test_doubt_after_a_first_failure_does_not_promise_the_first_challenge(
+    notch: Notch,
+) -> None:
+    """Issue 12 item 9: "your first challenge is set well within reach" was said after the
+    first challenge had failed."""
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada)
+    await seed(notch, user_id, {date(2026, 5, 31): ("failed", 10, None)})
+    await ada.send_text("impossible")
+    text = (await ada.next_message()).text
+    assert text == e.DOUBT_NO_SUCCESS_YET
+    assert "first challenge" not in (text or "")

@@ -99,7 +99,7 @@ async def test_typed_failure_during_start_over_keeps_the_setup_open(notch: Notch
     await (await ada.press(c.REASON_BUTTONS["too_hard"], reason)).answered()
     # No "how much did you do?" (the setup's question is open): tomorrow's note comes at once.
     note = await ada.next_message()
-    assert note.text is not None and note.text.startswith(c.FAILED_NEXT["too_hard"])
+    assert note.text is not None and note.text.startswith(c.TOO_HARD_AT_OWN_LEVEL)  # day 1
     await notch.emulator.settle()
     assert reason.text == c.REASON_LOGGED.format(reason=c.REASON_BUTTONS["too_hard"])
     [row] = await challenges(notch)

@@ -116,3 +116,17 @@ def test_a_failure_at_the_smallest_step_does_not_promise_it_is_now_easy() -> Non
     assert text == ("5 minutes was too hard this time; 5 minutes is the smallest step there is, "
                     "so we try it on a fresh day.")
     assert "very likely" not in text
+
+
+def test_the_introduction_promises_what_the_first_plans_do() -> None:
+    """Issue 12 item 9: METHOD said each day's challenge is "one notch above" the comfortable
+    amount, but under the built-in settings the first challenges are that amount."""
+    from bot.texts import METHOD
+
+    history: list[Attempt] = []
+    for i in range(3):
+        plan = next_challenge(MINUTES, history, D0 + timedelta(days=i))
+        assert plan.amount == MINUTES.baseline
+        history.append(Attempt(D0 + timedelta(days=i), plan.amount, "done", effort=3))
+    assert "one notch above that" not in METHOD
+    assert "We start from there" in METHOD

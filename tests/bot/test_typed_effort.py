@@ -108,7 +108,7 @@ async def test_effort_words_are_not_read_without_an_effort_question(notch: Notch
     assert (await ada.next_message()).text == c.ACHIEVED_QUESTION.format(unit="minutes")
     await ada.send_text("3")
     note = await ada.next_message()
-    assert note.text is not None and note.text.startswith(c.FAILED_NEXT["too_hard"])
+    assert note.text is not None and note.text.startswith(c.TOO_HARD_AT_OWN_LEVEL)  # day 1
     [row] = await challenges(notch, user_id)
     assert (row.status, row.achieved, row.effort) == ("failed", 3, None)
 
