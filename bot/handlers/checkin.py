@@ -155,7 +155,7 @@ async def _reason(context: NotchContext, owned: Owned, pressed: str,
     if not changed:
         await _refuse_repeat(context, challenge, answered=ChallengeStatus.FAILED)
         return
-    logged = texts.REASON_LOGGED.format(reason=texts.REASON_BUTTONS[reason])
+    logged = texts.REASON_LOGGED.format(reason=texts.REASON_WORDS[reason])
     await context.edit_or_send(message, logged)
     if asked:
         notes = [texts.ACHIEVED_QUESTION.format(unit=owned.goal.unit)]

@@ -91,9 +91,10 @@ def unknown_command(command: str) -> str:
     return UNKNOWN_COMMAND.format(command=command)
 
 
-def format_amount(value: float) -> str:
-    """10.0 → "10", 12.5 → "12.5", 1000 → "1,000": the number alone (bot.texts.format)."""
-    return fmt.format_amount(value)
+def format_amount(value: float, unit: str | None = None) -> str:
+    """10.0 → "10", 12.5 → "12.5", 1000 → "1,000": the number alone, or with its unit in the
+    form the count takes ("1 minute", "2 minutes"; bot.texts.format)."""
+    return fmt.format_amount(value, unit)
 
 
 def format_clock(hour: int, minute: int) -> str:

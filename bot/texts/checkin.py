@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Final
 
 from bot.texts import efficacy
-from bot.texts.format import format_amount, format_day, format_number, ordinal
+from bot.texts.format import format_amount, format_day, ordinal, plural
 from core.calibration import LEGACY_REASON
 from core.vocabulary import ChallengeStatus, FailureReason
 
@@ -37,7 +37,7 @@ REASONS: Final[dict[str, str]] = {
     "after_fail_hold": (
         "{last} was too hard this time, but your record says it is within reach: {amount} again."
     ),
-    "after_gap": "After {days} days away, {amount} eases you back in.",
+    "after_gap": "After {days} away, {amount} eases you back in.",
     LEGACY_REASON: "{text}",  # a sentence stored before migration 0005 matched none of these
 }
 # How the last success felt, inside a reason ("it felt hard"); None: the effort was not given.
@@ -97,7 +97,10 @@ REASON_BUTTONS: Final[dict[FailureReason, str]] = {
     FailureReason.OTHER: "Other",
 }
 REASON_LOGGED = "Logged: {reason}."
-ACHIEVED_QUESTION = "How much did you do? A number of {unit} (0 is fine), or skip."
+# The reasons inside a sentence ("Logged: too hard."), not capitalised as on their buttons.
+REASON_WORDS: Final[dict[FailureReason, str]] = {
+    reason: label.lower() for reason, label in REASON_BUTTONS.items()}
+ACHIEVED_QUESTION = "How many {unit} did you do? A number (0 is fine), or skip."
 ACHIEVED_INVALID = "I need a number of {unit} between 0 and {amount}, like 5, or skip."
 FAILED_NEXT: Final[dict[FailureReason, str]] = {
     FailureReason.TOO_HARD: "Logged — that step was too big.",
@@ -159,7 +162,7 @@ def plan_reason(key: str, facts: Mapping[str, Any], unit: str, locale: str = "en
         if isinstance(value, int | float):
             values[name] = format_amount(value, unit, locale)
     if isinstance(facts.get("days"), int):
-        values["days"] = format_number(facts["days"], locale)
+        values["days"] = plural(facts["days"], "day", "days", locale)
     if "effort" in facts:
         values["feel"] = FEELINGS.get(facts["effort"], FEELINGS[None])
     if isinstance(facts.get("streak"), int):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
-from bot.texts.format import format_day_month
+from bot.texts.format import format_day_month, plural
 
 # --- confidence before the challenge ------------------------------------------------------------
 CONFIDENCE_QUESTION: Final = "How sure are you that you can do this today? (optional, 0-100)"
@@ -88,16 +88,16 @@ def ladder_change(before: float, after: float, level_before: int, level_after: i
 # --- belief against evidence ----------------------------------------------------------------------
 BELIEF: Final[dict[str, str]] = {
     "under_confident": (
-        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "Over the last {weeks} you were on average {confidence:.0f} % sure and succeeded "
         "{rate:.0f} % of the time ({n} rated days): you are under-confident — you can do more "
         "than you believe."
     ),
     "calibrated": (
-        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "Over the last {weeks} you were on average {confidence:.0f} % sure and succeeded "
         "{rate:.0f} % of the time ({n} rated days): your belief matches the evidence."
     ),
     "over_confident": (
-        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "Over the last {weeks} you were on average {confidence:.0f} % sure and succeeded "
         "{rate:.0f} % of the time ({n} rated days): a little less than you expected. The "
         "challenges adjust to that."
     ),
@@ -110,7 +110,8 @@ BELIEF_WEEKS_TITLE: Final = "Week by week (sure → done):"
 
 
 def belief(verdict: str, weeks: int, confidence: float, rate: float, n: int) -> str:
-    return BELIEF[verdict].format(weeks=weeks, confidence=confidence, rate=rate, n=n)
+    return BELIEF[verdict].format(weeks=plural(weeks, "week", "weeks"), confidence=confidence,
+                                  rate=rate, n=n)
 
 
 def belief_week(start: date, confidence: float, rate: float) -> str:
@@ -123,7 +124,7 @@ REVIEW_SUCCESSES: Final[dict[int, str]] = {
     0: "No success recorded this week.",
     1: "1 success this week, {total} in all.",
 }
-REVIEW_SUCCESSES_MANY: Final = "{count} successes this week, {total} in all."
+REVIEW_SUCCESSES_MANY: Final = "{count} this week, {total} in all."
 REVIEW_LEVEL_UP: Final = "Your level rose from {before} to {after} (you started at {start})."
 REVIEW_LEVEL_SAME: Final = "Your level holds at {after} (you started at {start})."
 REVIEW_HIGHLIGHT: Final = "Highlight: {line}"
@@ -140,7 +141,7 @@ def review_title(start: date, end: date) -> str:
 
 def review_successes(count: int, total: int) -> str:
     template = REVIEW_SUCCESSES.get(count, REVIEW_SUCCESSES_MANY)
-    return template.format(count=count, total=total)
+    return template.format(count=plural(count, "success", "successes"), total=total)
 
 
 def review_level(before: str, after: str, start: str, rose: bool) -> str:

@@ -45,7 +45,7 @@ async def test_daily_message_done_effort_registration_reflection_undo(notch: Not
     await notch.emulator.settle()
     day = format_day(row.local_date)
     assert daily.text == (f"Registered: {row.amount:.0f} minutes on {day}. Your 1st success at "
-                          "this level, 1st in all — you started at 10.")
+                          "this level, 1st in all — you started at 10 minutes.")
     assert daily.buttons == [t.UNDO_BUTTON]
     assert (await ada.next_message()).text == t.REFLECTION_INVITE
     await ada.send_text("Went before breakfast")
@@ -134,7 +134,7 @@ async def test_failed_with_reason_how_much_and_what_next(notch: Notch) -> None:
     assert daily.buttons == list(t.REASON_BUTTONS.values())
     await ada.press("Too hard", daily)
     await notch.emulator.settle()
-    assert daily.text == t.REASON_LOGGED.format(reason="Too hard")
+    assert daily.text == t.REASON_LOGGED.format(reason="too hard")
     assert (await ada.next_message()).text == t.ACHIEVED_QUESTION.format(unit="minutes")
     await ada.send_text("a lot")
     assert (await ada.next_message()).text == t.ACHIEVED_INVALID.format(unit="minutes",
