@@ -36,14 +36,14 @@ def amount_error(error: AmountError, *, unit: str, example: str,
     if reason in (AmountErrorReason.NOT_POSITIVE, AmountErrorReason.NEGATIVE):
         return t.AMOUNT_NOT_POSITIVE
     if reason is AmountErrorReason.TOO_LARGE:
-        return t.AMOUNT_TOO_LARGE.format(maximum=texts.format_amount(MAX_AMOUNT), unit=unit)
+        return t.AMOUNT_TOO_LARGE.format(maximum=texts.format_amount(MAX_AMOUNT, unit or None))
     if reason is AmountErrorReason.OFF_STEP:
-        return t.AMOUNT_OFF_STEP.format(step="{step}", unit=unit,
+        return t.AMOUNT_OFF_STEP.format(step="{step}",
                                         suggestion=texts.format_amount(error.suggestion or 0))
     if reason is AmountErrorReason.WRONG_UNIT:
         return t.AMOUNT_WRONG_UNIT.format(unit=unit, example=example)
     if reason is AmountErrorReason.NOT_ABOVE_CURRENT:
-        return t.TARGET_NOT_ABOVE.format(baseline=baseline, unit=unit)
+        return t.TARGET_NOT_ABOVE.format(baseline=baseline)
     return t.AMOUNT_NOT_A_NUMBER.format(text=error.text.strip(), example=example)
 
 
@@ -52,7 +52,7 @@ def read_amount(text: str, *, step: float | None, unit: str | None, example: str
     found = parse_amount(text, step=step, unit=unit, maximum=MAX_AMOUNT)
     if isinstance(found, AmountError):
         return amount_error(found, unit=unit or "", example=example).replace(
-            "{step}", texts.format_amount(step or 1))
+            "{step}", texts.format_amount(step or 1, unit))
     return found
 
 

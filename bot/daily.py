@@ -46,7 +46,7 @@ def amount_text(goal: Goal, amount: float) -> str:
 
 
 def baseline_text(goal: Goal) -> str:
-    return format_amount(goal.baseline)
+    return format_amount(goal.baseline, goal.unit)
 
 
 def daily_text(goal: Goal, challenge: Challenge) -> str:

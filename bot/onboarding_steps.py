@@ -47,6 +47,7 @@ from bot.answers import (
 )
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
+from bot.texts.format import plural
 from core.replies import AmountError, normalise, parse_target
 from core.timezones import ZoneChoice
 
@@ -113,7 +114,7 @@ def amount_example(draft: Draft, factor: float = 1.0) -> str:
     step = draft.step or 1.0
     base = draft.baseline or draft.example or 10 * step
     value = max(step, round(base * factor / step) * step)
-    return f"{texts.format_amount(value)} {draft.unit or ''}".strip()
+    return texts.format_amount(value, draft.unit or None)
 
 
 def _fixed(text: str) -> Asker:
@@ -135,7 +136,7 @@ def _ask_step(draft: Draft, now: datetime) -> Reply:
 
 
 def _ask_baseline(draft: Draft, now: datetime) -> Reply:
-    return t.ask_baseline(draft.behaviour or "", amount_example(draft)), None
+    return t.ask_baseline(draft.behaviour or "", draft.unit or "", amount_example(draft)), None
 
 
 def _ask_target(draft: Draft, now: datetime) -> Reply:
@@ -143,12 +144,13 @@ def _ask_target(draft: Draft, now: datetime) -> Reply:
 
 
 def _ask_confirm(draft: Draft, now: datetime) -> Reply:
-    zone, target, amount = draft.zone or "UTC", draft.goal_target, texts.format_amount
+    zone, target, unit = draft.zone or "UTC", draft.goal_target, draft.unit or None
+    amount = texts.format_amount
     shown, offset = zone_shown(zone, now)
     text = t.summary(
         behaviour=draft.behaviour or "", unit=draft.unit or "",
-        step=amount(draft.step or 1), baseline=amount(draft.baseline or 0),
-        target=None if target is None else amount(target), time=draft.time or "",
+        step=amount(draft.step or 1), baseline=amount(draft.baseline or 0, unit),
+        target=None if target is None else amount(target, unit), time=draft.time or "",
         zone=shown, offset=offset, local_now=local_clock(zone, now),
     )
     return text, _choices("confirm", [("ok", t.CONFIRM_BUTTON), *t.CHANGE_BUTTONS], 1)
@@ -190,7 +192,7 @@ async def _read_name(text: str, draft: Draft, now: datetime) -> Read:
     if not name:
         return Read(t.NAME_EMPTY)
     if len(name) > MAX_NAME:
-        return Read(t.NAME_TOO_LONG.format(limit=MAX_NAME))
+        return Read(t.NAME_TOO_LONG.format(limit=plural(MAX_NAME, "character", "characters")))
     if not _NAME_HAS_LETTER.search(name):
         return Read(t.NAME_NO_LETTERS)
     draft.behaviour = name
@@ -201,7 +203,7 @@ async def _read_unit(text: str, draft: Draft, now: datetime) -> Read:
     unit = " ".join(text.split()).casefold()
     if (not unit or len(unit) > MAX_UNIT or any(c.isdigit() for c in unit)
             or not _NAME_HAS_LETTER.search(unit)):
-        return Read(t.UNIT_BAD.format(limit=MAX_UNIT))
+        return Read(t.UNIT_BAD.format(limit=plural(MAX_UNIT, "character", "characters")))
     draft.unit = unit
     return Read()
 
@@ -226,9 +228,10 @@ async def _read_target(text: str, draft: Draft, now: datetime) -> Read:
     target = parse_target(text, current=draft.baseline, step=draft.step, unit=draft.unit,
                           maximum=MAX_AMOUNT)
     if isinstance(target, AmountError):
+        unit = draft.unit or None
         message = amount_error(target, unit=draft.unit or "", example=amount_example(draft, 3),
-                               baseline=texts.format_amount(draft.baseline or 0))
-        return Read(message.replace("{step}", texts.format_amount(draft.step or 1)))
+                               baseline=texts.format_amount(draft.baseline or 0, unit))
+        return Read(message.replace("{step}", texts.format_amount(draft.step or 1, unit)))
     draft.target = SKIPPED if target is None else target
     return Read()
 

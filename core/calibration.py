@@ -232,13 +232,18 @@ def _member(members: Mapping[str, _E], value: object, field_name: str) -> _E:
 
 # Why a plan is what it is: ``Plan.reason_key`` names the case, ``Plan.facts`` its numbers.
 # The sentences are the adapter's (bot/texts/checkin.py REASONS), rendered when sent.
-REASON_KEYS: Final = ("start", "start_up", "up", "hold", "ease", "after_fail", "after_gap")
+# After a failure the amount drops ("after_fail"), or it cannot: it is already the smallest
+# step ("after_fail_floor"), or the record says the failed amount is still within reach
+# ("after_fail_hold"); each says what happened, never "X too hard, so X very likely".
+REASON_KEYS: Final = ("start", "start_up", "up", "hold", "ease", "after_fail", "after_fail_floor",
+                      "after_fail_hold", "after_gap")
 # Not the calibrator's: a sentence stored before reasons were keys (migration 0005, an old
 # export), kept verbatim as facts {"text": …} and shown as it is.
 LEGACY_REASON: Final = "legacy"
 
 Facts = dict[str, float | int | None]
-"""JSON-ready facts of a reason: amount, last (in the goal's unit), days, effort, streak."""
+"""JSON-ready facts of a reason: amount, last (in the goal's unit), days, effort, streak, and
+after a failure own_level (the failed amount was at or below the stated comfortable one)."""
 
 
 @dataclass(frozen=True)
@@ -773,7 +778,12 @@ def _explain(goal: Goal, b: Belief, amount: float, gap: int) -> tuple[str, Facts
     facts["last"] = anchor.amount
     facts["days"] = gap
     if anchor.outcome is ChallengeStatus.FAILED:
-        return "after_fail", facts
+        facts["own_level"] = anchor.amount <= goal.baseline + _EPS  # the failed amount was theirs
+        if amount < anchor.amount - _EPS:
+            return "after_fail", facts
+        if amount <= goal.step + _EPS:
+            return "after_fail_floor", facts
+        return "after_fail_hold", facts
     if gap > GAP_FREE_DAYS and amount < anchor.amount - _EPS:
         return "after_gap", facts
     facts["effort"] = anchor.effort

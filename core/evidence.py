@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Final
 
 from core.replies import expresses_doubt
-from core.vocabulary import ChallengeStatus
+from core.vocabulary import ChallengeStatus, FailureReason
 
 __all__ = [
     "ATTEMPTED",
@@ -229,11 +229,29 @@ def current_streak(entries: Iterable[Entry]) -> int:
     return _runs(entries)[-1]
 
 
+def _contradicts(e: Entry) -> bool:
+    """A failure that says the amount was beyond the person then: 'too hard', or no reason."""
+    return e.status == ChallengeStatus.FAILED and e.failure_reason in (
+        None, FailureReason.TOO_HARD)
+
+
 def current_level(entries: Iterable[Entry], *, baseline: float) -> float:
-    """The best amount among the latest successes (the baseline before any): one lucky day
-    long ago does not count as today's level, one easy recovery day does not undo it."""
-    done = [e.amount for e in _sorted(entries) if e.status == ChallengeStatus.DONE]
-    return max(done[-RECENT_SUCCESSES:]) if done else baseline
+    """The best amount among the latest successes that no later failure contradicts (the
+    baseline before any): one lucky day long ago does not count as today's level, one easy
+    recovery day does not undo it, and a 'too hard' failure at an amount takes back every
+    success at or above it (it can go down: a week of failures from 47 to 34 is not a level
+    of 45). With no success standing, the baseline, or the lowest such failure since the last
+    success if below it."""
+    done: list[float] = []
+    ceiling = baseline
+    for e in _sorted(entries):
+        if e.status == ChallengeStatus.DONE:
+            done.append(e.amount)
+            ceiling = baseline
+        elif _contradicts(e):
+            done = [amount for amount in done if amount < e.amount]
+            ceiling = min(ceiling, e.amount)
+    return max(done[-RECENT_SUCCESSES:]) if done else ceiling
 
 
 def week_start(today: date, first_weekday: int = 0) -> date:

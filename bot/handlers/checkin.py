@@ -160,7 +160,7 @@ async def _reason(context: NotchContext, owned: Owned, pressed: str,
     if not changed:
         await _refuse_repeat(context, challenge, answered=ChallengeStatus.FAILED)
         return
-    logged = texts.REASON_LOGGED.format(reason=texts.REASON_BUTTONS[reason])
+    logged = texts.REASON_LOGGED.format(reason=texts.REASON_WORDS[reason])
     await context.edit_or_send(message, logged)
     if asked:
         notes = [texts.ACHIEVED_QUESTION.format(unit=owned.goal.unit)]
@@ -220,12 +220,15 @@ async def _after_failure(session: Session, goal: Goal, challenge: Challenge,
     tomorrow is that), then, after two failures in a row, the log replayed."""
     assert goal.id is not None
     day = challenge.local_date + timedelta(days=1)
+    own_level = challenge.amount <= goal.baseline
     if await challenge_for_day(session, goal.id, day) is not None:
-        note = texts.failed_next(reason, None, False)  # a late answer: tomorrow is planned
+        # a late answer: tomorrow is planned
+        note = texts.failed_next(reason, None, False, own_level=own_level)
     else:
         plan = await calibrated_plan(session, goal, day)
         before = await successes_at_or_above(session, goal.id, plan.amount)
-        note = texts.failed_next(reason, amount_text(goal, plan.amount), before > 0)
+        note = texts.failed_next(reason, amount_text(goal, plan.amount), before > 0,
+                                 own_level=own_level)
     entries, log_ = await goal_log(session, goal)
     replay = should_replay(log_, entries=entries)
     return [note, replay_text(goal, log_, replay) if replay is ReplayReason.TWO_FAILURES else None]

@@ -21,6 +21,7 @@ from bot import callbacks as cb
 from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
 from bot.texts import data_rights as t
+from bot.texts.format import plural
 from core.clock import local_day
 from storage.data_rights import challenges_csv, delete_user, export_user
 from storage.models import User
@@ -95,7 +96,7 @@ async def delete_command(update: Update, context: NotchContext) -> None:
         await context.bot.send_message(context.chat, t.DELETE_NOTHING)
         return
     user, export = found
-    days = len(export.get("challenges", []))
+    days = plural(len(export.get("challenges", [])), "day", "days")
     await context.bot.send_message(context.chat, t.DELETE_ASK.format(days=days),
                                    reply_markup=confirm_keyboard(user, context.now))
 
@@ -125,7 +126,8 @@ async def on_delete_button(update: Update, context: NotchContext) -> None:
             reply = t.DELETE_STALE
         else:
             rows = await delete_user(session, user_id)
-            reply, edit = (t.DELETED.format(rows=rows), True) if rows else (t.DELETE_ALREADY, False)
+            deleted = t.DELETED.format(rows=plural(rows, "row", "rows"))
+            reply, edit = (deleted, True) if rows else (t.DELETE_ALREADY, False)
     await context.edit_or_send(message if edit else None, reply)
 
 

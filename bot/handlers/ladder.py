@@ -42,18 +42,21 @@ def levels_for(goal: Goal, current: float) -> list[float]:
 
 
 def keyboard(goal: Goal, current: float, state: str) -> InlineKeyboardMarkup:
-    """A row per level: its amount, then 0 … 100 with the chosen value ticked (≤ 35 buttons)."""
+    """Two rows per level, laid out for a 360-pixel-wide phone: the amount alone (full width, so
+    "12.5 minutes" is never cut), then 0 … 100 with the chosen value ticked (≤ 35 buttons).
+
+    Keyboard row 2 * level is the label, 2 * level + 1 its ratings; the callback data (and the
+    level it names) is the same as when the amount shared the ratings' row."""
     assert goal.id is not None
     rows = []
     for row, level in enumerate(levels_for(goal, current)):
         chosen = None if state[row] == UNRATED else UI_RATINGS[int(state[row])]
-        rows.append([
-            InlineKeyboardButton(amount_text(goal, level), callback_data=cb.Ladder.LABEL),
-            *(InlineKeyboardButton(
-                texts.confidence_label(value, value == chosen),
-                callback_data=cb.Ladder(goal.id, current, state, row, index).pack())
-              for index, value in enumerate(UI_RATINGS)),
-        ])
+        rows.append([InlineKeyboardButton(amount_text(goal, level),
+                                          callback_data=cb.Ladder.LABEL)])
+        rows.append([InlineKeyboardButton(
+            texts.confidence_label(value, value == chosen),
+            callback_data=cb.Ladder(goal.id, current, state, row, index).pack())
+            for index, value in enumerate(UI_RATINGS)])
     return InlineKeyboardMarkup(rows)
 
 

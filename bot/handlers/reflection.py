@@ -12,7 +12,7 @@ from telegram import Update
 from bot.context import NotchContext
 from bot.replay import goal_log, replay_text
 from bot.texts import efficacy as texts
-from core.evidence import ReplayReason, should_replay
+from core.evidence import ATTEMPTED, ReplayReason, should_replay
 from storage.open_state import Opened
 
 
@@ -20,7 +20,8 @@ async def replay_doubt(update: Update, context: NotchContext, opened: Opened) ->
     message, goal = update.effective_message, opened.goal
     assert message is not None and message.text is not None and goal is not None
     async with context.db() as session:
-        _, log = await goal_log(session, goal)
+        entries, log = await goal_log(session, goal)
     reason = should_replay(log, text=message.text)
     text = replay_text(goal, log, reason) if reason is ReplayReason.DOUBT else None
-    await message.reply_text(text or texts.DOUBT_NO_LOG)
+    tried = any(e.status in ATTEMPTED for e in entries)
+    await message.reply_text(text or (texts.DOUBT_NO_SUCCESS_YET if tried else texts.DOUBT_NO_LOG))

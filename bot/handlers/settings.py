@@ -76,7 +76,7 @@ def settings_menu(user: User, goal: Goal, now: datetime) -> Reply:
     zone, offset = zone_shown(user.timezone, now)
     text = t.MENU.format(
         time=_clock(user), zone=zone, offset=offset,
-        step=texts.format_amount(goal.step), unit=goal.unit,
+        step=texts.format_amount(goal.step, goal.unit), unit=goal.unit,
         celebrate=t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF, review=review_day(user),
     )
     celebrate = (_button(t.CELEBRATE_TURN_OFF_BUTTON, "cel", "off") if user.celebrate
@@ -102,9 +102,9 @@ def _question(step: str, goal: Goal) -> str:
         return to.ASK_TIME
     if step == "zone":
         return to.ASK_ZONE
-    example = f"{texts.format_amount(goal.step * 2)} {goal.unit}"
-    return t.ASK_STEP.format(behaviour=goal.behaviour, step=texts.format_amount(goal.step),
-                             unit=goal.unit, example=example)
+    example = texts.format_amount(goal.step * 2, goal.unit)
+    return t.ASK_STEP.format(behaviour=goal.behaviour,
+                             step=texts.format_amount(goal.step, goal.unit), example=example)
 
 
 # ------------------------------------------------------------------ /settings
@@ -191,13 +191,13 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
                                        when=when), None)]
     else:
         step_value = read_amount(message.text, step=None, unit=goal.unit,
-                                    example=f"{texts.format_amount(goal.step * 2)} {goal.unit}")
+                                    example=texts.format_amount(goal.step * 2, goal.unit))
         if isinstance(step_value, str):
             return [(step_value, None)]
         await set_step(session, goal, step_value)
         await clear_conversation(session, user.id, topic=TOPIC)
-        return [(t.STEP_CHANGED.format(behaviour=goal.behaviour, unit=goal.unit,
-                                       step=texts.format_amount(step_value)), None)]
+        return [(t.STEP_CHANGED.format(behaviour=goal.behaviour,
+                                       step=texts.format_amount(step_value, goal.unit)), None)]
     return await _zone_answer(session, user, answer, now)
 
 

@@ -38,8 +38,9 @@ GREETING = (
 METHOD = (
     "The strongest source of self-belief is doing the thing and succeeding, so we build it from "
     "real successes.\n"
-    "Tell me what you can honestly do today, and each day I'll set a challenge one notch above "
-    "that: hard enough to take effort, likely enough that you'll make it.\n"
+    "Tell me what you can honestly do today. We start from there, and each step up is one "
+    "notch above what you have already done: hard enough to take effort, likely enough that "
+    "you'll make it.\n"
     "When you've done it, tap Done and I'll register it as evidence, with the date and the "
     "amount.\n"
     "I raise the bar only after consistent success, so every step up rests on proof."
@@ -90,9 +91,10 @@ def unknown_command(command: str) -> str:
     return UNKNOWN_COMMAND.format(command=command)
 
 
-def format_amount(value: float) -> str:
-    """10.0 → "10", 12.5 → "12.5", 1000 → "1,000": the number alone (bot.texts.format)."""
-    return fmt.format_amount(value)
+def format_amount(value: float, unit: str | None = None) -> str:
+    """10.0 → "10", 12.5 → "12.5", 1000 → "1,000": the number alone, or with its unit in the
+    form the count takes ("1 minute", "2 minutes"; bot.texts.format)."""
+    return fmt.format_amount(value, unit)
 
 
 def format_clock(hour: int, minute: int) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Final
 
 from bot.texts import efficacy
-from bot.texts.format import format_amount, format_day, format_number, ordinal
+from bot.texts.format import format_amount, format_day, ordinal, plural
 from core.calibration import LEGACY_REASON
 from core.vocabulary import ChallengeStatus, FailureReason
 
@@ -30,7 +30,14 @@ REASONS: Final[dict[str, str]] = {
     "hold": "You did {last} {times} and it felt {feel}; {amount} again lets that level settle.",
     "ease": "You did {last} but it felt {feel}, so {amount} keeps the next one within reach.",
     "after_fail": "{last} was too hard this time, so {amount} is one you can very likely finish.",
-    "after_gap": "After {days} days away, {amount} eases you back in.",
+    "after_fail_floor": (
+        "{last} was too hard this time; {amount} is the smallest step there is, so we try it "
+        "on a fresh day."
+    ),
+    "after_fail_hold": (
+        "{last} was too hard this time, but your record says it is within reach: {amount} again."
+    ),
+    "after_gap": "After {days} away, {amount} eases you back in.",
     LEGACY_REASON: "{text}",  # a sentence stored before migration 0005 matched none of these
 }
 # How the last success felt, inside a reason ("it felt hard"); None: the effort was not given.
@@ -90,7 +97,10 @@ REASON_BUTTONS: Final[dict[FailureReason, str]] = {
     FailureReason.OTHER: "Other",
 }
 REASON_LOGGED = "Logged: {reason}."
-ACHIEVED_QUESTION = "How much did you do? A number of {unit} (0 is fine), or skip."
+# The reasons inside a sentence ("Logged: too hard."), not capitalised as on their buttons.
+REASON_WORDS: Final[dict[FailureReason, str]] = {
+    reason: label.lower() for reason, label in REASON_BUTTONS.items()}
+ACHIEVED_QUESTION = "How many {unit} did you do? A number (0 is fine), or skip."
 ACHIEVED_INVALID = "I need a number of {unit} between 0 and {amount}, like 5, or skip."
 FAILED_NEXT: Final[dict[FailureReason, str]] = {
     FailureReason.TOO_HARD: "Logged — that step was too big.",
@@ -100,6 +110,12 @@ FAILED_NEXT: Final[dict[FailureReason, str]] = {
     ),
     FailureReason.OTHER: "Logged — thanks for saying.",
 }
+# Too hard at or below the amount the person called comfortable: no step was taken, so not
+# "that step was too big".
+TOO_HARD_AT_OWN_LEVEL: Final = (
+    "Logged — today even the amount you called comfortable was too much. That happens: it is "
+    "one day, not a verdict."
+)
 NEXT_AMOUNT = "Tomorrow: {amount}."
 NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
 
@@ -146,7 +162,7 @@ def plan_reason(key: str, facts: Mapping[str, Any], unit: str, locale: str = "en
         if isinstance(value, int | float):
             values[name] = format_amount(value, unit, locale)
     if isinstance(facts.get("days"), int):
-        values["days"] = format_number(facts["days"], locale)
+        values["days"] = plural(facts["days"], "day", "days", locale)
     if "effort" in facts:
         values["feel"] = FEELINGS.get(facts["effort"], FEELINGS[None])
     if isinstance(facts.get("streak"), int):
@@ -175,8 +191,13 @@ def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
     return text
 
 
-def failed_next(reason: str | None, next_amount: str | None, done_before: bool) -> str:
-    head = FAILED_NEXT[FailureReason(reason) if reason else FailureReason.OTHER]
+def failed_next(reason: str | None, next_amount: str | None, done_before: bool, *,
+                own_level: bool = False) -> str:
+    """The note after a failure; ``own_level``: the failed amount was at or below the person's
+    stated comfortable amount (no step up was taken)."""
+    said = FailureReason(reason) if reason else FailureReason.OTHER
+    head = (TOO_HARD_AT_OWN_LEVEL if said is FailureReason.TOO_HARD and own_level
+            else FAILED_NEXT[said])
     if next_amount is None:
         return head
     tail = NEXT_AMOUNT_DONE_BEFORE if done_before else NEXT_AMOUNT

@@ -52,14 +52,14 @@ DELETE_NOTHING: Final = (
     "you start as a new user."
 )
 DELETE_ASK: Final = (
-    "This deletes everything I store about you: your goal, {days} days of challenges with "
+    "This deletes everything I store about you: your goal, {days} of challenges with "
     "your answers and words, your ratings and your settings. It cannot be undone. If you want "
     "a copy first, send /export.\nDelete everything?"
 )
 DELETE_CONFIRM_BUTTON: Final = "Yes, delete everything"
 DELETE_KEEP_BUTTON: Final = "No, keep it"
 DELETED: Final = (
-    "Deleted: {rows} rows, everything I stored about you. I won't write to you again. If you "
+    "Deleted: {rows}, everything I stored about you. I won't write to you again. If you "
     "send /start one day, you begin as a new user."
 )
 DELETE_KEPT: Final = "Okay, nothing was deleted."

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
-from bot.texts.format import format_day_month
+from bot.texts.format import format_day_month, plural
 
 # --- confidence before the challenge ------------------------------------------------------------
 CONFIDENCE_QUESTION: Final = "How sure are you that you can do this today? (optional, 0-100)"
@@ -35,6 +35,12 @@ REPLAY_INTRO: Final[dict[str, str]] = {
 DOUBT_NO_LOG: Final = (
     "It can feel that way. There's no success on record yet, so your first challenge is set "
     "well within reach: one small step is all it asks."
+)
+# The same with a challenge already tried and not done: "your first challenge is set well within
+# reach" would be a promise already broken.
+DOUBT_NO_SUCCESS_YET: Final = (
+    "It can feel that way. There's no success on record yet, and a hard start says little about "
+    "what you can do: the next challenge is set within reach, one small step at a time."
 )
 
 
@@ -82,16 +88,16 @@ def ladder_change(before: float, after: float, level_before: int, level_after: i
 # --- belief against evidence ----------------------------------------------------------------------
 BELIEF: Final[dict[str, str]] = {
     "under_confident": (
-        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "Over {period} you were on average {confidence:.0f} % sure and succeeded "
         "{rate:.0f} % of the time ({n} rated days): you are under-confident — you can do more "
         "than you believe."
     ),
     "calibrated": (
-        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "Over {period} you were on average {confidence:.0f} % sure and succeeded "
         "{rate:.0f} % of the time ({n} rated days): your belief matches the evidence."
     ),
     "over_confident": (
-        "Over the last {weeks} weeks you were on average {confidence:.0f} % sure and succeeded "
+        "Over {period} you were on average {confidence:.0f} % sure and succeeded "
         "{rate:.0f} % of the time ({n} rated days): a little less than you expected. The "
         "challenges adjust to that."
     ),
@@ -100,11 +106,15 @@ BELIEF: Final[dict[str, str]] = {
         "will show how your belief compares with what you do."
     ),
 }
+BELIEF_LAST_WEEK: Final = "the last week"
+BELIEF_LAST_WEEKS: Final = "the last {weeks}"
 BELIEF_WEEKS_TITLE: Final = "Week by week (sure → done):"
 
 
 def belief(verdict: str, weeks: int, confidence: float, rate: float, n: int) -> str:
-    return BELIEF[verdict].format(weeks=weeks, confidence=confidence, rate=rate, n=n)
+    period = BELIEF_LAST_WEEK if weeks == 1 else BELIEF_LAST_WEEKS.format(
+        weeks=plural(weeks, "week", "weeks"))
+    return BELIEF[verdict].format(period=period, confidence=confidence, rate=rate, n=n)
 
 
 def belief_week(start: date, confidence: float, rate: float) -> str:
@@ -117,9 +127,13 @@ REVIEW_SUCCESSES: Final[dict[int, str]] = {
     0: "No success recorded this week.",
     1: "1 success this week, {total} in all.",
 }
-REVIEW_SUCCESSES_MANY: Final = "{count} successes this week, {total} in all."
+REVIEW_SUCCESSES_MANY: Final = "{count} this week, {total} in all."
 REVIEW_LEVEL_UP: Final = "Your level rose from {before} to {after} (you started at {start})."
 REVIEW_LEVEL_SAME: Final = "Your level holds at {after} (you started at {start})."
+REVIEW_LEVEL_DOWN: Final = (
+    "A harder week: your level is {after}, down from {before} (you started at {start}). The "
+    "challenges step back to where success is likely again."
+)
 REVIEW_HIGHLIGHT: Final = "Highlight: {line}"
 REVIEW_EVIDENCE: Final = "From your record: {line}"
 REVIEW_QUIET: Final = (
@@ -134,9 +148,9 @@ def review_title(start: date, end: date) -> str:
 
 def review_successes(count: int, total: int) -> str:
     template = REVIEW_SUCCESSES.get(count, REVIEW_SUCCESSES_MANY)
-    return template.format(count=count, total=total)
+    return template.format(count=plural(count, "success", "successes"), total=total)
 
 
-def review_level(before: str, after: str, start: str, rose: bool) -> str:
-    template = REVIEW_LEVEL_UP if rose else REVIEW_LEVEL_SAME
+def review_level(before: str, after: str, start: str, rose: bool, fell: bool = False) -> str:
+    template = REVIEW_LEVEL_UP if rose else REVIEW_LEVEL_DOWN if fell else REVIEW_LEVEL_SAME
     return template.format(before=before, after=after, start=start)

@@ -26,6 +26,7 @@ __all__ = [
     "format_number",
     "ordinal",
     "plural",
+    "singular",
 ]
 
 DEFAULT_LOCALE: Final = "en"
@@ -64,10 +65,48 @@ def format_number(value: float, locale: str = DEFAULT_LOCALE) -> str:
     return format_decimal(value, locale=_locale(locale))
 
 
+# Units are stored as the person typed them, plural ("minutes", "push-ups"); one of them reads
+# singular ("1 minute"). Known irregular or unchanging words first, then English's regular rules.
+_SINGULAR: Final[dict[str, str]] = {
+    "km": "km", "kms": "km", "mi": "mi", "m": "m", "kg": "kg", "lbs": "lb", "reps": "rep",
+    "series": "series", "times": "time", "minutes": "minute", "hours": "hour", "people": "person",
+    "children": "child", "feet": "foot", "mins": "min", "hrs": "hr", "secs": "sec",
+}
+_ES_ENDINGS: Final = ("sses", "shes", "ches", "xes", "zzes")
+
+
+def singular(unit: str) -> str:
+    """"minutes" -> "minute", "push-ups" -> "push-up", "Spanish words" -> "Spanish word",
+    "pages of notes" -> "page of notes" (the noun: before "of", else the last word)."""
+    words = unit.split(" ")
+    at = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+    words[at] = _singular_word(words[at])
+    return " ".join(words)
+
+
+def _singular_word(head: str) -> str:
+    word = head.lower()
+    if word in _SINGULAR:
+        one = _SINGULAR[word]
+    elif word.endswith("ies") and len(word) > 4:
+        one = word[:-3] + "y"
+    elif word.endswith(_ES_ENDINGS):
+        one = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 2:
+        one = word[:-1]
+    else:
+        return head
+    return one[:1].upper() + one[1:] if head[:1].isupper() else one
+
+
 def format_amount(value: float, unit: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
-    """An amount with its goal's unit: "1,050 words", "12 minutes", "7.5 km" ("1,050" alone)."""
+    """An amount with its goal's unit: "1,050 words", "12 minutes", "7.5 km", "1 minute"
+    ("1,050" alone): the locale's plural rule picks the unit's form."""
     number = format_number(value, locale)
-    return f"{number} {unit}" if unit else number
+    if not unit:
+        return number
+    one = _locale(locale).plural_form(value) == "one"
+    return f"{number} {singular(unit) if one else unit}"
 
 
 def _date(day: date, skeleton: str, locale: str) -> str:

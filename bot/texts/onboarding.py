@@ -59,7 +59,7 @@ ASK_STEP = (
     "of this size. Most things use 1; writing, for example, uses 50 words."
 )
 ASK_BASELINE = (
-    "How much {behaviour} can you comfortably do today, on an ordinary day? "
+    "How many {unit} of {behaviour} can you comfortably do today, on an ordinary day? "
     "For example: {example}.\n"
     "Be honest rather than hopeful: every challenge starts from this number, and a start that is "
     "too high turns your first days into failures instead of evidence."
@@ -93,7 +93,7 @@ CHANGE_BUTTONS: tuple[tuple[str, str], ...] = (
 SUMMARY = (
     "Here is your plan:\n"
     "- {behaviour}, counted in {unit} (steps of {step})\n"
-    "- what you can comfortably do today: {baseline} {unit}\n"
+    "- what you can comfortably do today: {baseline}\n"
     "- target: {target}\n"
     "- a challenge every day at {time}, time zone {zone} ({offset}, where it is {local_now} now)\n"
     "Is that right?"
@@ -124,13 +124,13 @@ NOT_TEXT = "I can't read stickers, photos or voice messages here; I need a typed
 LONG_TEXT = "That's a lot to read! The short answer I need is {hint}."
 NAME_EMPTY = "I need the name of one activity, in a few words, for example \"stretching\"."
 NAME_TOO_LONG = (
-    "That's longer than I can use as a name. A few words will do (at most {limit} characters), "
+    "That's longer than I can use as a name. A few words will do (at most {limit}), "
     "for example \"stretching\"."
 )
 NAME_NO_LETTERS = "A name needs letters, for example \"stretching\" or \"Spanish vocabulary\"."
 UNIT_BAD = (
-    "A unit is a word or two for what you count, like \"minutes\" or \"pages\" (at most {limit} "
-    "characters, no numbers). What do you count?"
+    "A unit is a word or two for what you count, like \"minutes\" or \"pages\" (at most {limit}, "
+    "no numbers). What do you count?"
 )
 CHOOSE_FIRST = "Tap Now or Tomorrow (or type now or tomorrow)."
 
@@ -140,11 +140,11 @@ AMOUNT_NOT_A_NUMBER = (
 )
 AMOUNT_RANGE = "Pick one number rather than a range (the lower one if you're unsure)."
 AMOUNT_NOT_POSITIVE = "It needs to be more than 0: even a small amount is a real start."
-AMOUNT_TOO_LARGE = "That's more than I can work with; the most is {maximum} {unit}."
-AMOUNT_OFF_STEP = "Amounts here go in steps of {step} {unit}: would {suggestion} do?"
+AMOUNT_TOO_LARGE = "That's more than I can work with; the most is {maximum}."
+AMOUNT_OFF_STEP = "Amounts here go in steps of {step}: would {suggestion} do?"
 AMOUNT_WRONG_UNIT = "This is counted in {unit}. How many {unit}? For example: {example}."
 TARGET_NOT_ABOVE = (
-    "A target should be above what you can do today ({baseline} {unit}), or tap Skip."
+    "A target should be above what you can do today ({baseline}), or tap Skip."
 )
 
 TIME_NOT_A_TIME = "I couldn't read \"{text}\" as a time of day. Try 7:30, 19:00 or 7:30 pm."
@@ -222,8 +222,8 @@ def ask_step(unit: str) -> str:
     return ASK_STEP.format(unit=unit)
 
 
-def ask_baseline(behaviour: str, example: str) -> str:
-    return ASK_BASELINE.format(behaviour=behaviour, example=example)
+def ask_baseline(behaviour: str, unit: str, example: str) -> str:
+    return ASK_BASELINE.format(behaviour=behaviour, unit=unit, example=example)
 
 
 def ask_target(example: str) -> str:
@@ -244,7 +244,7 @@ def summary(
 ) -> str:
     return SUMMARY.format(
         behaviour=behaviour[:1].upper() + behaviour[1:], unit=unit, step=step, baseline=baseline,
-        target=NO_TARGET if target is None else f"{target} {unit}", time=time, zone=zone,
+        target=NO_TARGET if target is None else target, time=time, zone=zone,
         offset=offset, local_now=local_now,
     )
 

@@ -10,7 +10,7 @@ MENU = (
     "What would you like to change?\n"
     "- daily time: {time}\n"
     "- time zone: {zone} ({offset})\n"
-    "- step: {step} {unit}\n"
+    "- step: {step}\n"
     "- celebration: {celebrate}\n"
     "- weekly review: {review}"
 )
@@ -39,12 +39,12 @@ ASK_REVIEW = (
 REVIEW_CHANGED = "Done: your weekly review now comes on {day}s, at your daily time."
 
 ASK_STEP = (
-    "Challenges for {behaviour} go up and down in steps of {step} {unit}. What should the step "
+    "Challenges for {behaviour} go up and down in steps of {step}. What should the step "
     "be? For example: {example}."
 )
 TIME_CHANGED = "Done: your challenge now arrives at {time} ({zone}). The next one comes {when}."
 ZONE_CHANGED = "Done: your time zone is now {zone} ({offset}). The next challenge comes {when}."
-STEP_CHANGED = "Done: challenges for {behaviour} now move in steps of {step} {unit}."
+STEP_CHANGED = "Done: challenges for {behaviour} now move in steps of {step}."
 
 PAUSE_ASK = (
     "Pause until when? Send a date or a length, like /pause {example}, /pause until Monday or "

@@ -49,7 +49,7 @@ async def test_edits_are_not_read_and_change_nothing(notch: Notch) -> None:
     await ada.send_text("/start")
     await read_until(ada, to.ASK_BEHAVIOUR)
     sent = await ada.send_text("Running")
-    assert (await ada.next_message()).text == to.ask_baseline("running", "10 minutes")
+    assert (await ada.next_message()).text == to.ask_baseline("running", "minutes", "10 minutes")
     await ada.edit_text(sent["message_id"], "Walking")
     assert (await ada.next_message()).text == texts.EDITS_NOT_READ
     await ada.expect_no_message(within=0.2)
@@ -83,4 +83,4 @@ async def test_unknown_commands_during_onboarding_leave_the_question_open(notch:
     await ada.send_text("/frobnicate")
     assert (await ada.next_message()).text == texts.unknown_command("/frobnicate")
     await ada.send_text("Reading")
-    assert (await ada.next_message()).text == to.ask_baseline("reading", "10 pages")
+    assert (await ada.next_message()).text == to.ask_baseline("reading", "pages", "10 pages")

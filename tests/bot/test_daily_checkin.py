@@ -3,13 +3,14 @@ reasons, "how much", double taps and other people's buttons, /today and /skip.""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from bot.texts import checkin as t
 from bot.texts.format import format_day
 from sandbox.emulator import EmulatedUser
 from sandbox.emulator.state import SentMessage
 from tests.support.daily import challenges, make_user, utc
+from tests.support.history import seed
 from tests.support.notch import Notch
 
 # Berlin in June is UTC+2: 07:30 local is 05:30 UTC.
@@ -46,7 +47,7 @@ async def test_daily_message_done_effort_registration_reflection_undo(notch: Not
     await notch.emulator.settle()
     day = format_day(row.local_date)
     assert daily.text == (f"Registered: {row.amount:.0f} minutes on {day}. Your 1st success at "
-                          "this level, 1st in all — you started at 10.")
+                          "this level, 1st in all — you started at 10 minutes.")
     assert daily.buttons == [t.UNDO_BUTTON]
     assert (await ada.next_message()).text == t.REFLECTION_INVITE
     await ada.send_text("Went before breakfast")
@@ -141,7 +142,7 @@ async def test_failed_with_reason_how_much_and_what_next(notch: Notch) -> None:
     assert daily.buttons == list(t.REASON_BUTTONS.values())
     await ada.press("Too hard", daily)
     await notch.emulator.settle()
-    assert daily.text == t.REASON_LOGGED.format(reason="Too hard")
+    assert daily.text == t.REASON_LOGGED.format(reason="too hard")
     assert (await ada.next_message()).text == t.ACHIEVED_QUESTION.format(unit="minutes")
     await ada.send_text("a lot")
     assert (await ada.next_message()).text == t.ACHIEVED_INVALID.format(unit="minutes",
@@ -153,7 +154,11 @@ async def test_failed_with_reason_how_much_and_what_next(notch: Notch) -> None:
     answer = await ada.next_message()
     [row] = await challenges(notch, user_id)
     assert (row.status, row.failure_reason, row.achieved) == ("failed", "too_hard", 6)
-    assert answer.text is not None and answer.text.startswith("Logged — that step was too big.")
+    # Day 1 is the person's own comfortable amount: no step was taken, so none was "too big"
+    # (issue 12 item 9; this said "that step was too big" before).
+    assert row.amount <= 10
+    assert answer.text is not None and answer.text.startswith(t.TOO_HARD_AT_OWN_LEVEL)
+    assert "step was too big" not in answer.text
     # Tomorrow's amount (never raised right after too_hard) is exactly what the tick then plans.
     report = await notch.tick(SEND + timedelta(days=1))
     assert report.sent == 1
@@ -214,3 +219,25 @@ async def test_skip_button_typed_skip_and_the_skip_command(notch: Notch) -> None
     assert [r.status for r in rows] == ["skipped", "skipped", "skipped"]
     assert (await ada.next_message()).text == t.TODAY_STATE["skipped"].format(
         amount=f"{rows[2].amount:.0f} minutes")
+
+
+async def test_too_hard_above_the_comfortable_amount_was_a_step_too_big(notch: Notch) -> None:
+    """Issue 12 item 9: "that step was too big" is said only when a step above the person's own
+    comfortable amount was taken."""
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada)
+    await seed(notch, user_id, {date(2026, 5, 29): ("done", 10, 2),
+                                date(2026, 5, 30): ("done", 11, 2),
+                                date(2026, 5, 31): ("done", 12, 2)})
+    await notch.tick(SEND)
+    daily = await ada.next_message()
+    await (await ada.press(t.FAIL_BUTTON, daily)).answered()
+    await notch.emulator.settle()
+    await (await ada.press(t.REASON_BUTTONS["too_hard"], daily)).answered()
+    assert (await ada.next_message()).text == t.ACHIEVED_QUESTION.format(unit="minutes")
+    await ada.send_text("skip")
+    answer = await ada.next_message()
+    row = (await challenges(notch, user_id))[-1]
+    assert row.amount > 10
+    assert answer.text is not None and answer.text.startswith(t.FAILED_NEXT["too_hard"])

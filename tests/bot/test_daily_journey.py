@@ -54,7 +54,7 @@ async def _fail(notch: Notch, ada: EmulatedUser, message_is_new: bool, reason: s
     assert question is not None
     await ada.press(REASON_LABEL[reason], question)
     await notch.emulator.settle()
-    assert question.text == t.REASON_LOGGED.format(reason=REASON_LABEL[reason])
+    assert question.text == t.REASON_LOGGED.format(reason=t.REASON_WORDS[reason])
     assert (await ada.next_message()).text == t.ACHIEVED_QUESTION.format(unit="minutes")
     await ada.send_text(how_much)
     answer = await ada.next_message()
@@ -149,7 +149,7 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
             await notch.emulator.settle()
             assert daily.text is not None and daily.text.startswith(
                 f"Registered: {expected:.0f} minutes on {format_day(day)}.")
-            assert daily.text.endswith("you started at 10.")
+            assert daily.text.endswith("you started at 10 minutes.")
             assert (await ada.next_message()).text == t.REFLECTION_INVITE
             if "reflect" in action:
                 await ada.send_text("Ran with a friend")

@@ -157,7 +157,7 @@ async def test_delete_asks_removes_only_that_user_and_a_second_press_is_harmless
     await ada.send_text("/delete")
     ask = first = await read_until(ada, ASK)
     first_confirm = _data(first, t.DELETE_CONFIRM_BUTTON)
-    assert ask.text == t.DELETE_ASK.format(days=60)
+    assert ask.text == t.DELETE_ASK.format(days="60 days")
     assert ask.buttons == [t.DELETE_CONFIRM_BUTTON, t.DELETE_KEEP_BUTTON]
     confirm = _data(ask, t.DELETE_CONFIRM_BUTTON)
     assert len(confirm.encode()) <= 64 and len(_data(ask, t.DELETE_KEEP_BUTTON).encode()) <= 64
@@ -172,7 +172,7 @@ async def test_delete_asks_removes_only_that_user_and_a_second_press_is_harmless
     await (await ada.press(t.DELETE_CONFIRM_BUTTON, message=ask)).answered()
     await notch.emulator.settle()
     rows = 1 + sum(before[ADA].values())
-    assert ask.text == t.DELETED.format(rows=rows)
+    assert ask.text == t.DELETED.format(rows=f"{rows} rows")
     after = await _counts(notch)
     assert ADA not in after and after[BOB] == before[BOB]
     assert after[0] == {name: before[0][name] - before[ADA].get(name, 0)
@@ -204,7 +204,7 @@ async def test_a_stale_confirmation_deletes_nothing(notch: Notch) -> None:
     await (await ada.press(t.DELETE_CONFIRM_BUTTON, message=ask)).answered()
     assert (await ada.next_message()).text == t.DELETE_STALE
     assert await _counts(notch) == before
-    assert ask.text == t.DELETE_ASK.format(days=60)
+    assert ask.text == t.DELETE_ASK.format(days="60 days")
     # Deleted through a fresh question, set up again: the old button names the old user row,
     # so it cannot delete the new one (even if SQLite hands out the same id again).
     old_confirm = _data(ask, t.DELETE_CONFIRM_BUTTON)

@@ -13,7 +13,7 @@ from sandbox.emulator.state import SentMessage
 from storage.models import LadderRatingRow
 from storage.users import get_user
 from tests.support.daily import services_of
-from tests.support.journeys import onboard, rate_all, tap
+from tests.support.journeys import onboard, rate, rate_all
 from tests.support.notch import Notch
 
 
@@ -34,22 +34,22 @@ async def test_ladder_after_onboarding_rated_saved_once_and_rerated(notch: Notch
     ladder = ladder_message(ada)
     rows = ladder.button_texts()
     levels = ladder_levels(10, 30, 1, baseline=10)
-    assert len(rows) == len(levels) == 5
-    assert [row[0] for row in rows] == [f"{level:.0f} minutes" for level in levels]
-    assert all(row[1:] == ["0", "20", "40", "60", "80", "100"] for row in rows)
+    assert len(rows) == 2 * len(levels) == 10  # a label row and a ratings row per level
+    assert rows[0::2] == [[f"{level:.0f} minutes"] for level in levels]
+    assert all(row == ["0", "20", "40", "60", "80", "100"] for row in rows[1::2])
     assert all(len(b["callback_data"].encode()) <= 64
                for row in (ladder.reply_markup or {})["inline_keyboard"] for b in row)
 
     # Four rows rated: the message shows the ticks, nothing is saved yet.
     for row, column in enumerate([6, 5, 4, 3]):
-        await tap(notch, ada, ladder, row, column)
-    assert [r[c] for r, c in zip(ladder.button_texts(), [6, 5, 4, 3], strict=False)] == [
-        "✓100", "✓80", "✓60", "✓40"]
+        await rate(notch, ada, ladder, row, column)
+    assert [r[c - 1] for r, c in zip(ladder.button_texts()[1::2], [6, 5, 4, 3],
+                                     strict=False)] == ["✓100", "✓80", "✓60", "✓40"]
     assert await ratings(notch) == []
     # A change of mind on row 2 before the last row.
-    await tap(notch, ada, ladder, 1, 6)
-    assert ladder.button_texts()[1][6] == "✓100" and ladder.button_texts()[1][5] == "80"
-    await tap(notch, ada, ladder, 4, 1)
+    await rate(notch, ada, ladder, 1, 6)
+    assert ladder.button_texts()[3][5] == "✓100" and ladder.button_texts()[3][4] == "80"
+    await rate(notch, ada, ladder, 4, 1)
     [saved] = await ratings(notch)
     assert saved.ratings == [100, 100, 60, 40, 0] and saved.levels == levels
     assert saved.strength == 60 and saved.level == 3
@@ -94,3 +94,21 @@ async def test_a_saved_ladder_and_someone_elses_buttons_change_nothing(notch: No
     await (await bob.press_at(forged, 0, 0)).answered()
     assert (await bob.next_message()).text == t.LADDER_STALE
     assert len(await ratings(notch)) == 1
+
+
+async def test_the_ladder_fits_a_360_pixel_phone(notch: Notch) -> None:
+    """Issue 12 item 17: seven buttons a row with the amount in the first cell cut the amount
+    off on a phone. Now the amount has a row to itself; a ratings row holds six labels of at
+    most four characters ("✓100"): ~56 px a button on a 360-px screen, enough for them."""
+    ada = notch.user()
+    await onboard(notch, ada, baseline="10", target="30")
+    ladder = ladder_message(ada)
+    rows = ladder.button_texts()
+    await rate(notch, ada, ladder, 0, 6)
+    rows = ladder.button_texts()
+    labels, ratings_rows = rows[0::2], rows[1::2]
+    assert all(len(row) == 1 for row in labels)
+    assert all(len(row) == 6 and max(map(len, row)) <= 4 for row in ratings_rows)
+    assert ratings_rows[0][5] == "✓100"
+    keyboard = (ladder.reply_markup or {})["inline_keyboard"]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in keyboard for b in row)

@@ -64,24 +64,26 @@ async def test_something_else_with_typed_answers_and_every_reprompt(notch: Notch
     first = await _to_question(ada)
     assert t.OTHER_LABEL in first.buttons and "Running" in first.buttons
     assert (await _tap(ada, t.OTHER_LABEL)).text == t.ASK_NAME
-    assert (await _say(ada, "x" * 41)).text == t.NAME_TOO_LONG.format(limit=t_limit("name"))
+    assert (await _say(ada, "x" * 41)).text == t.NAME_TOO_LONG.format(
+        limit=f"{t_limit('name')} characters")
     assert (await _say(ada, "1234")).text == t.NAME_NO_LETTERS
     unit_question = await _say(ada, "  Spanish   vocabulary ")
     assert unit_question.text == t.ask_unit("Spanish vocabulary")
     assert unit_question.buttons == list(t.UNIT_CHOICES)
-    assert (await _say(ada, "10 words")).text == t.UNIT_BAD.format(limit=t_limit("unit"))
+    assert (await _say(ada, "10 words")).text == t.UNIT_BAD.format(
+        limit=f"{t_limit('unit')} characters")
     step_question = await _say(ada, "Words")
     assert step_question.text == t.ask_step("words")
     assert (await _say(ada, "none")).text == t.AMOUNT_NOT_A_NUMBER.format(
         text="none", example="1")
     assert (await _say(ada, "0")).text == t.AMOUNT_NOT_POSITIVE
     baseline = await _say(ada, "5")
-    assert baseline.text == t.ask_baseline("Spanish vocabulary", "50 words")
+    assert baseline.text == t.ask_baseline("Spanish vocabulary", "words", "50 words")
     assert (await _say(ada, "12")).text == t.AMOUNT_OFF_STEP.format(
-        step="5", unit="words", suggestion="10")
+        step="5 words", suggestion="10")
     target = await _say(ada, "about 20 words")
     assert target.text == t.ask_target("60 words")
-    assert (await _say(ada, "15")).text == t.TARGET_NOT_ABOVE.format(baseline="20", unit="words")
+    assert (await _say(ada, "15")).text == t.TARGET_NOT_ABOVE.format(baseline="20 words")
     assert (await _say(ada, "100")).text == t.ASK_TIME
     _, goals, conversations = await _rows(notch)
     assert goals == []  # nothing is created before the user confirms
@@ -127,7 +129,7 @@ async def test_amount_answers_parse_forgivingly_and_reprompt_specifically(notch:
     ada = notch.user()
     await _to_question(ada)
     ask = await _tap(ada, "Running")
-    assert ask.text == t.ask_baseline("running", "10 minutes")
+    assert ask.text == t.ask_baseline("running", "minutes", "10 minutes")
     assert "honest" in ask.text.casefold()
     example = "10 minutes"
     expected = {
@@ -135,9 +137,9 @@ async def test_amount_answers_parse_forgivingly_and_reprompt_specifically(notch:
         "lots": t.AMOUNT_NOT_A_NUMBER.format(text="lots", example=example),
         "0": t.AMOUNT_NOT_POSITIVE,
         "10-15": t.AMOUNT_RANGE,
-        "12.5": t.AMOUNT_OFF_STEP.format(step="1", unit="minutes", suggestion="12"),
+        "12.5": t.AMOUNT_OFF_STEP.format(step="1 minute", suggestion="12"),
         "10 pages": t.AMOUNT_WRONG_UNIT.format(unit="minutes", example=example),
-        "200000": t.AMOUNT_TOO_LARGE.format(maximum="100,000", unit="minutes"),
+        "200000": t.AMOUNT_TOO_LARGE.format(maximum="100,000 minutes"),
     }
     for answer, reprompt in expected.items():
         if reprompt is not None:
@@ -235,7 +237,7 @@ async def test_change_buttons_return_to_the_summary_and_old_buttons_are_refused(
     assert summary.text is not None and "every day at 19:00" in summary.text
     # Changing the activity asks its amounts again (they were in the old unit).
     await _tap(ada, "Change activity")
-    assert (await _tap(ada, "Push-ups")).text == t.ask_baseline("push-ups", "10 reps")
+    assert (await _tap(ada, "Push-ups")).text == t.ask_baseline("push-ups", "reps", "10 reps")
     await _say(ada, "8")
     summary = await _tap(ada, t.SKIP_BUTTON)
     assert summary.text is not None and "Push-ups, counted in reps" in summary.text
@@ -255,7 +257,7 @@ async def test_stickers_photos_and_long_text_get_the_current_question(notch: Not
     await _tap(ada, "Reading")
     await ada.send_sticker()
     reply = await ada.next_message()
-    assert reply.text == f"{t.NOT_TEXT}\n{t.ask_baseline('reading', '10 pages')}"
+    assert reply.text == f"{t.NOT_TEXT}\n{t.ask_baseline('reading', 'pages', '10 pages')}"
     await ada.send_photo()
     assert (await ada.next_message()).text == reply.text
     await ada.send_voice()

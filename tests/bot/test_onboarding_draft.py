@@ -139,6 +139,6 @@ async def test_a_summary_stored_by_the_old_code_still_changes_and_confirms(notch
     summary = await ada.next_message()
     assert summary.text is not None and "- target: 45 minutes" in summary.text
     await (await ada.press("Change amount")).answered()
-    assert (await ada.next_message()).text == t.ask_baseline("running", "20 minutes")
+    assert (await ada.next_message()).text == t.ask_baseline("running", "minutes", "20 minutes")
     await ada.send_text("15")
     assert (await ada.next_message()).text == t.ask_target("45 minutes")

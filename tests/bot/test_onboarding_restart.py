@@ -26,7 +26,7 @@ async def test_a_restart_mid_onboarding_continues_at_the_same_question(tmp_path:
             await ada.send_text("/start")
             await read_until(ada, t.ASK_BEHAVIOUR)
             await (await ada.press("Running")).answered()
-            await read_until(ada, "How much")
+            await read_until(ada, "How many minutes")
             await ada.send_text("10")
             assert (await ada.next_message()).text == t.ask_target("30 minutes")
             await emulator.settle()

@@ -112,8 +112,8 @@ async def test_every_button_reads_as_a_valid_answer_to_its_own_question(key: str
 
 def test_questions_and_hints_are_filled_from_the_draft() -> None:
     draft = Draft(behaviour="Spanish vocabulary", unit="words", step=5.0, example=50.0)
-    assert question("baseline", draft, NOW) == (t.ask_baseline("Spanish vocabulary", "50 words"),
-                                                None)
+    asked = t.ask_baseline("Spanish vocabulary", "words", "50 words")
+    assert question("baseline", draft, NOW) == (asked, None)
     assert question("target", Draft(**{**vars(draft), "baseline": 20.0}), NOW)[0] == (
         t.ask_target("60 words"))
     assert hint("target", Draft(**{**vars(draft), "baseline": 20.0})) == (

@@ -91,3 +91,18 @@ async def test_welcome_back_comes_with_the_first_answer_after_days_away_once(
     await (await ada.press(t.LATE_DID_BUTTON, late)).answered()
     await notch.emulator.settle()
     assert not [m for m in ada.messages if m.text == back.text][1:]
+
+
+async def test_doubt_after_a_first_failure_does_not_promise_the_first_challenge(
+    notch: Notch,
+) -> None:
+    """Issue 12 item 9: "your first challenge is set well within reach" was said after the
+    first challenge had failed."""
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada)
+    await seed(notch, user_id, {date(2026, 5, 31): ("failed", 10, None)})
+    await ada.send_text("impossible")
+    text = (await ada.next_message()).text
+    assert text == e.DOUBT_NO_SUCCESS_YET
+    assert "first challenge" not in (text or "")

@@ -36,7 +36,8 @@ def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
         child.expect_exact("Notch: " + onboarding.ASK_BEHAVIOUR)
         child.expect_exact("[#1 Running]")
         child.sendline("#1")
-        child.expect_exact("Notch: " + onboarding.ask_baseline("running", "10 minutes")[:60])
+        asked = onboarding.ask_baseline("running", "minutes", "10 minutes")
+        child.expect_exact("Notch: " + asked[:60])
         child.sendline("/quit")
         child.expect_exact(terminal.GOODBYE)
         child.expect(pexpect.EOF)
@@ -81,7 +82,8 @@ def test_a_first_challenge_done_in_the_sandbox_with_numbered_buttons(tmp_path: P
         child.expect(r"\[#(\d+) Now\]")
         child.sendline("#" + child.match.group(1))
         # The ladder's rows repeat their labels (0 … 100); each button still has its own number.
-        child.expect(r"\[#(\d+) 100\]\r\n  \[#\d+ [^\]]+\] \[#(\d+) 0\]")
+        # Each level is its amount on a row of its own, then the six ratings.
+        child.expect(r"\[#(\d+) 100\]\r\n  \[#\d+ [^\]]+\]\r\n  \[#(\d+) 0\]")
         first_row_100, second_row_0 = child.match.group(1), child.match.group(2)
         assert int(second_row_0) == int(first_row_100) + 2
         child.expect(r"\[#(\d+) ✅ Done\]")

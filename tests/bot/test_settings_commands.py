@@ -56,7 +56,7 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
     user, _, _ = await _state(notch)
     started = t.WEEKDAYS[local_day(user.created_at, "Europe/Berlin").weekday()]
     assert menu.text == t.MENU.format(time="07:30", zone="Europe/Berlin", offset="UTC+2",
-                                      step="1", unit="minutes", celebrate=t.CELEBRATE_ON,
+                                      step="1 minute", celebrate=t.CELEBRATE_ON,
                                       review=t.REVIEW_DEFAULT.format(day=started))
     assert menu.buttons == [t.TIME_BUTTON, t.ZONE_BUTTON, t.STEP_BUTTON,
                             t.CELEBRATE_TURN_OFF_BUTTON, t.REVIEW_BUTTON]
@@ -117,8 +117,8 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
         zone="Europe/Berlin", offset="UTC+2", when=t.WHEN_TODAY.format(time="18:15"))
     # Step: a number of the goal's unit.
     step_question = await _pick(ada, t.STEP_BUTTON)
-    assert step_question.text == t.ASK_STEP.format(behaviour="running", step="1",
-                                                   unit="minutes", example="2 minutes")
+    assert step_question.text == t.ASK_STEP.format(behaviour="running", step="1 minute",
+                                                   example="2 minutes")
     await ada.send_sticker()
     assert (await ada.next_message()).text == f"{to.NOT_TEXT}\n{step_question.text}"
     assert (await _say(ada, "a bit")).text == to.AMOUNT_NOT_A_NUMBER.format(
@@ -126,7 +126,7 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
     assert (await _say(ada, "5 pages")).text == to.AMOUNT_WRONG_UNIT.format(
         unit="minutes", example="2 minutes")
     assert (await _say(ada, "2 min")).text == t.STEP_CHANGED.format(
-        behaviour="running", step="2", unit="minutes")
+        behaviour="running", step="2 minutes")
     _, goal, conversations = await _state(notch)
     assert goal.step == 2 and conversations == []
 

@@ -41,7 +41,7 @@ async def _sent_today(notch: Notch, ada: EmulatedUser) -> tuple[int, SentMessage
 
 
 def _registered(row: Challenge, *, total: int = 1) -> str:
-    return c.registered(f"{row.amount:.0f} minutes", row.local_date, 1, total, "10")
+    return c.registered(f"{row.amount:.0f} minutes", row.local_date, 1, total, "10 minutes")
 
 
 async def test_typed_effort_after_the_done_button_is_the_buttons_answer(notch: Notch) -> None:
@@ -108,7 +108,7 @@ async def test_effort_words_are_not_read_without_an_effort_question(notch: Notch
     assert (await ada.next_message()).text == c.ACHIEVED_QUESTION.format(unit="minutes")
     await ada.send_text("3")
     note = await ada.next_message()
-    assert note.text is not None and note.text.startswith(c.FAILED_NEXT["too_hard"])
+    assert note.text is not None and note.text.startswith(c.TOO_HARD_AT_OWN_LEVEL)  # day 1
     [row] = await challenges(notch, user_id)
     assert (row.status, row.achieved, row.effort) == ("failed", 3, None)
 
@@ -195,7 +195,7 @@ async def _start_over_at_baseline(notch: Notch, ada: EmulatedUser) -> None:
     await (await ada.press(to.RESTART_YES)).answered()
     await ada.next_message()
     await (await ada.press("Running")).answered()
-    assert (await ada.next_message()).text == to.ask_baseline("running", "10 minutes")
+    assert (await ada.next_message()).text == to.ask_baseline("running", "minutes", "10 minutes")
 
 
 async def test_a_setups_amount_question_keeps_its_numbers(notch: Notch) -> None:
@@ -205,7 +205,7 @@ async def test_a_setups_amount_question_keeps_its_numbers(notch: Notch) -> None:
     question = await ada.next_message()
     assert question.buttons == list(c.EFFORT_BUTTONS.values())
     assert (await ada.next_message()).text == (
-        f"{to.RESUMING}\n{to.ask_baseline('running', '10 minutes')}")
+        f"{to.RESUMING}\n{to.ask_baseline('running', 'minutes', '10 minutes')}")
     await ada.send_text("3")  # the setup asked last: 3 minutes of running, not effort 3
     assert (await ada.next_message()).text == to.ask_target("9 minutes")
     [row] = await challenges(notch)
@@ -229,6 +229,6 @@ async def test_a_settings_step_question_keeps_its_numbers(notch: Notch) -> None:
     await ada.next_message()  # the step question again
     await ada.send_text("2")
     assert (await ada.next_message()).text == s.STEP_CHANGED.format(
-        behaviour="push-ups", unit="reps", step="2")
+        behaviour="push-ups", step="2 reps")
     [row] = await challenges(notch)
     assert (row.status, row.effort) == ("done", None)

@@ -119,7 +119,7 @@ async def test_a_full_review_shows_the_week_belief_and_a_ladder_whose_rerating_s
     assert lines[4] == e.belief("under_confident", 4, 260 / 6, 500 / 6, 6)
     assert "you are under-confident" in lines[4]
     assert e.LADDER_REVIEW_INTRO in lines
-    assert len(review.button_texts()) == 5
+    assert len(review.button_texts()) == 10  # five levels: a label row and a ratings row each
 
     await rate_all(notch, ada, review, [6, 6, 5, 5, 4])
     await notch.emulator.settle()
@@ -130,3 +130,42 @@ async def test_a_full_review_shows_the_week_belief_and_a_ladder_whose_rerating_s
     assert text.startswith(lines[0]) and review.buttons == []
     assert "Since last time: strength 20 → 84 (+64), level 0 → 5." in text
     assert e.LADDER_MOVED_UP.strip() in text
+
+
+async def test_a_week_of_too_hard_failures_lowers_the_level_and_names_its_own_verdict(
+    notch: Notch,
+) -> None:
+    """Issue 12 item 15, with the numbers found: six too-hard failures (47 → 34) after a success
+    at 45 said "Your level rose from 42 to 45 minutes"; and a week 71 % sure and 14 % done was
+    called under-confident because the three weeks before it (30 % sure, all done) outweighed it."""
+    user_id = await review_user(notch)
+    ada = notch.user()
+    start = date(2026, 9, 28)
+    before = [30.0] * 16 + [33.0, 36.0, 39.0, 41.0, 42.0]
+    days: dict[date, tuple[str, float, int | None]] = {
+        start + timedelta(days=i): ("done", amount, 3) for i, amount in enumerate(before)}
+    week = [("done", 45.0), ("failed", 47.0), ("failed", 44.0), ("failed", 41.0),
+            ("failed", 38.0), ("failed", 36.0), ("failed", 34.0)]
+    days |= {date(2026, 10, 19) + timedelta(days=i): (status, amount, 3 if status == "done"
+                                                       else None)
+             for i, (status, amount) in enumerate(week)}
+    await seed(notch, user_id, days)
+    async with services_of(notch).session() as session:
+        for row in (await session.exec(select(Challenge))).all():
+            row.confidence = 71 if row.local_date >= date(2026, 10, 19) else 30
+            row.failure_reason = "too_hard" if row.status == "failed" else None
+            session.add(row)
+        await session.commit()
+    await notch.tick(REVIEW)
+    await ada.next_message()  # the daily challenge
+    review = await ada.next_message()
+    lines = (review.text or "").split("\n")
+    assert lines[2] == e.review_level("42 minutes", "33 minutes", "10 minutes",
+                                      rose=False, fell=True)
+    assert lines[2].startswith("A harder week: your level is 33 minutes, down from 42 minutes")
+    assert "rose" not in (review.text or "")
+    # The week: 7 rated days, 71 % sure, 1 done (14 %): over-confident, said of that week.
+    assert lines[4] == e.belief("over_confident", 1, 71, 100 / 7, 7)
+    assert lines[4].startswith("Over the last week you were on average 71 % sure and "
+                               "succeeded 14 %")
+    assert "under-confident" not in (review.text or "")

@@ -22,6 +22,7 @@ from core.evidence import (
     should_replay,
     week_start,
 )
+from core.vocabulary import ChallengeStatus
 
 D0 = date(2026, 3, 2)  # a Monday
 
@@ -153,3 +154,41 @@ def test_week_start_on_a_chosen_weekday() -> None:
     assert week_start(date(2026, 3, 7), 6) == date(2026, 3, 1)
     with pytest.raises(ValueError):
         week_start(D0, 7)
+
+
+# --- issue 12 item 15: the level can go down ------------------------------------------------------
+def _e(i: int, status: str, amount: float, reason: str | None = None) -> Entry:
+    return Entry(day=date(2026, 9, 1) + timedelta(days=i), amount=amount,
+                 status=ChallengeStatus(status), failure_reason=reason)
+
+
+def test_a_week_of_too_hard_failures_from_47_to_34_lowers_the_level_from_42() -> None:
+    before = [_e(i, "done", a) for i, a in enumerate([30, 33, 36, 39, 42])]
+    week = [_e(5, "done", 45)] + [_e(6 + i, "failed", a, "too_hard")
+                                  for i, a in enumerate([47, 44, 41, 38, 36, 34])]
+    assert current_level(before, baseline=10) == 42
+    assert current_level(before + week, baseline=10) == 33
+    # Failures for other reasons say nothing about ability: the level stays 45.
+    other = [_e(6 + i, "failed", a, "no_time") for i, a in enumerate([47, 44, 41])]
+    assert current_level([*before, week[0], *other], baseline=10) == 45
+
+
+def test_with_no_success_standing_the_level_is_at_most_the_failed_amount() -> None:
+    assert current_level([_e(0, "failed", 8, "too_hard")], baseline=10) == 8
+    assert current_level([_e(0, "failed", 12, "too_hard")], baseline=10) == 10
+
+
+@given(st.lists(st.tuples(st.sampled_from(["done", "failed", "skipped"]),
+                          st.integers(1, 60), st.sampled_from([None, "too_hard", "no_time"])),
+                max_size=30),
+       st.lists(st.integers(1, 60), min_size=1, max_size=7))
+def test_failures_alone_never_raise_the_level_and_cap_it(
+    history: list[tuple[str, int, str | None]], failures: list[int]
+) -> None:
+    entries = [_e(i, s, a, r if s == "failed" else None) for i, (s, a, r) in enumerate(history)]
+    level = current_level(entries, baseline=10)
+    for j, amount in enumerate(failures):
+        entries.append(_e(len(history) + j, "failed", amount, "too_hard"))
+        after = current_level(entries, baseline=10)
+        assert after <= level and after <= amount
+        level = after

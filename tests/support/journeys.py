@@ -94,11 +94,18 @@ async def tap(notch: Notch, user: EmulatedUser, message: SentMessage, row: int,
     await notch.emulator.settle()
 
 
+async def rate(notch: Notch, user: EmulatedUser, message: SentMessage, level: int,
+               column: int) -> None:
+    """Rate the ladder's level ``level`` (0 = first) with column ``column`` (1 = 0, … 6 = 100):
+    each level is a label row (its amount) above a row of the six ratings."""
+    await tap(notch, user, message, 2 * level + 1, column - 1)
+
+
 async def rate_all(notch: Notch, user: EmulatedUser, message: SentMessage,
                    columns: list[int]) -> None:
-    """Rate row i with column columns[i] (1 = 0, 2 = 20, … 6 = 100)."""
-    for row, column in enumerate(columns):
-        await tap(notch, user, message, row, column)
+    """Rate level i with column columns[i] (1 = 0, 2 = 20, … 6 = 100)."""
+    for level, column in enumerate(columns):
+        await rate(notch, user, message, level, column)
 
 
 async def start_over(user: EmulatedUser) -> None:
