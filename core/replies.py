@@ -388,6 +388,10 @@ def parse_effort(text: str) -> int | None:
 
 # --------------------------------------------------------------------------- doubt
 
+_I_CAN = r"i(?:'ll| will| can| could| would|'m able| am able)"
+# Phrases a negation just before turns around ("don't give up", "I don't doubt I can").
+_NOT_AFTER = (r"(?<!don't )(?<!dont )(?<!do not )(?<!won't )(?<!wont )(?<!will not )"
+              r"(?<!not going to )(?<!not gonna )(?<!no )")
 _DOUBT_PATTERNS = (
     re.compile(r"\bi\s*(?:can'?t|cannot|can not)\b(?!\s+(?:wait|believe|stop))"),
     re.compile(r"\bcan'?t (?:do|manage|make) (?:it|this|that)\b"),
@@ -400,15 +404,27 @@ _DOUBT_PATTERNS = (
     re.compile(r"\b(?:no|not a) chance\b"),
     re.compile(r"\bi doubt\b"),
     re.compile(r"\bout of (?:my )?reach\b"),
+    # "I don't think I can", "not sure I can", "doubt I'll manage": belief about oneself,
+    # not "not sure" alone (a skip word) nor "I don't doubt I can".
+    re.compile(rf"\b(?:don'?t|do not) (?:think|believe|feel like) (?:that )?{_I_CAN}\b"),
+    re.compile(rf"{_NOT_AFTER}\b(?:not sure|unsure|not certain|don'?t know|dunno|doubt)"
+               rf"(?: (?:if|that|whether))? {_I_CAN}\b"),
+    # "I give up", "giving up"; not "never give up", "I won't give up", "not going to give up".
+    re.compile(rf"{_NOT_AFTER}\b(?:give|giving|gave) up\b"),
+    re.compile(r"\bnever (?:going to |gonna )?(?:manage|make it|get there|do (?:it|this|that))\b"),
+    re.compile(r"\b(?:won'?t|will not|not going to|not gonna) (?:manage|make it)\b"),
+    re.compile(r"\bno hope\b"),
 )
 _NEGATORS = ("not", "isn't", "isnt", "wasn't", "wasnt", "never", "nothing", "hardly", "not that")
 
 
 def expresses_doubt(text: str) -> bool:
     """True if the reply voices doubt about being able to do it ("I can't", "too hard",
-    "no way", "impossible").
+    "no way", "impossible", "I don't think I can", "not sure I can", "I give up", "I'll never
+    manage").
 
-    A negated phrase ("it's not too hard", "nothing is impossible") is not doubt.
+    A negated phrase ("it's not too hard", "nothing is impossible", "I won't give up") is not
+    doubt, and neither is "not sure" alone (an answer that skips a question).
     """
     cleaned = normalise(text)
     for pattern in _DOUBT_PATTERNS:
