@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,14 @@ from bench._calib_peers import Controller, Oracle
 from bench.learners import DAYS, Learner, make_learner
 
 NONE, DONE, FAILED, OTHER_FAIL, MISSED, SKIPPED = range(6)
+# The share of failures whose reason the learner never gives (the reason question ignored):
+# set by ``bench/calibration.py --unstated-reasons`` (an environment variable, so worker
+# processes see it too). 0 by default: every failure has a reason, as in the reported runs.
+UNSTATED_ENV = "NOTCH_BENCH_UNSTATED_REASONS"
+
+
+def unstated_share() -> float:
+    return float(os.environ.get(UNSTATED_ENV, "0"))
 
 
 @dataclass
@@ -62,6 +71,7 @@ def live(learner: Learner, ctl: Controller, day_rows: int, row: int, run: Run) -
     attempts = 0
     early = 0
     floor = learner.start - 0.1
+    unstated = unstated_share()
     for day in range(day_rows):
         practised = False
         if not learner.on_break[day]:
@@ -80,7 +90,9 @@ def live(learner: Learner, ctl: Controller, day_rows: int, row: int, run: Run) -
                 ctl.observe(day, amount, "skipped")
                 run.outcome[row, day] = SKIPPED
             elif learner.other_fail[day]:
-                why = "no_time" if learner.u_reason[day] < 0.6 else "unwell"
+                why: str | None = "no_time" if learner.u_reason[day] < 0.6 else "unwell"
+                if learner.u_unstated[day] < unstated:
+                    why = None
                 ctl.observe(day, amount, "failed", reason=why)
                 run.outcome[row, day] = OTHER_FAIL
             else:
@@ -95,9 +107,12 @@ def live(learner: Learner, ctl: Controller, day_rows: int, row: int, run: Run) -
                 else:
                     early += attempts <= 5
                     u = learner.u_reason[day]
-                    reason = "too_hard" if u < 0.8 else ("other" if u < 0.9 else "no_time")
+                    reason: str | None = (
+                        "too_hard" if u < 0.8 else ("other" if u < 0.9 else "no_time"))
                     achieved = None
-                    if learner.u_achieved[day] < 0.5:
+                    if learner.u_unstated[day] < unstated:
+                        reason = None  # no reason, so no "how much did you do?" either
+                    elif learner.u_achieved[day] < 0.5:
                         part = math.exp(ability + noise) * (0.6 + 0.4 * learner.u_achieved[day])
                         part = math.floor(part / step) * step
                         if step <= part < amount:

@@ -63,7 +63,8 @@ People
   for "no_time" (60 %) or "unwell" (40 %) regardless of the amount; no practice happens.
 * Ability failures are labelled "too_hard" 80 %, "other" 10 %, "no_time" 10 % (people
   mislabel); half of them report ``achieved`` = floor(exp(a + noise) * U(0.6, 1.0)) if
-  it is at least one step and below the amount.
+  it is at least one step and below the amount. ``--unstated-reasons S`` leaves a share S
+  of all failures with no reason and no ``achieved`` (the question ignored; 0 by default).
 * Effort after a success: latent = realised margin + bias + noise, bias ~ N(0, 0.1) per
   person, noise sd ~ U(0.05, 0.2); cut at 0.05/0.20/0.45/0.80 (other-model:
   0.15/0.35/0.70/1.20, compressed-effort: -0.30/-0.15/1.20/1.60) into 5 "maximal" ..
@@ -116,7 +117,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 
 from bench._calib_peers import CONTROLLERS, D0, Controller, Notch, Oracle  # noqa: E402
-from bench._calib_sim import DONE, FAILED, Run, live, simulate  # noqa: E402
+from bench._calib_sim import DONE, FAILED, UNSTATED_ENV, Run, live, simulate  # noqa: E402
 from bench._doc import DOC, markers, write_section  # noqa: E402
 from bench.learners import DAYS, POPULATIONS, make_learner  # noqa: E402
 from core.calibration import Attempt, Goal, Priors, fit_priors, next_challenge  # noqa: E402
@@ -689,7 +690,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only-notch", action="store_true",
                         help="Notch cold and warm only (no peers, no oracle, no doc update)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--unstated-reasons", type=float, default=0.0,
+                        help="share of failures whose reason is never given (0..1; no doc "
+                        "update unless 0)")
     args = parser.parse_args(argv)
+    if not 0.0 <= args.unstated_reasons <= 1.0:
+        parser.error("--unstated-reasons is a share, 0..1")
+    os.environ[UNSTATED_ENV] = str(args.unstated_reasons)
     learners = 250 if args.quick else args.learners
     size = 250 if args.quick else args.cohort
     try:
@@ -707,11 +714,12 @@ def main(argv: list[str] | None = None) -> None:
         f" --first {args.first}" if args.first != FIRST_LEARNER else "") + (
         f" --cohort {args.cohort}" if args.cohort != COHORT else "") + (
         f" --cohort-first {args.cohort_first}" if args.cohort_first is not None else "") + (
-        " --only-notch" if args.only_notch else "") + (" --quick" if args.quick else "")
+        " --only-notch" if args.only_notch else "") + (" --quick" if args.quick else "") + (
+        f" --unstated-reasons {args.unstated_reasons}" if args.unstated_reasons else "")
     command = f"make bench  (.venv/bin/python bench/calibration.py{extra})"
     text = render(results, command, learners, seconds, timings, args.first, learned, labels)
     print(text)
-    if not (args.quick or args.no_write or args.only_notch):
+    if not (args.quick or args.no_write or args.only_notch or args.unstated_reasons):
         write_section("calibration", text)
         chart(results, PNG, labels)
         print(f"wrote {DOC.relative_to(ROOT)} and {PNG.relative_to(ROOT)}")

@@ -123,6 +123,7 @@ class Learner:
     u_eff_report: Array
     u_reason: Array
     u_achieved: Array
+    u_unstated: Array  # a failure's reason is left unsaid when this is below the share asked
     p_table: Array = field(repr=False)
     m80: float = 0.0  # margin at which p_true = 0.80
 
@@ -197,6 +198,7 @@ def make_learner(pop_index: int, index: int, days: int = DAYS) -> Learner:
         u_eff_report=rng.uniform(size=days),
         u_reason=rng.uniform(size=days),
         u_achieved=rng.uniform(size=days),
+        u_unstated=rng.uniform(size=days),  # drawn last: every earlier draw is unchanged
         p_table=table,
         m80=m80,
     )

@@ -9,9 +9,12 @@ Why this shape (see docs/BENCHMARKS.md for the evidence):
   so a 365-attempt history is replayed well inside the 2 ms budget without any cache.
 * How hard a success felt is an ordinal, interval-censored observation of the margin
   (ability - log amount): "very easy" says the margin is large, "maximal" says it is ~0.
-* Only ``too_hard`` failures (or failures without a reason) are evidence about ability;
-  ``achieved`` on such a failure is a success at that smaller amount. Missed and skipped
-  days, and failures for ``no_time``/``unwell``/``other``, change nothing.
+* Only ``too_hard`` failures are evidence about ability; ``achieved`` on such a failure is a
+  success at that smaller amount. Missed and skipped days, failures for
+  ``no_time``/``unwell``/``other``, and failures whose reason was never given (the question
+  ignored) change nothing: an unknown reason is not "too hard" (the method: only a failure the
+  person calls too hard says the step was too big). docs/BENCHMARKS.md measures what this
+  costs when people leave reasons unsaid.
 * Growth per effortful session is learned per person (the second state dimension); belief
   widens with every day, and long gaps lower the expected ability gently.
 * The amount is, for the first five attempts, the step multiple whose posterior-predictive
@@ -466,8 +469,7 @@ def _informative(a: Attempt) -> bool:
     """Whether an attempt is evidence about ability (and an anchor for the guardrails)."""
     if a.outcome is ChallengeStatus.DONE:
         return True
-    return a.outcome is ChallengeStatus.FAILED and (
-        a.reason is None or a.reason is FailureReason.TOO_HARD)
+    return a.outcome is ChallengeStatus.FAILED and a.reason is FailureReason.TOO_HARD
 
 
 def is_evidence(a: Attempt) -> bool:

@@ -176,9 +176,16 @@ class ReplayReason(StrEnum):
 
 
 def _failed_twice_in_a_row(entries: Sequence[Entry]) -> bool:
-    # Only attempts count: a missed or skipped day between two failures does not end the run.
+    """The latest attempt is the second failure of a run, not the third or later: the replay
+    is said once per run of failures (the same three lines after every further failure nag).
+    Only attempts count: a missed or skipped day between two failures does not end the run."""
     attempts = [e for e in _sorted(entries) if e.status in ATTEMPTED]
-    return len(attempts) >= 2 and all(e.status == ChallengeStatus.FAILED for e in attempts[-2:])
+    run = 0
+    for entry in reversed(attempts):
+        if entry.status != ChallengeStatus.FAILED:
+            break
+        run += 1
+    return run == 2
 
 
 def should_replay(
@@ -193,7 +200,8 @@ def should_replay(
     """Why to replay the log now, or None. Each argument is one trigger the caller can check:
 
     ``confidence`` just given (<= 40), ``text`` just typed (doubt), ``entries`` right after an
-    outcome was registered (the last two attempts failed), ``today`` with ``last_active`` (the
+    outcome was registered (the last two attempts failed, the one before them did not: once
+    per run of failures), ``today`` with ``last_active`` (the
     previous day the person answered; five or more days away). An empty log replays nothing.
     """
     if not log:

@@ -15,8 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Final
 
-from core.vocabulary import Outcome
+from core.vocabulary import FailureReason, Outcome
 
 __all__ = [
     "AmountError",
@@ -25,8 +26,10 @@ __all__ = [
     "expresses_doubt",
     "normalise",
     "parse_amount",
+    "parse_confidence",
     "parse_effort",
     "parse_outcome",
+    "parse_reason",
     "parse_target",
 ]
 
@@ -435,6 +438,10 @@ def parse_effort(text: str) -> int | None:
 
 # --------------------------------------------------------------------------- doubt
 
+_I_CAN = r"i(?:'ll| will| can| could| would|'m able| am able)"
+# Phrases a negation just before turns around ("don't give up", "I don't doubt I can").
+_NOT_AFTER = (r"(?<!don't )(?<!dont )(?<!do not )(?<!won't )(?<!wont )(?<!will not )"
+              r"(?<!not going to )(?<!not gonna )(?<!no )")
 _DOUBT_PATTERNS = (
     re.compile(r"\bi\s*(?:can'?t|cannot|can not)\b(?!\s+(?:wait|believe|stop))"),
     re.compile(r"\bcan'?t (?:do|manage|make) (?:it|this|that)\b"),
@@ -447,15 +454,27 @@ _DOUBT_PATTERNS = (
     re.compile(r"\b(?:no|not a) chance\b"),
     re.compile(r"\bi doubt\b"),
     re.compile(r"\bout of (?:my )?reach\b"),
+    # "I don't think I can", "not sure I can", "doubt I'll manage": belief about oneself,
+    # not "not sure" alone (a skip word) nor "I don't doubt I can".
+    re.compile(rf"\b(?:don'?t|do not) (?:think|believe|feel like) (?:that )?{_I_CAN}\b"),
+    re.compile(rf"{_NOT_AFTER}\b(?:not sure|unsure|not certain|don'?t know|dunno|doubt)"
+               rf"(?: (?:if|that|whether))? {_I_CAN}\b"),
+    # "I give up", "giving up"; not "never give up", "I won't give up", "not going to give up".
+    re.compile(rf"{_NOT_AFTER}\b(?:give|giving|gave) up\b"),
+    re.compile(r"\bnever (?:going to |gonna )?(?:manage|make it|get there|do (?:it|this|that))\b"),
+    re.compile(r"\b(?:won'?t|will not|not going to|not gonna) (?:manage|make it)\b"),
+    re.compile(r"\bno hope\b"),
 )
 _NEGATORS = ("not", "isn't", "isnt", "wasn't", "wasnt", "never", "nothing", "hardly", "not that")
 
 
 def expresses_doubt(text: str) -> bool:
     """True if the reply voices doubt about being able to do it ("I can't", "too hard",
-    "no way", "impossible").
+    "no way", "impossible", "I don't think I can", "not sure I can", "I give up", "I'll never
+    manage").
 
-    A negated phrase ("it's not too hard", "nothing is impossible") is not doubt.
+    A negated phrase ("it's not too hard", "nothing is impossible", "I won't give up") is not
+    doubt, and neither is "not sure" alone (an answer that skips a question).
     """
     cleaned = normalise(text)
     for pattern in _DOUBT_PATTERNS:
@@ -464,3 +483,63 @@ def expresses_doubt(text: str) -> bool:
             if not any(word in _NEGATORS for word in before):
                 return True
     return False
+
+
+# --------------------------------------------------------------------------- failure reason
+
+# What got in the way, in words: each phrase names one reason. Matched anywhere in a short
+# answer ("it was too hard", "I was sick"), not after a negation ("not too hard, just busy").
+_REASON_PATTERNS: dict[FailureReason, re.Pattern[str]] = {
+    FailureReason.TOO_HARD: re.compile(
+        r"\b(?:too (?:hard|difficult|big|far|long|heavy|tough|ambitious|steep)"
+        r"|hard|difficult|beyond me|couldn'?t manage|could not manage|over my head)\b"),
+    FailureReason.NO_TIME: re.compile(
+        r"\b(?:no time|not enough time|(?:didn'?t|did not|don'?t) have (?:the )?time"
+        r"|ran out of time|out of time|(?:too )?busy)\b"),
+    FailureReason.UNWELL: re.compile(
+        r"\b(?:unwell|sick|ill(?:ness)?|not (?:feeling )?well|injur(?:ed|y)|hurt|pain"
+        r"|headache|migraine|fever|flu|a cold)\b"),
+    FailureReason.OTHER: re.compile(
+        r"\b(?:other|something else|another reason|something came up|other reasons?)\b"),
+}
+_REASON_MAX_WORDS: Final = 12  # longer messages are about something else: not read as a reason
+
+
+def parse_reason(text: str) -> FailureReason | None:
+    """Why a challenge failed, in words: "too hard", "no time", "was sick", "other", or a
+    button's label typed out ("😫 Too hard"). None unless exactly one reason is named, not
+    negated ("not too hard") and in a short answer: the bot asks rather than guesses."""
+    words, _ = _split_symbols(text)
+    if not words or len(words.split()) > _REASON_MAX_WORDS:
+        return None
+    found: set[FailureReason] = set()
+    for reason, pattern in _REASON_PATTERNS.items():
+        for match in pattern.finditer(words):
+            before = words[: match.start()].split()[-2:]
+            if not any(word in _NEGATORS for word in before):
+                found.add(reason)
+    return found.pop() if len(found) == 1 else None
+
+
+# --------------------------------------------------------------------------- confidence
+
+# "70", "80%", "80 %", "about 70", "70/100", "70 percent", "I'm 70% sure", "70 sure".
+_CONFIDENCE = re.compile(
+    r"^(?:i'?m |i am )?(?:about |around |maybe |roughly |~)?(?P<n>\d{1,3})"
+    r"(?P<pc>\s*(?:%|percent|per cent|/\s*100|out of 100))?(?: sure| confident)?$"
+)
+
+
+def parse_confidence(text: str) -> int | None:
+    """How sure the person is, 0-100 (Bandura's scale): "70", "80%", "about 60", "70/100".
+
+    A bare number below 10 is None: "3" reads as effort or a count, not "3 % sure"; with a
+    percent sign it is a rating ("5%"). Above 100 is None.
+    """
+    match = _CONFIDENCE.match(normalise(text).replace("\u2009", " "))
+    if match is None:
+        return None
+    value = int(match["n"])
+    if value > 100 or (value < 10 and not match["pc"]):
+        return None
+    return value

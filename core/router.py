@@ -12,10 +12,16 @@ interrupts it lives here, so the adapter routes once and each topic only carries
 2. At a restarted setup's activity question, outcome words are not a new activity called "done":
    the bot says what it says outside a setup, then asks again.
 3. A check-in follow-up ("how much did you do?", "what made it work?") owns text while its
-   challenge still has the answer it asked about; an undone answer makes the row stale.
+   challenge still has the answer it asked about; an undone answer makes the row stale. Doubt
+   typed where "what made it work?" is asked is not a reflection: it gets the person's own
+   record replayed, and the reflection question is closed (the next message, likely a reply
+   to the replay, must not be stored as what made the success work).
 4. With no question open: outcome words answer today's challenge; a number or "hard" answers
-   "how hard did it feel?" while that is the newest question; doubt in words gets the person's
-   own record replayed; anything else gets the fallback's help.
+   "how hard did it feel?" while that is the newest question; "too hard", "no time", "was
+   sick", "other" answer "why not today?" while that is the newest question; a rating ("70",
+   "80%") is today's confidence while today's challenge waits and no other question owns
+   numbers; doubt in words gets the person's own record replayed; anything else gets the
+   fallback's help.
 
 Commands never come here: each is its topic's `CommandHandler`.
 """
@@ -31,11 +37,13 @@ from core.replies import (
     Outcome,
     expresses_doubt,
     normalise,
+    parse_confidence,
     parse_effort,
     parse_outcome,
+    parse_reason,
     parse_target,
 )
-from core.vocabulary import ChallengeStatus, Topic
+from core.vocabulary import ChallengeStatus, FailureReason, Topic
 
 __all__ = [
     "LONG_TEXT",
@@ -74,6 +82,8 @@ class Action(StrEnum):
     NOT_A_NAME = "not_a_name"  # outcome words at a restarted setup's activity question
     NEED_SETUP = "need_setup"  # a /settings question is open but the goal is gone
     EFFORT = "effort"  # "how hard did it feel?" answered in words
+    REASON = "reason"  # "why not today?" answered in words
+    CONFIDENCE = "confidence"  # "how sure are you?" answered with a number: today's rating
     DOUBT = "doubt"  # doubt in words: replay the person's own record
     NOT_TEXT = "not_text"  # a sticker, photo, … where nothing asked for one
     LONG_TEXT = "long_text"
@@ -86,6 +96,7 @@ class OpenState:
 
     `challenge_waiting`: the active goal has today's challenge sent and unanswered.
     `effort_asked`: "how hard did it feel?" about a recent success is the newest question.
+    `reason_asked`: "what got in the way?" about a recent failure is the newest question.
     `follow_up_current`: the open check-in follow-up's challenge still has the answer it asked
     about (False once that answer was undone; the row is then stale).
     """
@@ -97,6 +108,7 @@ class OpenState:
     follow_up_current: bool = True
     challenge_waiting: bool = False
     effort_asked: bool = False
+    reason_asked: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,14 +117,19 @@ class Intent:
 
     `resume`: the open question to ask again after an interruption (CHECK_IN, NOT_A_NAME).
     `topic`: who answers, for ANSWER. `clear_stale`: drop a stale check-in follow-up row.
+    `close_follow_up`: drop the current check-in follow-up row (doubt typed at "what made it
+    work?").
     """
 
     action: Action
     topic: Topic | None = None
     outcome: Outcome | None = None
     effort: int | None = None
+    reason: FailureReason | None = None
+    confidence: int | None = None
     resume: Topic | None = None
     clear_stale: bool = False
+    close_follow_up: bool = False
 
 
 def check_in_words(text: str | None, *, step: str | None = None) -> Outcome | None:
@@ -138,8 +155,19 @@ def route(text: str | None, state: OpenState) -> Intent:
         return _in_settings(text, state)
     stale = state.topic is Topic.CHECKIN and not state.follow_up_current
     if state.topic is Topic.CHECKIN and not stale and text is not None:
+        if state.step == "reflection" and state.onboarded and _doubt_now(text):
+            return Intent(Action.DOUBT, close_follow_up=True)
         return Intent(Action.ANSWER, topic=Topic.CHECKIN)
     return _no_question(text, state, clear_stale=stale)
+
+
+# A reflection that tells of doubt overcome ("it felt too hard but I kept going") is a reflection.
+CONTRAST: Final = frozenset({"but", "yet", "still", "though", "although", "anyway", "however"})
+
+
+def _doubt_now(text: str) -> bool:
+    """Doubt voiced, not doubt overcome (no "but", "still", "though" … in the same message)."""
+    return expresses_doubt(text) and not CONTRAST & set(normalise(text).replace(",", " ").split())
 
 
 def _in_setup(text: str | None, state: OpenState) -> Intent:
@@ -173,6 +201,12 @@ def _no_question(text: str | None, state: OpenState, *, clear_stale: bool) -> In
         effort = parse_effort(text)
         if effort is not None and state.effort_asked:
             return Intent(Action.EFFORT, effort=effort, clear_stale=clear_stale)
+        reason = parse_reason(text) if state.reason_asked else None
+        if reason is not None:
+            return Intent(Action.REASON, reason=reason, clear_stale=clear_stale)
+        confidence = parse_confidence(text)
+        if confidence is not None and state.challenge_waiting and not state.effort_asked:
+            return Intent(Action.CONFIDENCE, confidence=confidence, clear_stale=clear_stale)
         if expresses_doubt(text):
             return Intent(Action.DOUBT, clear_stale=clear_stale)
     action = Action.LONG_TEXT if len(text) > LONG_TEXT else Action.UNKNOWN

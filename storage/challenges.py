@@ -30,6 +30,7 @@ __all__ = [
     "Evidence",
     "Owned",
     "awaiting_effort",
+    "awaiting_reason",
     "challenge_for_day",
     "core_attempt",
     "core_goal",
@@ -150,10 +151,26 @@ async def awaiting_effort(session: AsyncSession, goal_id: int, *, since: date) -
     message, or another day's answer and its follow-up, would be the newer question). None
     otherwise.
     """
+    return await _newest_unanswered(session, goal_id, since, ChallengeStatus.DONE,
+                                    col(Challenge.effort))
+
+
+async def awaiting_reason(session: AsyncSession, goal_id: int, *, since: date) -> Challenge | None:
+    """The failure whose "what got in the way?" is still the newest question about this goal:
+    answered not done most recently, from `since`, with no reason yet, and nothing of the goal
+    sent or answered after it (as `awaiting_effort`)."""
+    return await _newest_unanswered(session, goal_id, since, ChallengeStatus.FAILED,
+                                    col(Challenge.failure_reason))
+
+
+async def _newest_unanswered(session: AsyncSession, goal_id: int, since: date,
+                             status: ChallengeStatus, follow_up: Any) -> Challenge | None:
+    """The latest answer with `status` whose `follow_up` column is still empty, if no other
+    challenge of the goal was sent or answered after it."""
     statement = (
         select(Challenge)
-        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == ChallengeStatus.DONE,
-               col(Challenge.effort).is_(None), col(Challenge.local_date) >= since,
+        .where(col(Challenge.goal_id) == goal_id, col(Challenge.status) == status,
+               follow_up.is_(None), col(Challenge.local_date) >= since,
                col(Challenge.answered_at).is_not(None))
         .order_by(col(Challenge.answered_at).desc())
         .execution_options(populate_existing=True)

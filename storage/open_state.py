@@ -1,8 +1,9 @@
 """What a typed message is routed on, loaded in one transaction (`core.router.OpenState`).
 
-One joined SELECT finds the user, the active goal and the open question; then at most three
-small ones: today's waiting challenge, the success whose "how hard did it feel?" is still open,
-and the challenge an open check-in follow-up asks about. The rows come back too, so the topic
+One joined SELECT finds the user, the active goal and the open question; then at most four
+small ones: today's waiting challenge, the success whose "how hard did it feel?" and the
+failure whose "what got in the way?" is still open, and the challenge an open check-in
+follow-up asks about. The rows come back too, so the topic
 that answers needs no second look-up. The caller owns the transaction.
 """
 
@@ -18,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.clock import local_day
 from core.router import FOLLOW_UP_WANTS, OpenState
 from core.vocabulary import Topic
-from storage.challenges import Owned, awaiting_effort, latest_open
+from storage.challenges import Owned, awaiting_effort, awaiting_reason, latest_open
 from storage.models import Challenge, Conversation, Goal, User
 
 __all__ = ["Opened", "load_open_state"]
@@ -33,6 +34,7 @@ class Opened:
     conversation: Conversation | None = None
     waiting: Challenge | None = None  # today's challenge, sent and unanswered
     effort_asked: Challenge | None = None  # the success "how hard did it feel?" is about
+    reason_asked: Challenge | None = None  # the failure "what got in the way?" is about
     follow_up: Owned | None = None  # the open check-in follow-up's challenge, if current
 
     @property
@@ -49,6 +51,7 @@ class Opened:
             follow_up_current=self.topic is not Topic.CHECKIN or self.follow_up is not None,
             challenge_waiting=self.waiting is not None,
             effort_asked=self.effort_asked is not None,
+            reason_asked=self.reason_asked is not None,
         )
 
     def owned(self, challenge: Challenge) -> Owned:
@@ -81,6 +84,7 @@ async def load_open_state(session: AsyncSession, telegram_user_id: int, now: dat
         user, goal, conversation,
         waiting=await latest_open(session, goal.id),
         effort_asked=await awaiting_effort(session, goal.id, since=yesterday),
+        reason_asked=await awaiting_reason(session, goal.id, since=yesterday),
         follow_up=follow_up,
     )
 

@@ -10,7 +10,8 @@ question is open (a setup started over), so they never take its place. A check-i
 a question is open is still this topic's when it clearly is one (`check_in_words`).
 
 Typed answers come through the router (`core.router`, `handlers/typed.py`): the follow-ups'
-replies, outcome words ("done", "❌", "skip") and "how hard did it feel?" in words ("3", "hard"),
+replies, outcome words ("done", "❌", "skip"), "how hard did it feel?" in words ("3", "hard"),
+"what got in the way?" in words ("too hard", "no time") and a typed confidence ("70", "80%"),
 each through the same path as its button, so typed and tapped are recorded once.
 """
 
@@ -315,6 +316,18 @@ async def answer_effort(context: NotchContext, owned: Owned, effort: int) -> Non
     """"3", "hard", "5 maximal" … for the open "how hard did it feel?", exactly as its button:
     the same conditional update (typed and tapped, it is recorded once) and registration."""
     await _effort(context, owned, effort, None)
+
+
+async def answer_reason(context: NotchContext, owned: Owned, reason: FailureReason) -> None:
+    """"too hard", "no time", "was sick" … for the open "what got in the way?", exactly as its
+    button: the same conditional update, the same "how much did you do?" or note after."""
+    await _reason(context, owned, reason.value, None)
+
+
+async def answer_confidence(context: NotchContext, owned: Owned, value: int) -> None:
+    """"70", "80%" while today's challenge waits: its confidence, exactly as a rating button
+    (the daily message shown again with the rating, a low one replaying the log)."""
+    await _confidence(context, owned, value, None)
 
 
 def handlers() -> Handlers:

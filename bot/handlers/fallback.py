@@ -15,14 +15,13 @@ from telegram.ext import MessageHandler, filters
 from bot import texts
 from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
-from core.router import Action
+from core.router import Action, OpenState
 from storage.group_notices import claim_group_notice
 
-# What the router's "nobody asked for this" decisions say.
+# What the router's "nobody asked for this" decisions say (free text: `texts.unknown_text`).
 REPLIES = {
     Action.NOT_TEXT: texts.NOT_TEXT,
     Action.LONG_TEXT: texts.LONG_TEXT,
-    Action.UNKNOWN: texts.UNKNOWN_TEXT,
 }
 
 
@@ -48,10 +47,14 @@ async def unknown_command(update: Update, context: NotchContext) -> None:
     await message.reply_text(texts.unknown_command(command))
 
 
-async def nobody_asked(update: Update, action: Action) -> None:
-    """The router found no one this message answers: say what would help."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(REPLIES[action])
+async def nobody_asked(update: Update, action: Action, state: OpenState) -> None:
+    """The router found no one this message answers: say what would help, for free text what
+    the person can type now (`state`: set up yet? today's challenge waiting?)."""
+    if update.effective_message is None:
+        return
+    reply = REPLIES.get(action) or texts.unknown_text(onboarded=state.onboarded,
+                                                     waiting=state.challenge_waiting)
+    await update.effective_message.reply_text(reply)
 
 
 def handlers() -> Handlers:

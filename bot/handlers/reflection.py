@@ -1,8 +1,9 @@
 """Doubt in words ("I can't", "too hard", "no way", "impossible") answered with the person's own
 record: three dated successes from the mastery log, not encouragement.
 
-Reached through the router only when no question is open (a doubt typed as the answer to an open
-question belongs to it) and the writer has a goal.
+Reached through the router when no question is open (a doubt typed as the answer to an open
+question belongs to it), or in place of "what made it work?" (doubt is not a reflection; that
+question is closed), and the writer has a goal.
 """
 
 from __future__ import annotations

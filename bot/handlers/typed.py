@@ -28,8 +28,10 @@ async def on_message(update: Update, context: NotchContext) -> None:
         return
     opened = await context.open_state()
     intent = route(message.text, opened.state())
-    if intent.clear_stale and opened.user is not None and opened.user.id is not None:
-        async with context.db() as session:  # the follow-up's answer was undone meanwhile
+    closing = intent.clear_stale or intent.close_follow_up
+    if closing and opened.user is not None and opened.user.id is not None:
+        # the follow-up's answer was undone meanwhile, or doubt set the reflection aside
+        async with context.db() as session:
             await clear_conversation(session, opened.user.id, topic=Topic.CHECKIN)
     await act(update, context, opened, intent)
 
@@ -53,10 +55,16 @@ async def act(update: Update, context: NotchContext, opened: Opened, intent: Int
     elif action is Action.EFFORT:
         assert opened.effort_asked is not None and intent.effort is not None
         await checkin.answer_effort(context, opened.owned(opened.effort_asked), intent.effort)
+    elif action is Action.REASON:
+        assert opened.reason_asked is not None and intent.reason is not None
+        await checkin.answer_reason(context, opened.owned(opened.reason_asked), intent.reason)
+    elif action is Action.CONFIDENCE:
+        assert opened.waiting is not None and intent.confidence is not None
+        await checkin.answer_confidence(context, opened.owned(opened.waiting), intent.confidence)
     elif action is Action.DOUBT:
         await reflection.replay_doubt(update, context, opened)
     else:
-        await fallback.nobody_asked(update, action)
+        await fallback.nobody_asked(update, action, opened.state())
 
 
 def _not_a_name(opened: Opened) -> str:

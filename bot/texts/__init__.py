@@ -50,8 +50,20 @@ HELP_TITLE = "Here is what I understand:"
 HELP_FOOTER = "Anything else you type, I'll try to help with."
 
 UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see the ones I do know."
+# Free text nobody asked for: what the person can type right now, and /help for the rest.
 UNKNOWN_TEXT = (
-    "I read only commands for now. Send /start to begin, or /help to see what I can do."
+    "I didn't catch that. When a challenge comes, answer it by typing done, not today or skip "
+    "(or tap its buttons); if one feels out of reach, tell me. Send /help to see everything I "
+    "understand."
+)
+UNKNOWN_TEXT_WAITING = (
+    "I didn't catch that. Today's challenge is waiting: type done, not today or skip, or how "
+    "sure you are that you can do it, from 0 to 100 (like 70). Send /help to see everything I "
+    "understand."
+)
+UNKNOWN_TEXT_NEW = (
+    "I didn't catch that. Send /start and we'll set up your first challenge together, or /help "
+    "to see what I can do."
 )
 NOT_TEXT = "I can only read text messages. Send /help to see what I understand."
 PRIVATE_ONLY = (
@@ -89,6 +101,13 @@ def help_text() -> str:
 
 def unknown_command(command: str) -> str:
     return UNKNOWN_COMMAND.format(command=command)
+
+
+def unknown_text(*, onboarded: bool, waiting: bool) -> str:
+    """The fallback's help for free text: set up first, answer today's challenge, or the rest."""
+    if not onboarded:
+        return UNKNOWN_TEXT_NEW
+    return UNKNOWN_TEXT_WAITING if waiting else UNKNOWN_TEXT
 
 
 def format_amount(value: float, unit: str | None = None) -> str:

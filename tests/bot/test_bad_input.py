@@ -41,7 +41,7 @@ async def test_very_long_text_asks_for_the_short_answer(notch: Notch) -> None:
     await ada.send_text("word " * 300)
     assert (await ada.next_message()).text == texts.LONG_TEXT
     await ada.send_text("x" * 1000)  # at the limit: an ordinary unknown text
-    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
+    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT_NEW
 
 
 async def test_edits_are_not_read_and_change_nothing(notch: Notch) -> None:

@@ -186,7 +186,7 @@ async def test_delete_asks_removes_only_that_user_and_a_second_press_is_harmless
     assert (await ada.next_message()).text == t.DELETE_NOTHING
     # Ada is new now: plain text gets the newcomer's answer, /start begins onboarding.
     await ada.send_text("hello")
-    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
+    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT_NEW
     await ada.send_text("/start")
     await read_until(ada, lead(to.ASK_BEHAVIOUR))
     assert await _counts(notch) == after | {ADA: {"goals": 0, "challenges": 0,

@@ -64,7 +64,7 @@ async def test_unknown_command_gets_a_pointer_to_help(notch: Notch) -> None:
 async def test_free_text_gets_a_helpful_answer(notch: Notch) -> None:
     ada = notch.user()
     await ada.send_text("hello there")
-    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
+    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT_NEW
 
 
 async def test_sticker_gets_a_helpful_answer(notch: Notch) -> None:

@@ -275,7 +275,7 @@ async def test_cancel_leaves_onboarding_and_start_begins_again(notch: Notch) -> 
     await _tap(ada, "Meditation")
     assert (await _say(ada, "/cancel")).text == t.CANCELLED
     assert (await _rows(notch))[2] == []
-    assert (await _say(ada, "5")).text == texts.UNKNOWN_TEXT  # no question is open any more
+    assert (await _say(ada, "5")).text == texts.UNKNOWN_TEXT_NEW  # no question is open any more
     assert (await _say(ada, "/cancel")).text == texts.NOTHING_TO_CANCEL
     await _to_question(ada)
 

@@ -98,7 +98,7 @@ async def test_effort_words_are_not_read_without_an_effort_question(notch: Notch
     await notch.tick(SEND)
     daily = await ada.next_message()
     await ada.send_text("hard")  # the daily message asks done / failed / skip, not effort
-    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
+    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT_WAITING
     [row] = await challenges(notch, user_id)
     assert (row.status, row.effort) == ("sent", None)
     # After a failure, "how much did you do?" reads the number as the amount done.
@@ -140,7 +140,7 @@ async def test_todays_message_is_newer_than_yesterdays_effort_question(notch: No
     await notch.tick(SEND + timedelta(days=1))
     await ada.next_message()  # today's challenge
     await ada.send_text("hard")
-    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT
+    assert (await ada.next_message()).text == texts.UNKNOWN_TEXT_WAITING
     yesterday, today = await challenges(notch, user_id)
     assert (yesterday.effort, today.status) == (None, "sent")
     # Its button still answers it.

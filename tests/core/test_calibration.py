@@ -155,10 +155,24 @@ def test_other_failures_and_missed_days_are_not_evidence() -> None:
         Attempt(day(12), 99, "failed", reason="no_time"),
         Attempt(day(12), 99, "failed", reason="unwell", achieved=3),
         Attempt(day(12), 99, "failed", reason="other"),
+        Attempt(day(12), 99, "failed"),  # the reason never given: unknown is not "too hard"
         Attempt(day(12), 99, "missed"),
         Attempt(day(12), 99, "skipped"),
     ):
         assert next_challenge(MINUTES, [*history, extra], day(14)) == base
+
+
+def test_a_failure_whose_reason_was_never_given_lowers_nothing() -> None:
+    """Issue 12: an unknown reason is not "too hard". The belief and the plan are as if the day
+    had not been tried, and the plan's reason does not say "... was too hard this time"."""
+    history = run_done(MINUTES, 12)
+    base = next_challenge(MINUTES, history, day(14))
+    last = history[-1].amount
+    for amount in (last, last + 1, 99):
+        unexplained = [*history, Attempt(day(12), amount, "failed")]
+        assert belief(MINUTES, unexplained, day(14)).mean == belief(MINUTES, history, day(14)).mean
+        plan = next_challenge(MINUTES, unexplained, day(14))
+        assert plan == base and plan.reason_key != "after_fail"
 
 
 def test_achieved_on_a_failure_counts_as_a_success_there() -> None:

@@ -71,9 +71,10 @@ Scenario = tuple[Goal, list[Attempt], date, Priors | None]
 
 
 def last_attempted(history: list[Attempt]) -> Attempt | None:
-    """The last attempt at an amount: a 'done' or a 'too_hard' (or reasonless) failure."""
+    """The last attempt at an amount: a 'done' or a 'too_hard' failure (a failure whose reason
+    was never given is not evidence, issue 12)."""
     for a in reversed(history):
-        if a.outcome == "done" or (a.outcome == "failed" and a.reason in (None, "too_hard")):
+        if a.outcome == "done" or (a.outcome == "failed" and a.reason == "too_hard"):
             return a
     return None
 

@@ -125,6 +125,20 @@ def test_two_failures_in_a_row_ignore_missed_days_between() -> None:
     assert should_replay(log, entries=one) is None
 
 
+@pytest.mark.parametrize(("failures", "replayed"),
+                         [(1, False), (2, True), (3, False), (4, False), (7, False)])
+def test_two_failures_replay_once_per_run(failures: int, replayed: bool) -> None:
+    """The replay comes with the second failure in a row, not again with the 3rd..7th (the
+    same three lines after every further failure); a success starts a new run."""
+    log = mastery_log(HISTORY, unit="min", baseline=10)
+    run = [Entry(day(8 + i), 15, "failed") for i in range(failures)]
+    expected = ReplayReason.TWO_FAILURES if replayed else None
+    assert should_replay(log, entries=[*HISTORY, *run]) is expected
+    again = [*HISTORY, *run, Entry(day(20), 12, "done"), Entry(day(21), 15, "failed"),
+             Entry(day(22), 15, "skipped"), Entry(day(23), 15, "failed")]
+    assert should_replay(log, entries=again) is ReplayReason.TWO_FAILURES
+
+
 def test_streaks_break_on_failure_not_on_absence() -> None:
     assert longest_streak(HISTORY) == 3  # days 3, 5, 6 (missed day 4 and skipped 7 do not break)
     assert current_streak(HISTORY) == 3

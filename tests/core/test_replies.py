@@ -15,10 +15,13 @@ from core.replies import (
     expresses_doubt,
     normalise,
     parse_amount,
+    parse_confidence,
     parse_effort,
     parse_outcome,
+    parse_reason,
     parse_target,
 )
+from core.vocabulary import FailureReason
 
 # --------------------------------------------------------------------------- outcomes
 
@@ -347,6 +350,23 @@ def test_an_effort_is_never_an_outcome(text: str) -> None:
         "not possible today",
         "I doubt it",
         "I can\u2019t do it",
+        # issue 12, item 5: doubt in other words
+        "I don't think I can do this",
+        "i dont think i can",
+        "I do not believe I can manage that",
+        "I give up",
+        "giving up.",
+        "I'm going to give up",
+        "I'll never manage",
+        "I\u2019ll never make it",
+        "I won't manage 10 minutes",
+        "not sure I can",
+        "Not sure if I can do 12 tomorrow",
+        "unsure whether I'll manage",
+        "I doubt I can",
+        "dunno if I can",
+        "no hope",
+        "I can't do more than this tomorrow",
     ],
 )
 def test_expresses_doubt(text: str) -> None:
@@ -363,6 +383,24 @@ def test_expresses_doubt(text: str) -> None:
         "I can't wait",
         "I can do it",
         "",
+        # issue 12, item 5: near misses that are not doubt
+        "I can do this",
+        "I think I can",
+        "not sure",  # alone it skips a question ("how much?", the target)
+        "I'm not sure",
+        "not sure what you mean",
+        "can't wait for tomorrow",
+        "I won't give up",
+        "never give up",
+        "I'm not going to give up",
+        "don't give up on me",
+        "I don't doubt I can",
+        "no doubt I can",
+        "I'll never forget this",
+        "I never miss a day",
+        "I think I'll manage",
+        "I don't think so",
+        "I will make it",
     ],
 )
 def test_expresses_no_doubt(text: str) -> None:
@@ -373,3 +411,37 @@ def test_normalise() -> None:
     assert normalise("  Couldn\u2019t  do   it!! ") == "couldn't do it"
     assert normalise("-5") == "-5"
     assert normalise(".5") == ".5"
+
+
+# --------------------------------------------------------------------------- reason, confidence
+
+R = FailureReason
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("too hard", R.TOO_HARD), ("Too hard 😫", R.TOO_HARD), ("it was too hard", R.TOO_HARD),
+    ("this time it was too difficult", R.TOO_HARD), ("hard", R.TOO_HARD),
+    ("no time", R.NO_TIME), ("No time!", R.NO_TIME), ("ran out of time", R.NO_TIME),
+    ("didn't have time", R.NO_TIME), ("too busy", R.NO_TIME),
+    ("not too hard, just busy", R.NO_TIME),
+    ("was sick", R.UNWELL), ("I was sick", R.UNWELL), ("unwell", R.UNWELL),
+    ("not feeling well", R.UNWELL), ("I feel ill", R.UNWELL), ("injured my knee", R.UNWELL),
+    ("other", R.OTHER), ("Other", R.OTHER), ("something came up", R.OTHER),
+    # not a reason: nothing named, two named, negated only, or a long message about else
+    ("hello", None), ("done", None), ("70", None), ("", None), ("time", None),
+    ("too hard and no time", None), ("not too hard", None), ("I will", None),
+    ("honestly the whole week was a mess and I am not sure what to do about it all now", None),
+])
+def test_parse_reason(text: str, reason: FailureReason | None) -> None:
+    assert parse_reason(text) is reason
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("70", 70), ("80%", 80), ("80 %", 80), ("about 70", 70), ("70/100", 70),
+    ("70 percent", 70), ("I'm 70% sure", 70), ("100", 100), ("0%", 0), ("5%", 5), ("10", 10),
+    # not a rating: a bare digit (effort, a count), above 100, decimals, amounts, words
+    ("3", None), ("0", None), ("101", None), ("150%", None), ("70.5", None),
+    ("12 minutes", None), ("seventy", None), ("done", None), ("", None),
+])
+def test_parse_confidence(text: str, value: int | None) -> None:
+    assert parse_confidence(text) == value

@@ -9,13 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.router import LONG_TEXT, Action, Intent, OpenState, check_in_words, route
-from core.vocabulary import Outcome, Topic
+from core.vocabulary import FailureReason, Outcome, Topic
 
 NEW = OpenState()  # never wrote /start
 SETTING_UP = OpenState(registered=True, topic=Topic.ONBOARDING, step="behaviour")
 IDLE = OpenState(registered=True, onboarded=True)
 WAITING = OpenState(registered=True, onboarded=True, challenge_waiting=True)
 EFFORT_ASKED = OpenState(registered=True, onboarded=True, effort_asked=True)
+REASON_ASKED = OpenState(registered=True, onboarded=True, reason_asked=True)
 
 
 def setup(step: str, *, waiting: bool = True, onboarded: bool = True) -> OpenState:
@@ -109,6 +110,12 @@ CASES: list[tuple[str, str | None, OpenState, Intent]] = [
      Intent(Action.EFFORT, effort=3, clear_stale=True)),
     ("a stale follow-up and free text", "hello there", follow_up("achieved", current=False),
      Intent(Action.UNKNOWN, clear_stale=True)),
+    # issue 12, item 4: doubt is not a reflection; it is replayed and the question closed
+    ("doubt at what made it work", "I can't do more than this tomorrow",
+     follow_up("reflection"), Intent(Action.DOUBT, close_follow_up=True)),
+    ("doubt overcome is a reflection", "it felt too hard but I kept going",
+     follow_up("reflection"), ANSWER_FOLLOW_UP),
+    ("doubt at how much stays its answer", "I can't", follow_up("achieved"), ANSWER_FOLLOW_UP),
     # --- no question open
     ("done answers today's challenge", "done", WAITING, check_in(Outcome.DONE)),
     ("a bare yes answers today's challenge", "yes", WAITING, check_in(Outcome.DONE)),
@@ -119,6 +126,35 @@ CASES: list[tuple[str, str | None, OpenState, Intent]] = [
     ("typed effort label", "5 MAXIMAL", EFFORT_ASKED, Intent(Action.EFFORT, effort=5)),
     ("a digit", "1", EFFORT_ASKED, Intent(Action.EFFORT, effort=1)),
     ("effort words without the question", "hard", IDLE, Intent(Action.UNKNOWN)),
+    # issue 12, item 1: "what got in the way?" answered in words
+    ("typed too hard", "too hard", REASON_ASKED,
+     Intent(Action.REASON, reason=FailureReason.TOO_HARD)),
+    ("typed no time", "no time", REASON_ASKED,
+     Intent(Action.REASON, reason=FailureReason.NO_TIME)),
+    ("typed was sick", "was sick", REASON_ASKED,
+     Intent(Action.REASON, reason=FailureReason.UNWELL)),
+    ("typed other", "Other", REASON_ASKED, Intent(Action.REASON, reason=FailureReason.OTHER)),
+    ("a reason label typed out", "😫 Too hard", REASON_ASKED,
+     Intent(Action.REASON, reason=FailureReason.TOO_HARD)),
+    ("too hard without the question is doubt", "too hard", IDLE, Intent(Action.DOUBT)),
+    ("no time without the question", "no time", IDLE, Intent(Action.UNKNOWN)),
+    ("two reasons at once are asked again by the buttons", "too hard and no time",
+     REASON_ASKED, Intent(Action.DOUBT)),
+    ("doubt at the reason question", "I give up", REASON_ASKED, Intent(Action.DOUBT)),
+    # issue 12, item 6: a typed confidence while today's challenge waits
+    ("a typed confidence", "70", WAITING, Intent(Action.CONFIDENCE, confidence=70)),
+    ("a typed percentage", "80%", WAITING, Intent(Action.CONFIDENCE, confidence=80)),
+    ("about 60 percent", "about 60 percent", WAITING,
+     Intent(Action.CONFIDENCE, confidence=60)),
+    ("a confidence with nothing waiting", "70", IDLE, Intent(Action.UNKNOWN)),
+    ("a bare digit is not a confidence", "3", WAITING, Intent(Action.UNKNOWN)),
+    ("over 100 is not a confidence", "150", WAITING, Intent(Action.UNKNOWN)),
+    ("effort owns numbers while it is asked", "80", OpenState(
+        registered=True, onboarded=True, effort_asked=True, challenge_waiting=True),
+     Intent(Action.UNKNOWN)),
+    ("a number at a setup question stays the setup's", "70", setup("baseline"),
+     ANSWER_SETUP),
+    ("a number at how much stays its answer", "70", follow_up("achieved"), ANSWER_FOLLOW_UP),
     ("doubt with a goal", "I can't do this", IDLE, Intent(Action.DOUBT)),
     ("doubt before any goal", "I can't do this", NEW, Intent(Action.UNKNOWN)),
     ("done before any goal", "done", NEW, Intent(Action.UNKNOWN)),
@@ -157,7 +193,7 @@ STATES = st.builds(
         ["behaviour", "name", "unit", "step", "baseline", "target", "time", "zone", "confirm",
          "first", "reflection", "achieved"]),
     follow_up_current=st.booleans(), challenge_waiting=st.booleans(),
-    effort_asked=st.booleans(),
+    effort_asked=st.booleans(), reason_asked=st.booleans(),
 )
 
 
@@ -171,6 +207,13 @@ def test_an_open_setup_or_settings_question_always_keeps_or_resumes(
         assert intent.topic == state.topic or intent.resume == state.topic
     if intent.action is Action.CHECK_IN:
         assert state.challenge_waiting and intent.outcome is not None
-    if intent.action in (Action.EFFORT, Action.DOUBT, Action.NOTHING_OPEN):
+    if intent.action in (Action.EFFORT, Action.DOUBT, Action.NOTHING_OPEN, Action.REASON,
+                         Action.CONFIDENCE):
         assert state.onboarded
+    if intent.action is Action.REASON:
+        assert state.reason_asked and intent.reason is not None
+    if intent.action is Action.CONFIDENCE:
+        assert state.challenge_waiting and not state.effort_asked
+    if intent.close_follow_up:
+        assert state.topic is Topic.CHECKIN and state.step == "reflection"
     assert intent.clear_stale == (state.topic is Topic.CHECKIN and not state.follow_up_current)
