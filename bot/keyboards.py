@@ -47,11 +47,16 @@ def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 
 def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    """Why it didn't happen, and below it Undo: a mistaken ❌ is taken back like a mistaken ✅."""
     return InlineKeyboardMarkup([[
         _button(texts.REASON_BUTTONS[reason], cb.Reason(challenge_id, reason))
         for reason in FailureReason
-    ]])
+    ], [_undo(challenge_id)]])
+
+
+def _undo(challenge_id: int) -> InlineKeyboardButton:
+    return _button(texts.UNDO_BUTTON, cb.Undo(challenge_id))
 
 
 def undo_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(texts.UNDO_BUTTON, cb.Undo(challenge_id))]])
+    return InlineKeyboardMarkup([[_undo(challenge_id)]])

@@ -79,6 +79,15 @@ REFLECTION_INVITE = "If you like, reply with one line: what made it work?"
 REFLECTION_KEPT = "Kept with that success. See you tomorrow."
 UNDONE = "Undone. Nothing is recorded for that day yet:"
 UNDO_TOO_LATE = "Too late to undo: answers can be taken back for 10 minutes."
+UNDONE_ABOVE = "Undone. The challenge is open again on its message above."
+# The daily message once its day is answered elsewhere (typed, or on the reminder): its buttons
+# no longer invite an answer; it says what was recorded and keeps Undo.
+ANSWERED_ELSEWHERE = "{day}: {amount}. Answered below: {outcome}."
+OUTCOME_WORDS: Final[dict[str, str]] = {
+    ChallengeStatus.DONE: "done",
+    ChallengeStatus.FAILED: "not done",
+    ChallengeStatus.SKIPPED: "rest day",
+}
 
 # --- failed → reason → how much → what next ---------------------------------------------------
 REASON_QUESTION = "Logged as not done: {amount}. What got in the way?"
@@ -173,6 +182,11 @@ def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
     if beat_doubt and confidence is not None:
         text += "\n" + efficacy.BEAT_DOUBT.format(value=confidence)
     return text
+
+
+def answered_elsewhere(day: date, amount: str, outcome: str) -> str:
+    return ANSWERED_ELSEWHERE.format(day=format_day(day), amount=amount,
+                                     outcome=OUTCOME_WORDS[outcome])
 
 
 def failed_next(reason: str | None, next_amount: str | None, done_before: bool) -> str:
