@@ -1,10 +1,13 @@
 """The check-in's buttons, every one built from its typed callback data (`bot.callbacks`).
 
-The daily message (outcome + confidence), the late question, and the follow-ups after an answer
-(effort, reason, undo) live together, so the buttons a challenge can carry are seen in one place.
+The daily message (outcome + confidence + later), its snooze choices, the late question, and the
+follow-ups after an answer (effort, reason, undo) live together, so the buttons a challenge can
+carry are seen in one place.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -28,6 +31,17 @@ def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> Inli
          _button(texts.SKIP_BUTTON, cb.ChallengeAnswer("skip", challenge_id))],
         [_button(efficacy_texts.confidence_label(value, value == confidence),
                  cb.Confidence(challenge_id, value)) for value in UI_RATINGS],
+        [_button(texts.LATER_BUTTON, cb.Snooze(challenge_id))],
+    ])
+
+
+def snooze_keyboard(challenge_id: int, choices: Mapping[str, str]) -> InlineKeyboardMarkup:
+    """"Later": each choice still possible today (core.clock.SnoozeChoice → the local time it
+    comes back), one per row, and a way back to the outcome buttons."""
+    return InlineKeyboardMarkup([
+        *([_button(texts.SNOOZE_BUTTONS[choice].format(time=at), cb.Snooze(challenge_id, choice))]
+          for choice, at in choices.items()),
+        [_button(texts.SNOOZE_BACK_BUTTON, cb.Snooze(challenge_id, "back"))],
     ])
 
 

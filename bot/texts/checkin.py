@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 DONE_BUTTON: Final = "✅ Done"
 FAIL_BUTTON: Final = "❌ Not today"
 SKIP_BUTTON: Final = "Skip today"
+LATER_BUTTON: Final = "⏰ Later"
 
 # Why today's amount: core.calibration's Plan.reason_key → sentence, filled from Plan.facts.
 REASONS: Final[dict[str, str]] = {
@@ -111,6 +112,19 @@ FAILED_NEXT: Final[dict[FailureReason, str]] = {
 }
 NEXT_AMOUNT = "Tomorrow: {amount}."
 NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
+
+# --- later (snooze) -----------------------------------------------------------------------------
+# core.clock.SnoozeChoice → its button; {time} is when it comes back, local.
+SNOOZE_BUTTONS: Final[dict[str, str]] = {
+    "1h": "In 1 hour ({time})",
+    "3h": "In 3 hours ({time})",
+    "eve": "This evening ({time})",
+}
+SNOOZE_BACK_BUTTON: Final = "« Back"
+SNOOZED = "Later, then: {amount} comes back at {time}. Nothing is recorded until you answer."
+SNOOZE_TOO_LATE = "It's too late today to bring it back later. Answer when you know how it went."
+SNOOZE_CLOSED = "That challenge is no longer waiting, so there's nothing to bring back later."
+SNOOZE_RETURN = "Back, as you asked."
 
 # --- skipping ---------------------------------------------------------------------------------
 SKIPPED = "Rest day noted: nothing is lost. See you tomorrow."

@@ -6,26 +6,15 @@ from __future__ import annotations
 from sqlmodel import col, update
 
 from bot.texts import checkin as t
-from sandbox.emulator import EmulatedUser, SentMessage
 from storage.models import Challenge
-from tests.support.daily import challenges, make_user, services_of, utc
+from tests.support.daily import challenges, first_daily, services_of
 from tests.support.notch import Notch
 
-SEND = utc(2026, 6, 2, 5, 30)  # 07:30 in Berlin
 OUTCOME_ROW = [t.DONE_BUTTON, t.FAIL_BUTTON, t.SKIP_BUTTON]
 
 
-async def _daily(notch: Notch) -> tuple[EmulatedUser, int, SentMessage]:
-    """Ada, onboarded the day before, and today's daily message."""
-    notch.clock.now = utc(2026, 6, 1, 12, 0)
-    ada = notch.user()
-    user_id = await make_user(notch, ada)
-    await notch.tick(SEND)
-    return ada, user_id, await ada.next_message()
-
-
 async def test_a_mistaken_not_today_is_undone_with_its_reason_and_how_much(notch: Notch) -> None:
-    ada, user_id, daily = await _daily(notch)
+    ada, user_id, daily = await first_daily(notch)
     notch.clock.advance(minutes=1)
     await ada.press(t.FAIL_BUTTON, daily)
     await notch.emulator.settle()
@@ -58,7 +47,7 @@ async def test_a_mistaken_not_today_is_undone_with_its_reason_and_how_much(notch
 
 
 async def test_a_mistaken_skip_is_undone_within_ten_minutes_only(notch: Notch) -> None:
-    ada, user_id, daily = await _daily(notch)
+    ada, user_id, daily = await first_daily(notch)
     await ada.press(t.SKIP_BUTTON, daily)
     await notch.emulator.settle()
     assert (daily.text, daily.buttons) == (t.SKIPPED, [t.UNDO_BUTTON])
@@ -79,7 +68,7 @@ async def test_a_mistaken_skip_is_undone_within_ten_minutes_only(notch: Notch) -
 
 
 async def test_a_typed_answer_settles_the_daily_messages_buttons(notch: Notch) -> None:
-    ada, user_id, daily = await _daily(notch)
+    ada, user_id, daily = await first_daily(notch)
     [row] = await challenges(notch, user_id)
     amount = f"{row.amount:.0f} minutes"
     await ada.send_text("done")
@@ -109,7 +98,7 @@ async def test_a_typed_answer_settles_the_daily_messages_buttons(notch: Notch) -
 
 
 async def test_a_typed_answer_when_the_daily_message_cannot_be_edited(notch: Notch) -> None:
-    ada, user_id, daily = await _daily(notch)
+    ada, user_id, daily = await first_daily(notch)
     async with services_of(notch).session() as session:  # as if too old or deleted
         await session.exec(update(Challenge).values(telegram_message_id=999_999)
                            .where(col(Challenge.id).is_not(None)))
