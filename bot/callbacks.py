@@ -29,6 +29,7 @@ __all__ = [
     "Onboarding",
     "Reason",
     "Setting",
+    "Snooze",
     "Undo",
     "ZonePick",
     "matching",
@@ -147,6 +148,17 @@ class Undo(CallbackData):
     PREFIXES = ("undo",)
     challenge_id: int = part(_ID, int)
     verb: str = "undo"
+
+
+@dataclass(frozen=True)
+class Snooze(CallbackData):
+    """⏰ Later on the daily message: `later:42` opens the choices, `later:42:1h` picks one
+    (core.clock.SnoozeChoice: 1h, 3h, eve), `later:42:back` closes them again."""
+
+    PREFIXES = ("later",)
+    challenge_id: int = part(_ID, int)
+    choice: str | None = part(r"1h|3h|eve|back", optional=True)
+    verb: str = "later"
 
 
 @dataclass(frozen=True)

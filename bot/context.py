@@ -115,6 +115,17 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         for text, markup in replies:
             await self.bot.send_message(self.chat, text, reply_markup=markup)
 
+    async def edit_message(self, message_id: int, text: str, markup: Markup = None) -> bool:
+        """Edit one of the bot's earlier messages in this chat by its id; False when Telegram
+        refuses (too old, deleted, already showing this): the caller goes on without it."""
+        try:
+            await self.bot.edit_message_text(text, chat_id=self.chat, message_id=message_id,
+                                             reply_markup=markup)
+        except BadRequest as exc:
+            log.info("could not edit message %s: %s", message_id, exc)
+            return False
+        return True
+
     async def edit_or_send(self, message: Message | None, text: str | None,
                            markup: Markup = None) -> None:
         """Edit `message` into `text` (only its buttons when `text` is None), or send `text` when

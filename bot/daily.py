@@ -21,7 +21,9 @@ from core.clock import (
     day_close_instant,
     followup_instant,
     local_day,
+    send_instant_for_day,
 )
+from core.schedule import LATEST_SEND
 from core.vocabulary import ChallengeStatus, Topic, UserStatus
 from storage.challenges import (
     challenge_for_day,
@@ -35,7 +37,7 @@ from storage.db import Session
 from storage.goals import active_goal
 from storage.models import Challenge, Goal, User
 from storage.priors import priors_for_goal
-from storage.scheduling import claim_challenge, mark_sent
+from storage.scheduling import claim_challenge, drop_snooze, mark_resent, mark_sent
 from storage.users import get_user
 
 log = logging.getLogger(__name__)
@@ -117,6 +119,36 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
         await session.commit()
     if not marked:
         log.warning("challenge %s was sent but had already left 'planned'", challenge_id)
+    return True
+
+
+async def resend_snoozed(services: Services, bot: Bot, challenge_id: int, now: datetime) -> bool:
+    """Send a claimed snoozed challenge again, with live buttons; that message becomes the one to
+    edit. Answered meanwhile: nothing. After 21:00 local (the tick came late): dropped quietly.
+    A send that fails keeps the snooze: its lease lapses and a later tick tries again (a 400
+    drops it)."""
+    async with services.session() as session:
+        owned = await owner_of(session, challenge_id)
+        if owned is None or owned.challenge.status != ChallengeStatus.SENT:
+            return False
+        challenge, goal, user = owned.challenge, owned.goal, owned.user
+        assert user.id is not None
+        if now > send_instant_for_day(challenge.local_date, user.timezone, LATEST_SEND):
+            await drop_snooze(session, challenge_id)
+            await session.commit()
+            return False
+    text = f"{texts.SNOOZE_RETURN}\n{daily_text(goal, challenge)}"
+    sent = await deliver(services, bot, Outbound(user_id=user.id, chat_id=user.chat_id), text,
+                         now, challenge_keyboard(challenge_id, challenge.confidence))
+    if sent.result is Result.REJECTED:
+        async with services.session() as session:
+            await drop_snooze(session, challenge_id)
+            await session.commit()
+    if sent.result is not Result.SENT or sent.message is None:
+        return False
+    async with services.session() as session:
+        await mark_resent(session, challenge_id, message_id=sent.message.message_id)
+        await session.commit()
     return True
 
 

@@ -1,11 +1,14 @@
 """The check-in's buttons, every one built from its typed callback data (`bot.callbacks`).
 
-The daily message (outcome + confidence), the late question, and the follow-ups after an answer
-(effort, reason, undo) live together, so the buttons a challenge can carry are seen in one place.
-The places a typed city name could mean ("which Portland?") are buttons here too.
+The daily message (outcome + confidence + later), its snooze choices, the late question, and the
+follow-ups after an answer (effort, reason, undo) live together, so the buttons a challenge can
+carry are seen in one place. The places a typed city name could mean ("which Portland?") are
+buttons here too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -30,6 +33,17 @@ def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> Inli
          _button(texts.SKIP_BUTTON, cb.ChallengeAnswer("skip", challenge_id))],
         [_button(efficacy_texts.confidence_label(value, value == confidence),
                  cb.Confidence(challenge_id, value)) for value in UI_RATINGS],
+        [_button(texts.LATER_BUTTON, cb.Snooze(challenge_id))],
+    ])
+
+
+def snooze_keyboard(challenge_id: int, choices: Mapping[str, str]) -> InlineKeyboardMarkup:
+    """"Later": each choice still possible today (core.clock.SnoozeChoice → the local time it
+    comes back), one per row, and a way back to the outcome buttons."""
+    return InlineKeyboardMarkup([
+        *([_button(texts.SNOOZE_BUTTONS[choice].format(time=at), cb.Snooze(challenge_id, choice))]
+          for choice, at in choices.items()),
+        [_button(texts.SNOOZE_BACK_BUTTON, cb.Snooze(challenge_id, "back"))],
     ])
 
 
@@ -49,14 +63,19 @@ def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 
 
 def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
+    """Why it didn't happen, and below it Undo: a mistaken ❌ is taken back like a mistaken ✅."""
     return InlineKeyboardMarkup([[
         _button(texts.REASON_BUTTONS[reason], cb.Reason(challenge_id, reason))
         for reason in FailureReason
-    ]])
+    ], [_undo(challenge_id)]])
+
+
+def _undo(challenge_id: int) -> InlineKeyboardButton:
+    return _button(texts.UNDO_BUTTON, cb.Undo(challenge_id))
 
 
 def undo_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(texts.UNDO_BUTTON, cb.Undo(challenge_id))]])
+    return InlineKeyboardMarkup([[_undo(challenge_id)]])
 
 
 def zone_choice_keyboard(choice: ZoneChoice) -> InlineKeyboardMarkup:

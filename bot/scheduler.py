@@ -19,7 +19,7 @@ from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from bot.calibrate import fit_if_due
-from bot.daily import amount_text, deliver_challenge, plan_day
+from bot.daily import amount_text, deliver_challenge, plan_day, resend_snoozed
 from bot.keyboards import challenge_keyboard
 from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
@@ -39,6 +39,7 @@ from storage.scheduling import (
     claim_due_challenges,
     claim_due_followups,
     claim_due_reviews,
+    claim_due_snoozes,
     claim_due_users,
     close_past_days,
     drop_followup,
@@ -74,6 +75,7 @@ class TickReport:
     too_late: int = 0  # days skipped quietly: the tick came after 21:00 local
     sent: int = 0  # daily messages delivered
     followups: int = 0  # reminders delivered
+    snoozed: int = 0  # snoozed challenges brought back ("Later")
     reviews: int = 0  # weekly reviews delivered
     unsent: int = 0  # sends that failed (postponed, blocked or rejected; all logged)
 
@@ -91,6 +93,7 @@ async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
     await _tell_paused(services, bot, now, silent)
     await _send_due_challenges(services, bot, now, report)
     await _send_due_followups(services, bot, now, report)
+    await _send_due_snoozes(services, bot, now, report)
     await _send_due_reviews(services, bot, now, report)
     if report:
         log.info("tick at %s: %s", now.isoformat(), report)
@@ -206,6 +209,19 @@ async def _send_due_followups(
         lambda challenge_id: f"the reminder for challenge {challenge_id}",
     )
     report.followups += sent
+    report.unsent += broken
+
+
+async def _send_due_snoozes(
+    services: Services, bot: Bot, now: datetime, report: TickReport
+) -> None:
+    """Challenges whose snooze ended, sent again (one dropped after 21:00 is no failure)."""
+    sent, _, broken = await _send_claimed(
+        services, now, claim_due_snoozes,
+        lambda challenge_id: resend_snoozed(services, bot, challenge_id, now),
+        lambda challenge_id: f"snoozed challenge {challenge_id}",
+    )
+    report.snoozed += sent
     report.unsent += broken
 
 

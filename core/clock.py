@@ -27,6 +27,8 @@ __all__ = [
     "DAY_CLOSE",
     "DEFAULT_FOLLOWUP_DELAY",
     "DEFAULT_FOLLOWUP_LATEST",
+    "SNOOZE_EVENING",
+    "SnoozeChoice",
     "TimeParseError",
     "TimeParseReason",
     "as_utc",
@@ -39,6 +41,7 @@ __all__ = [
     "next_send_instant",
     "parse_daily_time",
     "send_instant_for_day",
+    "snooze_instant",
 ]
 
 DAY_CLOSE = time(4, 0)
@@ -187,6 +190,42 @@ def followup_instant(
     if candidate > cutoff:
         return None
     return candidate
+
+
+# --------------------------------------------------------------------------- snooze
+
+
+class SnoozeChoice(StrEnum):
+    """"Later" on the daily message: in an hour, in three hours, this evening."""
+
+    HOUR = "1h"
+    THREE_HOURS = "3h"
+    EVENING = "eve"
+
+
+SNOOZE_EVENING = time(19, 0)
+""""This evening": 19:00 local on the challenge's day, two hours before the last send (21:00)."""
+_SNOOZE_DELAY = {
+    SnoozeChoice.HOUR: timedelta(hours=1),
+    SnoozeChoice.THREE_HOURS: timedelta(hours=3),
+}
+
+
+def snooze_instant(
+    choice: SnoozeChoice, now: datetime, local_date: date, tz: ZoneLike,
+    latest: time = DEFAULT_FOLLOWUP_LATEST,
+) -> datetime | None:
+    """When a snoozed challenge of `local_date` comes back, or None if that choice is no longer
+    possible: it must be after `now` and by `latest` (21:00 local, the same quiet hours as the
+    reminder), so it is always well before the day's 04:00 close. Delays are elapsed time."""
+    _check_wall_time(latest, "latest")
+    zone = get_zone(tz)
+    start = as_utc(now, "now")
+    delay = _SNOOZE_DELAY.get(choice)
+    at = (start + delay if delay is not None
+          else send_instant_for_day(local_date, zone, SNOOZE_EVENING))
+    cutoff = send_instant_for_day(local_date, zone, latest)
+    return at if start < at <= cutoff else None
 
 
 # --------------------------------------------------------------------------- parsing a daily time

@@ -49,6 +49,7 @@ __all__ = [
     "set_effort",
     "set_failure_reason",
     "set_reflection",
+    "snooze",
     "successes_at_or_above",
     "undo",
 ]
@@ -271,7 +272,7 @@ async def record_outcome(
         raise ValueError(f"not an answer: {outcome!r}")
     return await _transition(
         session, challenge_id, [col(Challenge.status).in_(ANSWERABLE)],
-        {"status": outcome, "answered_at": now, "claimed_until": None},
+        {"status": outcome, "answered_at": now, "claimed_until": None, "snoozed_until": None},
     )
 
 
@@ -341,6 +342,16 @@ async def undo(session: AsyncSession, challenge_id: int, now: datetime) -> bool:
         [col(Challenge.status).in_(ANSWERED), col(Challenge.answered_at) >= now - UNDO_WINDOW],
         {"status": back, "answered_at": None, "effort": None, "failure_reason": None,
          "achieved": None, "reflection": None},
+    )
+
+
+async def snooze(session: AsyncSession, challenge_id: int, until: datetime) -> bool:
+    """"Later": a sent, unanswered challenge comes back at `until` (before its day closes). No
+    outcome changes; the reminder is dropped, since the user chose when to be reminded."""
+    return await _transition(
+        session, challenge_id,
+        [col(Challenge.status) == ChallengeStatus.SENT, col(Challenge.close_at) > until],
+        {"snoozed_until": until, "followup_at": None},
     )
 
 

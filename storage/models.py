@@ -138,6 +138,7 @@ class Challenge(SQLModel, table=True):
         Index("ix_challenges_status_due_at", "status", "due_at"),
         Index("ix_challenges_status_followup_at", "status", "followup_at"),
         Index("ix_challenges_status_close_at", "status", "close_at"),
+        Index("ix_challenges_status_snoozed_until", "status", "snoozed_until"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -163,6 +164,8 @@ class Challenge(SQLModel, table=True):
     followup_at: datetime | None = None  # the one reminder, if the day still allows one
     followup_sent_at: datetime | None = None
     claimed_until: datetime | None = None  # a worker's lease on sending; expires after a crash
+    # "Later" on the daily message: sent again at this instant (migration 0006); None: not snoozed
+    snoozed_until: datetime | None = None
     send_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
 

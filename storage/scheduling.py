@@ -39,12 +39,15 @@ __all__ = [
     "claim_due_challenges",
     "claim_due_followups",
     "claim_due_reviews",
+    "claim_due_snoozes",
     "claim_due_users",
     "close_past_days",
     "drop_followup",
+    "drop_snooze",
     "load_schedule",
     "mark_blocked",
     "mark_followup_sent",
+    "mark_resent",
     "mark_review_sent",
     "mark_sent",
     "mark_unblocked",
@@ -478,6 +481,45 @@ async def reject(session: AsyncSession, challenge_id: int, until: datetime) -> b
         update(Challenge)
         .where(col(Challenge.id) == challenge_id, col(Challenge.status) == ChallengeStatus.PLANNED)
         .values(claimed_until=until, send_attempts=col(Challenge.send_attempts) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(await session.exec(statement)) == 1
+
+
+# --------------------------------------------------------------------------- snoozed challenges
+
+
+async def claim_due_snoozes(
+    session: AsyncSession, now: datetime, *, lease: timedelta = LEASE, limit: int = 100
+) -> list[int]:
+    """Sent, unanswered challenges whose snooze ("Later") has ended: lease them, their ids."""
+    conditions = [
+        col(Challenge.status) == ChallengeStatus.SENT,
+        col(Challenge.snoozed_until) <= now,
+    ]
+    return await _claim(session, conditions, col(Challenge.snoozed_until), now, lease, limit)
+
+
+async def mark_resent(
+    session: AsyncSession, challenge_id: int, *, message_id: int
+) -> bool:
+    """The snoozed challenge went out again: that message is now the one to edit."""
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.status) == ChallengeStatus.SENT,
+               col(Challenge.snoozed_until).is_not(None))
+        .values(snoozed_until=None, telegram_message_id=message_id, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(await session.exec(statement)) == 1
+
+
+async def drop_snooze(session: AsyncSession, challenge_id: int) -> bool:
+    """No re-send after all (the tick came after 21:00 local, or Telegram refused it)."""
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id) == challenge_id, col(Challenge.snoozed_until).is_not(None))
+        .values(snoozed_until=None, claimed_until=None)
         .execution_options(synchronize_session=False)
     )
     return rowcount(await session.exec(statement)) == 1

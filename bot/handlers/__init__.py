@@ -28,6 +28,7 @@ from bot.handlers import (
     pause,
     progress,
     settings,
+    snooze,
     start,
     today,
     typed,
@@ -35,7 +36,7 @@ from bot.handlers import (
 
 Callback = Callable[[Update, NotchContext], Coroutine[Any, Any, Any]]
 MODULES = (start, onboarding, settings, pause, help_menu, today, evidence, progress, data_rights,
-           checkin, ladder, membership, typed, fallback)
+           checkin, snooze, ladder, membership, typed, fallback)
 
 
 def _final(callback: Callback) -> Callback:

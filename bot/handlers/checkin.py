@@ -1,13 +1,16 @@
 """Check-in: the answers to a day's challenge, by button or typed, and what follows each.
 
-Done → effort (5 buttons) → the message becomes a registration naming the evidence, with Undo
-(10 minutes) and an optional one-line "what made it work?". Not today → reason → optional "how
-much did you do?" → a neutral note with tomorrow's amount. Every button carries the challenge id,
-checked against the presser; every change is a conditional update, so a second tap changes
-nothing and says so. Conversation topic "checkin" (steps "achieved", "reflection") lives in the
-database like every other open question; the optional follow-ups are skipped while another topic's
-question is open (a setup started over), so they never take its place. A check-in typed while such
-a question is open is still this topic's when it clearly is one (`check_in_words`).
+Done → effort (5 buttons) → the message becomes a registration naming the evidence, with Undo (10
+minutes) and an optional one-line "what made it work?". Not today → reason (with Undo) → optional
+"how much did you do?" → a neutral note with tomorrow's amount. Skip → a rest day, with Undo. An
+answer typed (or tapped on the reminder) edits the daily message into what was recorded, with Undo,
+so its buttons no longer look live; an Undo gives the daily message its buttons back. Every button
+carries the challenge id, checked against the presser; every change is a conditional update, so a
+second tap changes nothing and says so. Conversation topic "checkin" (steps "achieved",
+"reflection") lives in the database like every other open question; the optional follow-ups are
+skipped while another topic's question is open (a setup started over), so they never take its
+place. A check-in typed while such a question is open is still this topic's when it clearly is one
+(`check_in_words`).
 
 Typed answers come through the router (`core.router`, `handlers/typed.py`): the follow-ups'
 replies, outcome words ("done", "❌", "skip"), "how hard did it feel?" in words ("3", "hard"),
@@ -109,6 +112,11 @@ async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
         await context.bot.send_message(context.chat, texts.ALREADY_ANSWERED)
         return False
     amount = amount_text(goal, challenge.amount)
+    daily_id = _daily_elsewhere(challenge, message)
+    if daily_id is not None:  # typed, or on the reminder: the daily message stops inviting
+        await context.edit_message(
+            daily_id, texts.answered_elsewhere(challenge.local_date, amount, outcome),
+            undo_keyboard(challenge.id))
     if outcome is Outcome.DONE:
         await context.edit_or_send(message, texts.EFFORT_QUESTION.format(amount=amount),
                                    effort_keyboard(challenge.id))
@@ -116,10 +124,19 @@ async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
         await context.edit_or_send(message, texts.REASON_QUESTION.format(amount=amount),
                                    reason_keyboard(challenge.id))
     else:
-        await context.edit_or_send(message, texts.SKIPPED)
+        await context.edit_or_send(message, texts.SKIPPED, undo_keyboard(challenge.id))
     if back is not None:  # the first answer after days away
         await context.bot.send_message(context.chat, back)
     return True
+
+
+def _daily_elsewhere(challenge: Challenge, message: Message | None) -> int | None:
+    """The id of the challenge's daily message when the answer came from somewhere else (typed,
+    the reminder's buttons, the late question), else None."""
+    daily_id = challenge.telegram_message_id
+    if daily_id is None or (message is not None and message.message_id == daily_id):
+        return None
+    return daily_id
 
 
 async def _effort(context: NotchContext, owned: Owned, effort: int,
@@ -162,7 +179,7 @@ async def _reason(context: NotchContext, owned: Owned, pressed: str,
         await _refuse_repeat(context, challenge, answered=ChallengeStatus.FAILED)
         return
     logged = texts.REASON_LOGGED.format(reason=texts.REASON_WORDS[reason])
-    await context.edit_or_send(message, logged)
+    await context.edit_or_send(message, logged, undo_keyboard(challenge.id))
     if asked:
         notes = [texts.ACHIEVED_QUESTION.format(unit=owned.goal.unit)]
     await context.send_replies([(note, None) for note in notes if note is not None])
@@ -185,6 +202,12 @@ async def _undo(context: NotchContext, owned: Owned, message: Message | None) ->
     text = f"{texts.UNDONE}\n{daily_text(goal, challenge)}"
     markup = (challenge_keyboard(challenge.id, challenge.confidence) if reopened
               else late_keyboard(challenge.id))
+    # The daily message gets its buttons back; the Undo pressed elsewhere just says so. If the
+    # daily message can't be edited any more, the pressed one becomes it, as before.
+    daily_id = _daily_elsewhere(challenge, message)
+    if daily_id is not None and await context.edit_message(daily_id, text, markup):
+        await context.edit_or_send(message, texts.UNDONE_ABOVE)
+        return
     await context.edit_or_send(message, text, markup)
 
 

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 DONE_BUTTON: Final = "✅ Done"
 FAIL_BUTTON: Final = "❌ Not today"
 SKIP_BUTTON: Final = "Skip today"
+LATER_BUTTON: Final = "⏰ Later"
 
 # Why today's amount: core.calibration's Plan.reason_key → sentence, filled from Plan.facts.
 REASONS: Final[dict[str, str]] = {
@@ -86,6 +87,15 @@ REFLECTION_INVITE = "If you like, reply with one line: what made it work?"
 REFLECTION_KEPT = "Kept with that success. See you tomorrow."
 UNDONE = "Undone. Nothing is recorded for that day yet:"
 UNDO_TOO_LATE = "Too late to undo: answers can be taken back for 10 minutes."
+UNDONE_ABOVE = "Undone. The challenge is open again on its message above."
+# The daily message once its day is answered elsewhere (typed, or on the reminder): its buttons
+# no longer invite an answer; it says what was recorded and keeps Undo.
+ANSWERED_ELSEWHERE = "{day}: {amount}. Answered below: {outcome}."
+OUTCOME_WORDS: Final[dict[str, str]] = {
+    ChallengeStatus.DONE: "done",
+    ChallengeStatus.FAILED: "not done",
+    ChallengeStatus.SKIPPED: "rest day",
+}
 
 # --- failed → reason → how much → what next ---------------------------------------------------
 REASON_QUESTION = "Logged as not done: {amount}. What got in the way?"
@@ -118,6 +128,19 @@ TOO_HARD_AT_OWN_LEVEL: Final = (
 )
 NEXT_AMOUNT = "Tomorrow: {amount}."
 NEXT_AMOUNT_DONE_BEFORE = "Tomorrow: {amount}, which you have done before."
+
+# --- later (snooze) -----------------------------------------------------------------------------
+# core.clock.SnoozeChoice → its button; {time} is when it comes back, local.
+SNOOZE_BUTTONS: Final[dict[str, str]] = {
+    "1h": "In 1 hour ({time})",
+    "3h": "In 3 hours ({time})",
+    "eve": "This evening ({time})",
+}
+SNOOZE_BACK_BUTTON: Final = "« Back"
+SNOOZED = "Later, then: {amount} comes back at {time}. Nothing is recorded until you answer."
+SNOOZE_TOO_LATE = "It's too late today to bring it back later. Answer when you know how it went."
+SNOOZE_CLOSED = "That challenge is no longer waiting, so there's nothing to bring back later."
+SNOOZE_RETURN = "Back, as you asked."
 
 # --- skipping ---------------------------------------------------------------------------------
 SKIPPED = "Rest day noted: nothing is lost. See you tomorrow."
@@ -189,6 +212,11 @@ def registered(amount: str, day: date, at_level: int, total: int, baseline: str,
     if beat_doubt and confidence is not None:
         text += "\n" + efficacy.BEAT_DOUBT.format(value=confidence)
     return text
+
+
+def answered_elsewhere(day: date, amount: str, outcome: str) -> str:
+    return ANSWERED_ELSEWHERE.format(day=format_day(day), amount=amount,
+                                     outcome=OUTCOME_WORDS[outcome])
 
 
 def failed_next(reason: str | None, next_amount: str | None, done_before: bool, *,

@@ -18,6 +18,9 @@ WIRE: list[tuple[str, cb.CallbackData]] = [
     ("eff:42:3", cb.Effort(42, 3)),
     ("why:42:too_hard", cb.Reason(42, "too_hard")),
     ("undo:42", cb.Undo(42)),
+    ("later:42", cb.Snooze(42)),
+    ("later:42:eve", cb.Snooze(42, "eve")),
+    ("later:" + "9" * 18 + ":back", cb.Snooze(10**18 - 1, "back")),
     ("late:42:failed", cb.Late(42, "failed")),
     ("conf:42:70", cb.Confidence(42, 70)),
     ("ob:behaviour:pushups", cb.Onboarding("behaviour", "pushups")),
@@ -45,7 +48,7 @@ def test_the_wire_format_of_sent_buttons_is_kept(data: str, typed: cb.CallbackDa
 @pytest.mark.parametrize("garbage", [
     "", "done", "done:", "done:x", "done:42:extra", "eff:42:6", "eff:42", "why:42:TOO HARD",
     "late:42:skipped", "menu:nowhere", "lad:-", "lad:1:2:3", "nope:1", ":", "done:" + "9" * 19,
-    "conf:1:1000", "del:5:zz.1", "tz:", "tz:New York", "tz:/etc",
+    "conf:1:1000", "del:5:zz.1", "tz:", "tz:New York", "tz:/etc", "later:42:2h", "later:42:",
 ])
 def test_garbage_parses_as_nothing(garbage: str) -> None:
     assert cb.parse(garbage) is None
@@ -53,7 +56,7 @@ def test_garbage_parses_as_nothing(garbage: str) -> None:
 
 def test_every_prefix_is_registered_once() -> None:
     assert set(cb.REGISTRY) == {"done", "fail", "skip", "eff", "why", "undo", "late", "conf",
-                                "ob", "menu", "set", "lad", "del", "dkeep", "tz"}
+                                "later", "ob", "menu", "set", "lad", "del", "dkeep", "tz"}
     with pytest.raises(ValueError, match="registered twice"):
         @dataclass(frozen=True)
         class Again(cb.CallbackData):

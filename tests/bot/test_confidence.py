@@ -21,7 +21,8 @@ async def test_rating_is_optional_changeable_and_named_on_success(notch: Notch) 
     await notch.tick(SEND)
     daily = await ada.next_message()
     assert daily.button_texts() == [[t.DONE_BUTTON, t.FAIL_BUTTON, t.SKIP_BUTTON],
-                                    ["0", "20", "40", "60", "80", "100"]]
+                                    ["0", "20", "40", "60", "80", "100"],
+                                    [t.LATER_BUTTON]]  # snooze (issue 12) below the rating
     assert (daily.text or "").endswith(e.CONFIDENCE_QUESTION)
     assert (daily.inline_button("40") or {})["callback_data"].startswith("conf:")
 

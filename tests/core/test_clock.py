@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.clock import (
+    SnoozeChoice,
     TimeParseError,
     TimeParseReason,
     day_close_instant,
@@ -20,6 +21,7 @@ from core.clock import (
     next_send_instant,
     parse_daily_time,
     send_instant_for_day,
+    snooze_instant,
 )
 
 
@@ -376,3 +378,33 @@ def test_every_time_in_a_gap_moves_forward_by_exactly_the_gap(
         instant = send_instant_for_day(day, tz, asked.time())
         assert instant.astimezone(zone).replace(tzinfo=None) == asked + gap
         assert next_send_instant(instant - timedelta(seconds=1), tz, asked.time()) == instant
+
+
+# "Later": (choice, now in UTC, the challenge's local day) -> when it comes back, in Berlin
+# (UTC+2 in June); None when that is not today by 21:00 local any more.
+JUNE_2 = date(2026, 6, 2)
+SNOOZES = [
+    (SnoozeChoice.HOUR, utc(2026, 6, 2, 6, 0), utc(2026, 6, 2, 7, 0)),
+    (SnoozeChoice.THREE_HOURS, utc(2026, 6, 2, 6, 0), utc(2026, 6, 2, 9, 0)),
+    (SnoozeChoice.EVENING, utc(2026, 6, 2, 6, 0), utc(2026, 6, 2, 17, 0)),  # 19:00 local
+    (SnoozeChoice.HOUR, utc(2026, 6, 2, 18, 0), utc(2026, 6, 2, 19, 0)),  # 21:00 exactly
+    (SnoozeChoice.HOUR, utc(2026, 6, 2, 18, 1), None),  # 21:01: night
+    (SnoozeChoice.THREE_HOURS, utc(2026, 6, 2, 16, 1), None),
+    (SnoozeChoice.EVENING, utc(2026, 6, 2, 17, 0), None),  # it is 19:00 already
+    (SnoozeChoice.EVENING, utc(2026, 6, 2, 22, 30), None),  # 00:30, the same local day
+    (SnoozeChoice.HOUR, utc(2026, 6, 2, 23, 0), None),  # 01:00: before the close, but night
+]
+
+
+@pytest.mark.parametrize(("choice", "now", "expected"), SNOOZES)
+def test_snooze_comes_back_after_now_and_by_nine_local(
+        choice: SnoozeChoice, now: datetime, expected: datetime | None) -> None:
+    assert snooze_instant(choice, now, JUNE_2, BERLIN) == expected
+
+
+@given(st.sampled_from(SnoozeChoice), st.integers(0, 24 * 60 - 1))
+def test_a_snooze_is_always_before_the_days_close(choice: SnoozeChoice, minute: int) -> None:
+    now = day_open_instant(JUNE_2, BERLIN) + timedelta(minutes=minute)
+    at = snooze_instant(choice, now, JUNE_2, BERLIN)
+    assert at is None or now < at < day_close_instant(JUNE_2, BERLIN)
+

@@ -71,9 +71,9 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0005"]
+    assert script.get_heads() == ["0006"]
     assert [rev.revision for rev in script.walk_revisions()] == [
-        "0005", "0004", "0003", "0002", "0001"]
+        "0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
@@ -494,3 +494,38 @@ async def test_0005_downgrade_renders_what_the_calibrator_plans_now(
             "SELECT plan_reason FROM challenges"))).scalars().all()
     assert sentence == (f"You did 12 minutes once and it felt easy; {plan.amount:.0f} minutes "
                         "is one notch up.")
+
+
+async def test_0006_adds_the_snooze_and_keeps_every_row_and_its_dependants(
+    make_engine: Callable[..., AsyncEngine],
+) -> None:
+    engine = make_engine()
+    await upgrade(engine, "0004")
+    async with engine.begin() as connection:
+        await _seed_0004_reasons(connection)  # with a conversation pointing at challenge 3
+    await upgrade(engine, "0005")
+    before = await _challenges_and_dependants(engine)
+    await upgrade(engine, "0006")
+    after = await _challenges_and_dependants(engine)
+    assert after == before and len(after[0]) == 1 + len(STORED_0004) and after[1] == [3]
+    async with engine.begin() as connection:
+        snoozed = (await connection.execute(sa.text(
+            "SELECT DISTINCT snoozed_until FROM challenges"))).scalars().all()
+        assert snoozed == [None]
+        await connection.execute(sa.text(
+            "UPDATE challenges SET snoozed_until = '2026-01-02 09:00:00+00:00'"))
+    await downgrade(engine, "0005")  # SQLite rebuilds challenges here: its dependants stay
+    assert await _challenges_and_dependants(engine) == before
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        assert await connection.run_sync(_schema_diff) == []
+
+
+async def _challenges_and_dependants(engine: AsyncEngine) -> tuple[list[Any], list[int]]:
+    async with engine.connect() as connection:
+        rows = (await connection.execute(sa.text(
+            "SELECT id, goal_id, amount, status, plan_reason_key FROM challenges ORDER BY id"
+        ))).all()
+        kept = (await connection.execute(sa.text(
+            "SELECT challenge_id FROM conversations"))).scalars().all()
+    return [tuple(row) for row in rows], list(kept)

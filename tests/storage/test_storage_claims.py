@@ -10,7 +10,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calibration import Plan
-from storage.challenges import get_challenge, plan_challenge, record_outcome
+from storage.challenges import get_challenge, plan_challenge, record_outcome, snooze
 from storage.db import make_session_factory
 from storage.goals import create_goal
 from storage.models import Challenge, User
@@ -19,10 +19,13 @@ from storage.scheduling import (
     advance_user,
     claim_due_challenges,
     claim_due_followups,
+    claim_due_snoozes,
     claim_due_users,
     close_past_days,
+    drop_snooze,
     mark_blocked,
     mark_followup_sent,
+    mark_resent,
     mark_sent,
     mark_unblocked,
     pause_for_silence,
@@ -233,3 +236,64 @@ async def test_a_silent_week_is_paused_by_one_worker_only(engine: AsyncEngine) -
         assert found is not None
         assert (found.status, found.paused_until, found.next_send_at, found.next_review_at) == (
             "paused", None, None, None)
+
+
+async def test_a_snoozed_challenge_is_claimed_once_when_its_snooze_ends(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    hour = timedelta(hours=1)
+    async with session_factory() as session:
+        ids = []
+        for n in (1, 2, 3):
+            _, goal_id = await _user_with_goal(session, n)
+            ids.append(await _planned(session, goal_id, NOW))
+            assert await mark_sent(session, ids[-1], now=NOW, message_id=n,
+                                   followup_at=NOW + 3 * hour)
+        a, b, c = ids
+        assert not await snooze(session, a, NOW + 20 * hour)  # not after the day's close
+        for cid in ids:
+            assert await snooze(session, cid, NOW + hour)
+        assert await record_outcome(session, b, "done", NOW + hour / 2)  # answered meanwhile
+        assert await drop_snooze(session, c)
+        assert await claim_due_snoozes(session, NOW + hour - timedelta(seconds=1)) == []
+        assert await claim_due_snoozes(session, NOW + hour) == [a]
+        assert await claim_due_snoozes(session, NOW + hour) == []  # leased
+        assert await claim_due_followups(session, NOW + 4 * hour) == []  # no reminder now
+        assert await mark_resent(session, a, message_id=42)
+        assert not await mark_resent(session, a, message_id=43)
+        assert await claim_due_snoozes(session, NOW + 5 * hour) == []
+        row = await get_challenge(session, a)
+        assert row is not None
+        assert (row.status, row.snoozed_until, row.telegram_message_id) == ("sent", None, 42)
+        answered = await get_challenge(session, b)
+        assert answered is not None and answered.snoozed_until is None
+
+
+async def test_concurrent_snooze_claims_are_disjoint(engine: AsyncEngine) -> None:
+    sessions = make_session_factory(engine)
+    async with sessions() as session:
+        ids = []
+        for n in range(60):
+            _, goal_id = await _user_with_goal(session, 300 + n)
+            ids.append(await _planned(session, goal_id, NOW - timedelta(hours=1)))
+            await mark_sent(session, ids[-1], now=NOW - timedelta(hours=1), message_id=n,
+                            followup_at=None)
+            await snooze(session, ids[-1], NOW - timedelta(seconds=n))
+        await session.commit()
+
+    async def worker() -> list[int]:
+        got: list[int] = []
+        while True:
+            async with sessions() as session:
+                batch = await claim_due_snoozes(session, NOW, limit=5)
+                await asyncio.sleep(0.001)
+                await session.commit()
+            if not batch:
+                return got
+            got.extend(batch)
+
+    claims = await asyncio.gather(*(worker() for _ in range(4)))
+    every = [cid for batch in claims for cid in batch]
+    assert len(every) == len(set(every)), "a snoozed challenge was claimed twice"
+    assert sorted(every) == sorted(ids)
+

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 from sqlmodel import col, select
 
 from bot.services import Services
-from sandbox.emulator import EmulatedUser
+from sandbox.emulator import EmulatedUser, SentMessage
 from storage.goals import create_goal
 from storage.models import Challenge, User
 from storage.scheduling import reschedule
@@ -67,3 +67,14 @@ async def user_row(notch: Notch, user_id: int) -> User:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+async def first_daily(notch: Notch) -> tuple[EmulatedUser, int, SentMessage]:
+    """Ada, onboarded the day before (Berlin, 07:30), and her first daily message, sent by the
+    tick at 05:30 UTC on 2026-06-02."""
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada)
+    await notch.tick(utc(2026, 6, 2, 5, 30))
+    return ada, user_id, await ada.next_message()
+
