@@ -12,10 +12,11 @@ import asyncio
 import contextlib
 import html
 import logging
+import os
 import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TextIO
@@ -26,6 +27,10 @@ SANDBOX_TOKEN = "100000:local-sandbox-not-a-secret"
 SANDBOX_FILES = Path("var/sandbox-files")
 SANDBOX_USER_ID = 100001  # one fixed person, so the sandbox's history persists across runs
 _BUTTON_PRESS = re.compile(r"^#(\d+)$")
+_LOCATION = re.compile(r"^/location(?:\s+(.*))?$")
+# Login names that are nobody's first name: the terminal's person is then called DEFAULT_NAME.
+_NOT_A_NAME = frozenset({"root", "admin", "administrator", "user", "ubuntu", "vagrant", "runner"})
+DEFAULT_NAME = "Friend"
 _TAG = re.compile(r"<[^>]+>")
 
 # The terminal's own words (a developer's terminal, not a Telegram chat: not for translation).
@@ -36,7 +41,15 @@ BANNER = (
 )
 USAGE = (
     "Type a message and press Enter to send it. Buttons appear as [#1 Label]: type #1 to press. "
+    "Type /location 52.52 13.40 to share a location (latitude longitude). "
     "Type /quit or press Ctrl-D to leave."
+)
+YOUR_NAME = (
+    "You are {name} here (set NOTCH_SANDBOX_NAME to be called something else)."
+)
+LOCATION_USAGE = (
+    "(a location is /location <latitude> <longitude>, for example /location 52.52 13.40: "
+    "latitude -90..90, longitude -180..180)"
 )
 NO_SUCH_BUTTON = (
     "(no button #{number} on screen: an edited message shows its buttons again, with new numbers)"
@@ -49,6 +62,36 @@ ServeBot = Callable[[str, str], AbstractAsyncContextManager[object]]
 The bot polls `base_url` with `token` exactly as it would poll Telegram (`base_url` ends in
 "/bot", the token is appended), so the sandbox needs to know nothing else about it.
 """
+
+
+def sandbox_name(environ: Mapping[str, str] | None = None) -> str:
+    """The terminal person's first name: $NOTCH_SANDBOX_NAME, else the login name ($USER,
+    $LOGNAME, $USERNAME) capitalised when it looks like a name ("ada" -> "Ada"), else Friend."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("NOTCH_SANDBOX_NAME", "").strip()
+    if chosen:
+        return chosen[:64]
+    for key in ("USER", "LOGNAME", "USERNAME"):
+        login = env.get(key, "").strip()
+        if login.isalpha() and login.lower() not in _NOT_A_NAME:
+            return login[:1].upper() + login[1:]
+    return DEFAULT_NAME
+
+
+def parse_location(line: str) -> tuple[float, float] | bool | None:
+    """`/location 52.52 13.40` -> (52.52, 13.4); a /location line that is wrong -> False; any
+    other line -> None (it is a message)."""
+    found = _LOCATION.match(line)
+    if found is None:
+        return None
+    parts = re.split(r"[\s,]+", (found.group(1) or "").strip())
+    try:
+        latitude, longitude = (float(part) for part in parts)
+    except ValueError:  # not two numbers
+        return False
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return False
+    return latitude, longitude
 
 
 class Terminal:
@@ -96,16 +139,21 @@ async def run_sandbox(
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     files: Path = SANDBOX_FILES,
+    name: str | None = None,
 ) -> None:
-    """Start the emulator, serve the bot against it, and let the terminal play the phone."""
+    """Start the emulator, serve the bot against it, and let the terminal play the phone.
+
+    ``name`` is the person's first name as the bot sees it (default: :func:`sandbox_name`)."""
     root = logging.getLogger()
     if root.level > logging.DEBUG:  # the terminal is the phone: only problems may interrupt it
         root.setLevel(max(root.level, logging.WARNING))
     terminal = Terminal(out, files)
     terminal.say(BANNER)
     terminal.say(USAGE)
+    first_name = name or sandbox_name()
+    terminal.say(YOUR_NAME.format(name=first_name))
     async with BotApiEmulator(token=SANDBOX_TOKEN) as emulator:
-        user = emulator.private_chat(user_id=SANDBOX_USER_ID, first_name="you")
+        user = emulator.private_chat(user_id=SANDBOX_USER_ID, first_name=first_name)
         async with serve_bot(emulator.base_url, SANDBOX_TOKEN):
             printer = asyncio.create_task(_print_bot_messages(user, terminal))
             try:
@@ -131,6 +179,13 @@ async def _type_messages(
             continue
         if line in ("/quit", "/exit"):
             return
+        location = parse_location(line)
+        if location is False:
+            terminal.say(LOCATION_USAGE)
+            continue
+        if isinstance(location, tuple):
+            await user.send_location(*location)
+            continue
         press = _BUTTON_PRESS.match(line)
         if press is None:
             await user.send_text(line)

@@ -16,8 +16,10 @@ from sandbox.terminal import SANDBOX_USER_ID
 
 
 def _spawn(tmp_path: Path) -> pexpect.spawn:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.update(TELEGRAM_BOT_TOKEN="", DATABASE_URL=f"sqlite:///{tmp_path / 'sandbox.db'}")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "DATABASE_", "NOTCH_SANDBOX_"))}
+    env.update(TELEGRAM_BOT_TOKEN="", DATABASE_URL=f"sqlite:///{tmp_path / 'sandbox.db'}",
+               USER="ada")  # the terminal's person is named after the login (issue 12 item 18)
     return pexpect.spawn(
         sys.executable, ["-m", "bot.cli", "run"], cwd=str(tmp_path), env=env,
         encoding="utf-8", timeout=30, dimensions=(50, 400),
@@ -31,7 +33,7 @@ def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
         assert first_line == terminal.BANNER
         assert "TELEGRAM_BOT_TOKEN" in first_line and "sandbox" in first_line
         child.sendline("/start")
-        child.expect_exact("Notch: " + texts.greeting("you"))
+        child.expect_exact("Notch: " + texts.greeting("Ada"))
         child.expect_exact("Notch: " + texts.METHOD.splitlines()[0])
         child.expect_exact("Notch: " + onboarding.ASK_BEHAVIOUR)
         child.expect_exact("[#1 Running]")
@@ -52,7 +54,7 @@ def test_sandbox_keeps_state_between_runs_and_ends_on_ctrl_d(tmp_path: Path) -> 
         try:
             child.sendline("/start")
             if run == 0:
-                child.expect_exact("Notch: " + texts.greeting("you"))
+                child.expect_exact("Notch: " + texts.greeting("Ada"))
             else:  # the second run continues the onboarding the first one began
                 child.expect_exact("Notch: " + onboarding.RESUMING)
                 child.expect_exact("Notch: " + onboarding.ASK_BEHAVIOUR)
@@ -76,7 +78,8 @@ def test_a_first_challenge_done_in_the_sandbox_with_numbered_buttons(tmp_path: P
         ]:
             child.sendline(typed)
             child.expect_exact(shown)
-        child.sendline("Europe/Berlin")
+        child.sendline("/location 52.52 13.40")  # Berlin, shared as a phone would
+        child.expect_exact("Europe/Berlin")
         child.expect(r"\[#(\d+) Looks right\]")
         child.sendline("#" + child.match.group(1))
         child.expect(r"\[#(\d+) Now\]")

@@ -24,8 +24,13 @@ PRESS_ME = InlineKeyboardMarkup([[InlineKeyboardButton("Press me", callback_data
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.message is not None
-    await update.message.reply_text(f"echo: {update.message.text}", reply_markup=PRESS_ME)
+    message, user = update.message, update.effective_user
+    assert message is not None and user is not None
+    if message.location is not None:
+        where = message.location
+        await message.reply_text(f"{user.first_name} is at {where.latitude} {where.longitude}")
+        return
+    await message.reply_text(f"echo: {message.text}", reply_markup=PRESS_ME)
 
 
 async def _pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,7 +87,7 @@ async def test_the_terminal_plays_the_phone_for_any_bot(
     stdin, keys = keyboard
     screen = _Screen()
     running = asyncio.create_task(
-        terminal.run_sandbox(_echo_bot, stdin=stdin, out=screen, files=tmp_path)
+        terminal.run_sandbox(_echo_bot, stdin=stdin, out=screen, files=tmp_path, name="Ada")
     )
     keys.write("hello\n")
     keys.flush()
@@ -96,9 +101,57 @@ async def test_the_terminal_plays_the_phone_for_any_bot(
     assert screen.getvalue().splitlines() == [
         terminal.BANNER,
         terminal.USAGE,
+        terminal.YOUR_NAME.format(name="Ada"),
         "Notch: echo: hello",
         "  [#1 Press me]",
         "Notch (edited): pressed",
         terminal.NO_SUCH_BUTTON.format(number=1),
         terminal.GOODBYE,
     ]
+
+
+async def test_a_location_is_shared_with_a_command_under_the_person_s_name(
+    tmp_path: Path, keyboard: tuple[TextIO, TextIO], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 item 18: the bot called the terminal's person "you", and a location (which the
+    time-zone question suggests) could not be shared."""
+    monkeypatch.delenv("NOTCH_SANDBOX_NAME", raising=False)
+    monkeypatch.setenv("USER", "grace")
+    stdin, keys = keyboard
+    screen = _Screen()
+    running = asyncio.create_task(
+        terminal.run_sandbox(_echo_bot, stdin=stdin, out=screen, files=tmp_path))
+    keys.write("/location 91 13.4\n/location 52.52 13.40\n")
+    keys.flush()
+    await screen.shows("Notch: Grace is at 52.52 13.4\n")
+    keys.write("/quit\n")
+    keys.flush()
+    await asyncio.wait_for(running, 20)
+    lines = screen.getvalue().splitlines()
+    assert "/location 52.52 13.40" in terminal.USAGE
+    assert lines[2:5] == [terminal.YOUR_NAME.format(name="Grace"), terminal.LOCATION_USAGE,
+                          "Notch: Grace is at 52.52 13.4"]
+
+
+@pytest.mark.parametrize(("environ", "name"), [
+    ({"USER": "ada"}, "Ada"),
+    ({"USER": "root", "LOGNAME": "root"}, terminal.DEFAULT_NAME),
+    ({"LOGNAME": "grace"}, "Grace"),
+    ({"USER": "ci-runner42"}, terminal.DEFAULT_NAME),
+    ({}, terminal.DEFAULT_NAME),
+    ({"NOTCH_SANDBOX_NAME": "Ada Lovelace", "USER": "root"}, "Ada Lovelace"),
+])
+def test_the_terminal_person_is_named_from_the_environment(
+    environ: dict[str, str], name: str
+) -> None:
+    assert terminal.sandbox_name(environ) == name
+
+
+@pytest.mark.parametrize(("line", "parsed"), [
+    ("/location 52.52 13.40", (52.52, 13.4)), ("/location -33.87, 151.21", (-33.87, 151.21)),
+    ("/location", False), ("/location 52.52", False), ("/location north 13", False),
+    ("/location 91 0", False), ("/location 0 181", False), ("hello", None),
+    ("/locations 1 2", None),
+])
+def test_location_lines(line: str, parsed: object) -> None:
+    assert terminal.parse_location(line) == parsed

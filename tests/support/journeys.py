@@ -7,6 +7,9 @@ message (sent by `bot.daily`) is left unread for the caller.
 
 from __future__ import annotations
 
+import asyncio
+import copy
+
 from bot.texts import efficacy
 from bot.texts import onboarding as t
 from sandbox.emulator import EmulatedUser
@@ -89,8 +92,18 @@ async def onboard(
 
 async def tap(notch: Notch, user: EmulatedUser, message: SentMessage, row: int,
               column: int) -> None:
-    """One tap, then wait until its edit has reached the phone (as a person sees it)."""
+    """One tap, then wait until its edit has reached the phone (as a person sees it).
+
+    Waits for the message to change, not only for the emulator to go quiet: under load the
+    handler's database work between the answer and the edit can outlast settle()'s quiet
+    period, and the next tap would then press the keyboard from before this one (a rating lost,
+    a flaky ladder test). A tap that changes nothing gives up waiting after 5 s."""
+    before = (message.text, copy.deepcopy(message.reply_markup))
     await (await user.press_at(message, row, column)).answered()
+    for _ in range(500):  # polls the message the emulator edits in place, 10 ms apart
+        if (message.text, message.reply_markup) != before:
+            break
+        await asyncio.sleep(0.01)
     await notch.emulator.settle()
 
 
