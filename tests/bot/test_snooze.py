@@ -4,13 +4,23 @@ back when asked, with live buttons, never after the day's close, and changes no 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.texts import checkin as t
-from tests.support.daily import challenges, first_daily, utc
+from storage.progress import progress_facts
+from tests.support.daily import challenges, first_daily, services_of, utc
 from tests.support.notch import Notch
 
 SEND = utc(2026, 6, 2, 5, 30)  # 07:30 in Berlin (UTC+2)
 OUTCOME_ROW = [t.DONE_BUTTON, t.FAIL_BUTTON, t.SKIP_BUTTON]
+
+
+async def _progress(notch: Notch, user_id: int) -> tuple[list[Any], list[Any]]:
+    """What /progress reads: the settled days, as the log and as the calibrator sees them."""
+    async with services_of(notch).session() as session:
+        facts = await progress_facts(session, user_id)
+    assert facts is not None
+    return facts.entries, facts.attempts
 
 
 async def test_later_brings_the_challenge_back_in_an_hour_with_live_buttons(
@@ -34,6 +44,7 @@ async def test_later_brings_the_challenge_back_in_an_hour_with_live_buttons(
     assert (daily.text, daily.buttons) == (t.SNOOZED.format(amount=amount, time="09:30"), [])
     assert (row.status, row.snoozed_until, row.followup_at) == (
         "sent", SEND + timedelta(hours=2), None)
+    assert await _progress(notch, user_id) == ([], [])  # /progress counts a snooze as nothing
 
     report = await notch.tick(SEND + timedelta(hours=2) - timedelta(minutes=1))
     assert report.snoozed == 0
