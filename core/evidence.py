@@ -238,9 +238,9 @@ def current_streak(entries: Iterable[Entry]) -> int:
 
 
 def _contradicts(e: Entry) -> bool:
-    """A failure that says the amount was beyond the person then: 'too hard', or no reason."""
-    return e.status == ChallengeStatus.FAILED and e.failure_reason in (
-        None, FailureReason.TOO_HARD)
+    """A failure that says the amount was beyond the person then: only 'too hard' (a failure
+    whose reason was never given says nothing about ability, as in core.calibration)."""
+    return e.status == ChallengeStatus.FAILED and e.failure_reason == FailureReason.TOO_HARD
 
 
 def current_level(entries: Iterable[Entry], *, baseline: float) -> float:

@@ -1,7 +1,9 @@
 """Three weeks with one user, end to end: onboarding through the real conversation, then 21 days
 of done (with efforts), failed (each reason, with and without "how much"), skipped, missed and
 paused days. Every message the user receives and every stored row is checked, and every amount is
-the calibrator's for the history stored so far."""
+the calibrator's for the history stored so far. Then a fourth week: a typed confidence, a
+mistaken tap undone, a snooze and a typed reason on one day, and a silent week after it, which
+pauses on the person's behalf."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 
 from bot.texts import checkin as t
 from bot.texts import efficacy
+from bot.texts import settings as settings_texts
 from bot.texts.format import format_day
 from core.calibration import next_challenge
 from core.clock import day_close_instant
@@ -211,3 +214,59 @@ async def test_three_weeks_of_daily_challenges(notch: Notch) -> None:
     # The last registration names the evidence: 10 successes in all.
     last = [m for m in ada.messages if (m.text or "").startswith("Registered")][-1]
     assert last.text is not None and "10th in all" in last.text
+
+    await _fourth_week(notch, ada, user_id)
+
+
+async def _fourth_week(notch: Notch, ada: EmulatedUser, user_id: int) -> None:
+    day = FIRST + timedelta(days=21)
+    send = utc(day.year, day.month, day.day, 5, 30)
+    assert (await notch.tick(send)).sent == 1
+    await ada.next_message()  # the daily message
+    notch.clock.now = send + timedelta(minutes=30)  # 08:00 in Berlin
+    await ada.send_text("70")  # the rating the daily message invites, typed
+    shown = await ada.next_message()
+    assert efficacy.CONFIDENCE_KEPT.format(value=70) in (shown.text or "")
+    assert (await challenges(notch, user_id))[-1].confidence == 70
+    await ada.press(t.FAIL_BUTTON, shown)  # a mistaken tap, undone at once
+    await notch.emulator.settle()
+    await ada.press(t.UNDO_BUTTON, shown)
+    await notch.emulator.settle()
+    today = (await challenges(notch, user_id))[-1]
+    assert (today.status, today.failure_reason) == ("sent", None)
+    await ada.press(t.LATER_BUTTON)  # snoozed for an hour (on the message that has the buttons)
+    await notch.emulator.settle()
+    await ada.press("In 1 hour (09:00)")
+    await notch.emulator.settle()
+    assert (await notch.tick(send + timedelta(minutes=89))).snoozed == 0
+    assert (await notch.tick(send + timedelta(minutes=90))).snoozed == 1
+    back = await ada.next_message()
+    assert (back.text or "").startswith(t.SNOOZE_RETURN)
+    notch.clock.now = send + timedelta(minutes=100)
+    await ada.send_text("no")  # not today, typed; then the reason, typed too
+    assert (await ada.next_message()).buttons[:len(t.REASON_BUTTONS)] == list(
+        t.REASON_BUTTONS.values())
+    await ada.send_text("it was too hard")
+    await notch.emulator.settle()
+    assert t.REASON_LOGGED.format(reason=t.REASON_WORDS["too_hard"]) in [
+        m.text for m in ada.messages]
+    await ada.send_text("skip")  # "how much did you do?"
+    await notch.emulator.settle()
+    today = (await challenges(notch, user_id))[-1]
+    assert (today.status, today.failure_reason, today.confidence) == ("failed", "too_hard", 70)
+
+    # Then silence: seven days of challenge, reminder and close with no answer, and on the
+    # eighth Notch pauses on the person's behalf, once, instead of writing again.
+    read = len(ada.messages)
+    for offset in range(22, 31):
+        day = FIRST + timedelta(days=offset)
+        send = utc(day.year, day.month, day.day, 5, 30)
+        for later in (timedelta(0), timedelta(hours=3), timedelta(hours=20, minutes=30)):
+            await notch.tick(send + later)
+    await notch.emulator.settle()
+    said = [m.text for m in ada.messages[read:]]
+    assert said.count(settings_texts.SILENCE_PAUSED) == 1
+    assert said[-1] == settings_texts.SILENCE_PAUSED
+    async with services_of(notch).session() as session:
+        user = await session.get(User, user_id)
+        assert user is not None and (user.status, user.next_send_at) == ("paused", None)

@@ -104,7 +104,8 @@ async def test_amounts_in_another_unit_are_refused_and_thousands_read_by_the_ste
     # The step question knows the unit: "10 pages" is not a step in words.
     assert (await _say(ada, "10 pages")).text == t.AMOUNT_WRONG_UNIT.format(
         unit="words", example="1")
-    assert (await _say(ada, "50")).text == t.ask_baseline("Spanish vocabulary", "500 words")
+    assert (await _say(ada, "50")).text == t.ask_baseline("Spanish vocabulary", "words",
+                                                          "500 words")
     # Step 50 is whole: "1.000" is one thousand, not 1 (which would be off the step).
     assert (await _say(ada, "1.000")).text == t.ask_target("3,000 words")
 
@@ -112,7 +113,7 @@ async def test_amounts_in_another_unit_are_refused_and_thousands_read_by_the_ste
 async def test_a_goal_in_minutes_refuses_amounts_in_other_units(notch: Notch) -> None:
     bob = notch.user()
     await _to_question(bob)
-    assert (await _tap(bob, "Running")).text == t.ask_baseline("running", "10 minutes")
+    assert (await _tap(bob, "Running")).text == t.ask_baseline("running", "minutes", "10 minutes")
     for answer in ("10 kg", "10 km", "5 apples"):
         assert (await _say(bob, answer)).text == t.AMOUNT_WRONG_UNIT.format(
             unit="minutes", example="10 minutes"), answer

@@ -35,7 +35,7 @@ async def _sent_today(notch: Notch, ada: EmulatedUser) -> tuple[int, SentMessage
 async def _failed_by_button(notch: Notch, ada: EmulatedUser, daily: SentMessage) -> None:
     notch.clock.advance(hours=10)
     await (await ada.press(c.FAIL_BUTTON, daily)).answered()
-    await _edited(notch, daily, list(c.REASON_BUTTONS.values()))
+    await _edited(notch, daily, [*c.REASON_BUTTONS.values(), c.UNDO_BUTTON])
 
 
 async def _edited(notch: Notch, message: SentMessage, buttons: list[str]) -> None:
@@ -59,7 +59,7 @@ async def test_a_typed_reason_is_recorded_as_its_button(notch: Notch, typed: str
     await _failed_by_button(notch, ada, daily)
     await ada.send_text(typed)
     logged = await ada.next_message()
-    assert logged.text == c.REASON_LOGGED.format(reason=c.REASON_BUTTONS[reason])
+    assert logged.text == c.REASON_LOGGED.format(reason=c.REASON_WORDS[reason])
     assert (await ada.next_message()).text == c.ACHIEVED_QUESTION.format(unit="minutes")
     today = (await challenges(notch, user_id))[-1]
     assert (today.status, today.failure_reason) == ("failed", reason)
@@ -73,10 +73,10 @@ async def test_a_typed_reason_after_a_typed_failure(notch: Notch) -> None:
     ada = notch.user()
     user_id, _ = await _sent_today(notch, ada)
     await ada.send_text("not today")
-    assert (await ada.next_message()).buttons == list(c.REASON_BUTTONS.values())
+    assert (await ada.next_message()).buttons == [*c.REASON_BUTTONS.values(), c.UNDO_BUTTON]
     await ada.send_text("ran out of time")
     assert (await ada.next_message()).text == c.REASON_LOGGED.format(
-        reason=c.REASON_BUTTONS["no_time"])
+        reason=c.REASON_WORDS["no_time"])
     assert (await challenges(notch, user_id))[-1].failure_reason == "no_time"
 
 
