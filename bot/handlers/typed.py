@@ -8,6 +8,8 @@ answered (tests/bot/test_typed_transactions.py counts them).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
@@ -37,34 +39,76 @@ async def on_message(update: Update, context: NotchContext) -> None:
 
 
 async def act(update: Update, context: NotchContext, opened: Opened, intent: Intent) -> None:
-    """Carry out the router's decision."""
-    action = intent.action
-    if action is Action.ANSWER:
-        await ANSWERS[intent.topic](update, context, opened)  # type: ignore[index]
-    elif action is Action.CHECK_IN:
-        assert opened.waiting is not None and intent.outcome is not None
-        await checkin.answer_typed(update, context, opened.owned(opened.waiting), intent.outcome)
-        if intent.resume is not None:
-            await ASK_AGAIN[intent.resume](context, opened, None)
-    elif action is Action.NOT_A_NAME:
-        await onboarding.ask_again(context, opened, _not_a_name(opened))
-    elif action is Action.NOTHING_OPEN:
-        await context.bot.send_message(context.chat, checkin_texts.NOTHING_OPEN)
-    elif action is Action.NEED_SETUP:
-        await settings.goal_gone(context, opened)
-    elif action is Action.EFFORT:
-        assert opened.effort_asked is not None and intent.effort is not None
-        await checkin.answer_effort(context, opened.owned(opened.effort_asked), intent.effort)
-    elif action is Action.REASON:
-        assert opened.reason_asked is not None and intent.reason is not None
-        await checkin.answer_reason(context, opened.owned(opened.reason_asked), intent.reason)
-    elif action is Action.CONFIDENCE:
-        assert opened.waiting is not None and intent.confidence is not None
-        await checkin.answer_confidence(context, opened.owned(opened.waiting), intent.confidence)
-    elif action is Action.DOUBT:
-        await reflection.replay_doubt(update, context, opened)
-    else:
-        await fallback.nobody_asked(update, action, opened.state())
+    """Carry out the router's decision: one small step per action (`STEPS`)."""
+    await STEPS.get(intent.action, _nobody_asked)(update, context, opened, intent)
+
+
+async def _answer(update: Update, context: NotchContext, opened: Opened, intent: Intent) -> None:
+    await ANSWERS[intent.topic](update, context, opened)  # type: ignore[index]
+
+
+async def _check_in(update: Update, context: NotchContext, opened: Opened,
+                    intent: Intent) -> None:
+    assert opened.waiting is not None and intent.outcome is not None
+    await checkin.answer_typed(update, context, opened.owned(opened.waiting), intent.outcome)
+    if intent.resume is not None:
+        await ASK_AGAIN[intent.resume](context, opened, None)
+
+
+async def _not_a_name_step(update: Update, context: NotchContext, opened: Opened,
+                           intent: Intent) -> None:
+    await onboarding.ask_again(context, opened, _not_a_name(opened))
+
+
+async def _nothing_open(update: Update, context: NotchContext, opened: Opened,
+                        intent: Intent) -> None:
+    await context.bot.send_message(context.chat, checkin_texts.NOTHING_OPEN)
+
+
+async def _need_setup(update: Update, context: NotchContext, opened: Opened,
+                      intent: Intent) -> None:
+    await settings.goal_gone(context, opened)
+
+
+async def _effort(update: Update, context: NotchContext, opened: Opened,
+                  intent: Intent) -> None:
+    assert opened.effort_asked is not None and intent.effort is not None
+    await checkin.answer_effort(context, opened.owned(opened.effort_asked), intent.effort)
+
+
+async def _reason(update: Update, context: NotchContext, opened: Opened,
+                  intent: Intent) -> None:
+    assert opened.reason_asked is not None and intent.reason is not None
+    await checkin.answer_reason(context, opened.owned(opened.reason_asked), intent.reason)
+
+
+async def _confidence(update: Update, context: NotchContext, opened: Opened,
+                      intent: Intent) -> None:
+    assert opened.waiting is not None and intent.confidence is not None
+    await checkin.answer_confidence(context, opened.owned(opened.waiting), intent.confidence)
+
+
+async def _doubt(update: Update, context: NotchContext, opened: Opened, intent: Intent) -> None:
+    await reflection.replay_doubt(update, context, opened)
+
+
+async def _nobody_asked(update: Update, context: NotchContext, opened: Opened,
+                        intent: Intent) -> None:
+    await fallback.nobody_asked(update, intent.action, opened.state())
+
+
+Step = Callable[[Update, NotchContext, Opened, Intent], Awaitable[None]]
+STEPS: dict[Action, Step] = {
+    Action.ANSWER: _answer,
+    Action.CHECK_IN: _check_in,
+    Action.NOT_A_NAME: _not_a_name_step,
+    Action.NOTHING_OPEN: _nothing_open,
+    Action.NEED_SETUP: _need_setup,
+    Action.EFFORT: _effort,
+    Action.REASON: _reason,
+    Action.CONFIDENCE: _confidence,
+    Action.DOUBT: _doubt,
+}  # NOT_TEXT, LONG_TEXT, UNKNOWN: the fallback's help
 
 
 def _not_a_name(opened: Opened) -> str:
