@@ -50,6 +50,7 @@ class BotApiEmulator:
         self._stopping = asyncio.Event()
         self._poll_generation = 0
         self._inflight = 0
+        self._busy: list[Callable[[], bool]] = []
         self._last_activity = 0.0
         self._users: dict[int, EmulatedUser] = {}
         self._groups: dict[int, EmulatedChat] = {}
@@ -134,8 +135,15 @@ class BotApiEmulator:
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
 
+    def busy_while(self, check: Callable[[], bool]) -> None:
+        """Make `settle` also wait while `check()` says the client is still at work (a bot still
+        handling an update it fetched): quiet on the wire alone can come between a handler's
+        first call and its last, when its database work takes longer than `quiet`."""
+        self._busy.append(check)
+
     async def settle(self, quiet: float = 0.2, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until every queued update was fetched and no API call came for `quiet` seconds."""
+        """Wait until every queued update was fetched, the client is not at work (`busy_while`)
+        and no API call came for `quiet` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         # Always suspend once: a caller that settles in a loop (waiting for the bot's first call)
@@ -144,7 +152,8 @@ class BotApiEmulator:
         while True:
             now = loop.time()
             fetched = all(update.delivered for update in self.state.updates)
-            if fetched and self._inflight == 0 and now - self._last_activity >= quiet:
+            idle = fetched and self._inflight == 0 and not any(busy() for busy in self._busy)
+            if idle and now - self._last_activity >= quiet:
                 return
             if now >= deadline:
                 waiting = [u.payload for u in self.state.updates if not u.delivered]

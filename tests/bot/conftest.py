@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.app import build_application, serving
+from bot.app import NotchApp, build_application, serving
 from bot.settings import load_settings
 from sandbox.emulator import BotApiEmulator
 from tests.support.clock import FakeClock
@@ -60,8 +61,29 @@ async def notch(bot_database_url: str) -> AsyncIterator[Notch]:
             database_url=database_url,
         )
         application = build_application(settings, clock=clock)
+        _settle_after_handlers(emulator, application)
         async with serving(application, poll_timeout=1):
             yield Notch(emulator, application, clock, database_url)
     # Nothing of the bot may outlive the test: no polling task, no handler task.
     leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
     assert not leftovers, leftovers
+
+
+def _settle_after_handlers(emulator: BotApiEmulator, application: NotchApp) -> None:
+    """`emulator.settle()` also waits while the bot holds a fetched update, queued or being
+    handled: under load a handler's database work can outlast the emulator's quiet window, and a
+    test would then read a message the handler has not edited yet."""
+    processor = application.update_processor
+    handle = processor.do_process_update
+    handling = 0
+
+    async def counted(update: object, coroutine: Awaitable[Any]) -> None:
+        nonlocal handling
+        handling += 1
+        try:
+            await handle(update, coroutine)
+        finally:
+            handling -= 1
+
+    processor.do_process_update = counted  # type: ignore[method-assign]
+    emulator.busy_while(lambda: handling > 0 or not application.update_queue.empty())

@@ -7,6 +7,8 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from sandbox.emulator import BotApiEmulator, EmulatedUser
 
 Api = Any
@@ -121,3 +123,22 @@ async def test_settle_lets_other_tasks_run_even_when_already_quiet(emu: BotApiEm
         if ran.is_set():
             break
     assert ran.is_set()
+
+
+async def test_settle_waits_while_the_client_says_it_is_at_work(emu: BotApiEmulator) -> None:
+    # Quiet on the wire is not done: a handler can be between its first call and its last.
+    await asyncio.sleep(0.05)
+    working = True
+    emu.busy_while(lambda: working)
+    with pytest.raises(AssertionError, match="did not settle"):
+        await emu.settle(quiet=0.01, timeout=0.2)
+
+    async def finish() -> None:
+        nonlocal working
+        await asyncio.sleep(0.1)
+        working = False
+
+    done = asyncio.create_task(finish())
+    await emu.settle(quiet=0.01, timeout=2)
+    assert not working
+    await done
