@@ -45,7 +45,7 @@ USAGE = (
     "Type /quit or press Ctrl-D to leave."
 )
 YOUR_NAME = (
-    "You are {name} here (set NOTCH_SANDBOX_NAME to be called something else)."
+    "You are {name} here (set SANDBOX_NAME to be called something else)."
 )
 LOCATION_USAGE = (
     "(a location is /location <latitude> <longitude>, for example /location 52.52 13.40: "
@@ -65,10 +65,10 @@ The bot polls `base_url` with `token` exactly as it would poll Telegram (`base_u
 
 
 def sandbox_name(environ: Mapping[str, str] | None = None) -> str:
-    """The terminal person's first name: $NOTCH_SANDBOX_NAME, else the login name ($USER,
+    """The terminal person's first name: $SANDBOX_NAME, else the login name ($USER,
     $LOGNAME, $USERNAME) capitalised when it looks like a name ("ada" -> "Ada"), else Friend."""
     env = os.environ if environ is None else environ
-    chosen = env.get("NOTCH_SANDBOX_NAME", "").strip()
+    chosen = env.get("SANDBOX_NAME", "").strip()
     if chosen:
         return chosen[:64]
     for key in ("USER", "LOGNAME", "USERNAME"):

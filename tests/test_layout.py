@@ -20,9 +20,9 @@ from bot.settings import Settings
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 _READ = re.compile(
-    r"""(?:environ(?:\.get|\.setdefault)?\(|environ\[|getenv\()\s*["']([A-Z0-9_]+)["']"""
+    r"""(?:\benv(?:iron)?(?:\.get|\.setdefault)?\(|environ\[|getenv\()\s*["']([A-Z0-9_]+)["']"""
 )
-TOOL_PREFIXES = ("TEST_", "BENCH_")
+TOOL_PREFIXES = ("TEST_", "BENCH_", "SANDBOX_")
 OTHERS_OWN = {"CI", "PTB_TIMEDELTA"}  # set by CI, read by python-telegram-bot
 
 

@@ -115,7 +115,7 @@ async def test_a_location_is_shared_with_a_command_under_the_person_s_name(
 ) -> None:
     """Issue 12 item 18: the bot called the terminal's person "you", and a location (which the
     time-zone question suggests) could not be shared."""
-    monkeypatch.delenv("NOTCH_SANDBOX_NAME", raising=False)
+    monkeypatch.delenv("SANDBOX_NAME", raising=False)
     monkeypatch.setenv("USER", "grace")
     stdin, keys = keyboard
     screen = _Screen()
@@ -139,7 +139,7 @@ async def test_a_location_is_shared_with_a_command_under_the_person_s_name(
     ({"LOGNAME": "grace"}, "Grace"),
     ({"USER": "ci-runner42"}, terminal.DEFAULT_NAME),
     ({}, terminal.DEFAULT_NAME),
-    ({"NOTCH_SANDBOX_NAME": "Ada Lovelace", "USER": "root"}, "Ada Lovelace"),
+    ({"SANDBOX_NAME": "Ada Lovelace", "USER": "root"}, "Ada Lovelace"),
 ])
 def test_the_terminal_person_is_named_from_the_environment(
     environ: dict[str, str], name: str
