@@ -130,14 +130,13 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
                            markup: Markup = None) -> None:
         """Edit `message` into `text` (only its buttons when `text` is None), or send `text` when
         there is nothing to edit or Telegram refuses (too old, or already showing this)."""
-        if message is not None:
+        if message is not None and text is None:
             try:
-                if text is None:
-                    await message.edit_reply_markup(reply_markup=markup)
-                else:
-                    await message.edit_text(text, reply_markup=markup)
-                return
+                await message.edit_reply_markup(reply_markup=markup)
             except BadRequest as exc:
                 log.info("could not edit message %s: %s", message.message_id, exc)
-        if text is not None:
+            return
+        if text is None:
+            return
+        if message is None or not await self.edit_message(message.message_id, text, markup):
             await self.bot.send_message(self.chat, text, reply_markup=markup)

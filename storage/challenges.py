@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select, update
@@ -38,7 +38,6 @@ __all__ = [
     "evidence_entries",
     "get_challenge",
     "history",
-    "last_sent_day",
     "latest_open",
     "owned_challenge",
     "owner_of",
@@ -397,13 +396,3 @@ async def evidence_entries(
         statement = statement.where(col(Challenge.local_date) < before)
     rows = (await session.exec(statement.order_by(col(Challenge.local_date)))).all()
     return [_entry(row) for row in rows]
-
-
-async def last_sent_day(session: AsyncSession, goal_id: int, *, before: date) -> date | None:
-    """The latest local day before `before` whose daily message went out (answered or not)."""
-    statement = select(func.max(Challenge.local_date)).where(
-        col(Challenge.goal_id) == goal_id, col(Challenge.sent_at).is_not(None),
-        col(Challenge.local_date) < before,
-    )
-    found = (await session.exec(statement)).one()
-    return cast(date | None, found)
