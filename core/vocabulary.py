@@ -54,3 +54,11 @@ class Topic(StrEnum):
     ONBOARDING = "onboarding"
     SETTINGS = "settings"
     CHECKIN = "checkin"
+
+
+class InboxStatus(StrEnum):
+    """An incoming update's life in the inbox: stored → handled, or set aside after failing."""
+
+    PENDING = "pending"
+    HANDLED = "handled"
+    SET_ASIDE = "set_aside"  # failed three times: kept with its error, never tried again

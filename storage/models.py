@@ -17,7 +17,7 @@ from typing import Any, Final
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.vocabulary import ChallengeStatus, FailureReason, UserStatus
+from core.vocabulary import ChallengeStatus, FailureReason, InboxStatus, UserStatus
 
 __all__ = [
     "FIT_SCHEDULE_ID",
@@ -28,7 +28,9 @@ __all__ = [
     "Conversation",
     "Goal",
     "GroupNotice",
+    "InboxUpdate",
     "LadderRatingRow",
+    "SendLane",
     "User",
     "one_of",
     "utcnow",
@@ -264,3 +266,47 @@ class CalibrationSchedule(SQLModel, table=True):
     next_fit_at: datetime | None = None
     claimed_until: datetime | None = None
     generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class InboxUpdate(SQLModel, table=True):
+    """One update from Telegram, stored before it is acknowledged (storage/inbox.py).
+
+    Telegram's own ``update_id`` is the key, so a duplicate delivery is one row. ``payload`` is the
+    update's JSON exactly as received: an update whose shape the adapter cannot parse is still
+    stored, then set aside, instead of being asked for again forever. ``chat_id`` orders a chat's
+    updates (one in hand per chat at a time); None for updates that belong to no chat.
+    """
+
+    __tablename__ = "update_inbox"
+    __table_args__ = (
+        CheckConstraint(one_of("status", InboxStatus), name="status"),
+        CheckConstraint("failures >= 0", name="failures_nonnegative"),
+        # Serves the workers' claim (pending, in update order, per chat).
+        Index("ix_update_inbox_status_chat_id_update_id", "status", "chat_id", "update_id"),
+        # Serves pruning handled rows by age.
+        Index("ix_update_inbox_status_handled_at", "status", "handled_at"),
+    )
+
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    payload: dict[str, Any] = Field(sa_type=JSON)
+    status: str = Field(default=InboxStatus.PENDING, max_length=16)
+    failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    claimed_until: datetime | None = None  # a worker's lease; expires after a crash
+    received_at: datetime = Field(default_factory=utcnow)
+    handled_at: datetime | None = None
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class SendLane(SQLModel, table=True):
+    """A send lane's shared pacing, one row per lane ("broadcast"): every process takes its send
+    slots from here, so the budget holds for all of them together, and a 429 pauses the lane
+    for every process at once."""
+
+    __tablename__ = "send_lanes"
+
+    name: str = Field(primary_key=True, max_length=32)
+    next_slot_at: datetime = Field(default_factory=utcnow)  # the first free send slot
+    paused_until: datetime | None = None  # Telegram's retry_after, for the whole lane

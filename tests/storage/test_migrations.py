@@ -26,7 +26,7 @@ from storage.migrate import alembic_config, current, downgrade, upgrade
 
 APP_TABLES = {
     "users", "goals", "challenges", "conversations", "group_notices", "ladder_ratings",
-    "calibration_priors", "calibration_schedule",
+    "calibration_priors", "calibration_schedule", "update_inbox", "send_lanes",
 }
 
 
@@ -71,9 +71,9 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0006"]
+    assert script.get_heads() == ["0007"]
     assert [rev.revision for rev in script.walk_revisions()] == [
-        "0006", "0005", "0004", "0003", "0002", "0001"]
+        "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
