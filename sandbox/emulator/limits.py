@@ -36,6 +36,7 @@ class Limits:
     per_chat_per_second: float = 1.0
     per_chat_burst: int = 3
     total_burst: int | None = None  # None: one second's worth (total_per_second)
+    paid_per_second: float = 1000.0  # sends with allow_paid_broadcast (Bot API 7.11)
     clock: Callable[[], float] | None = None
 
     def __post_init__(self) -> None:
@@ -71,6 +72,7 @@ class FloodGate:
     too_many: int = 0  # 429s given, all chats
     too_many_by_chat: Counter[int] = field(default_factory=Counter)
     _total: _Bucket | None = None
+    _paid: _Bucket | None = None
     _chats: dict[int, _Bucket] = field(default_factory=dict)
 
     def admit(self, method: str, params: dict[str, Any]) -> None:
@@ -86,18 +88,22 @@ class FloodGate:
         if self._total is None:
             burst = float(limits.total_burst or limits.total_per_second)
             self._total = _Bucket(burst, limits.total_per_second, burst, now)
+            self._paid = _Bucket(limits.paid_per_second, limits.paid_per_second,
+                                 limits.paid_per_second, now)
+        paid = str(params.get("allow_paid_broadcast")).lower() in ("true", "1")
+        total = self._paid if paid and self._paid is not None else self._total
         chat = self._chats.get(chat_id)
         if chat is None:
             burst = float(limits.per_chat_burst)
             chat = self._chats[chat_id] = _Bucket(burst, limits.per_chat_per_second, burst, now)
-        self._total.refill(now)
+        total.refill(now)
         chat.refill(now)
-        wait = max(self._total.wait(), chat.wait())
+        wait = max(total.wait(), chat.wait())
         if wait > 0:
             self.too_many += 1
             self.too_many_by_chat[chat_id] += 1
             retry_after = max(1, math.ceil(wait))  # Telegram speaks whole seconds
             raise ApiError(429, default_description(429, retry_after), retry_after)
-        self._total.tokens -= 1
+        total.tokens -= 1
         chat.tokens -= 1
         self.accepted += 1

@@ -80,6 +80,23 @@ async def test_total_rate_counts_every_chat_and_ptb_reads_retry_after() -> None:
         await emu.stop()
 
 
+async def test_paid_broadcasts_have_their_own_total_budget() -> None:
+    ticks = Ticks()
+    emu = await _limited(Limits(total_per_second=2, clock=ticks))
+    try:
+        chats = [emu.private_chat(3000 + n).id for n in range(5)]
+        async with telegram.Bot(TOKEN, base_url=emu.base_url) as bot:
+            for chat in chats[:2]:
+                await bot.send_message(chat, "x")
+            with pytest.raises(RetryAfter):
+                await bot.send_message(chats[2], "x")
+            for chat in chats[2:]:  # 0.1 Stars each lifts the total limit (not the chat's)
+                await bot.send_message(chat, "x", allow_paid_broadcast=True)
+        assert emu.too_many_requests == 1
+    finally:
+        await emu.stop()
+
+
 async def test_retry_after_covers_the_wait() -> None:
     ticks = Ticks()
     emu = await _limited(Limits(per_chat_per_second=0.25, per_chat_burst=1, clock=ticks))
