@@ -260,7 +260,7 @@ def section(cases: list[Case], postgres: str, command: str, load: tuple[float, f
         "",
         "Reading it: the last message is N/B late by construction — the budget, not Notch, "
         "sets that floor (500 people due at one minute at 25 a second: the last 20 s late); "
-        "what Notch adds is the distance from it (last late − N/B). Planning is not in these "
+        "what Notch adds is the distance from it (last late minus N/B). Planning is not in these "
         "figures (it happens before the send minute, the fan-out's part of issue 13); only the "
         "send waits. A pause (a 429) is shared through the database at once, but slots a "
         "process already holds (a fifth of a second's worth) may still be spent into it: each "
