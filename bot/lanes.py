@@ -155,19 +155,23 @@ class BroadcastLane:
         self._lock = asyncio.Lock()
         self._stale = timedelta(seconds=max(0.05, 2 / per_second))
         self.taken = 0  # round trips to the database, for the bench
+        self.dropped = 0  # slots that went stale unused
 
-    async def acquire(self) -> None:
-        """Wait for this process's next slot of the shared budget."""
+    async def acquire(self) -> datetime:
+        """Wait for this process's next slot of the shared budget; the slot's instant (what a
+        caller can log lateness against)."""
         async with self._lock:
             now = self._clock()
             while self._slots and self._slots[0] < now - self._stale:
                 self._slots.popleft()
+                self.dropped += 1
             if not self._slots:
                 await self._refill(now)
             slot = self._slots.popleft()
         wait = (slot - self._clock()).total_seconds()
         if wait > 0:
             await asyncio.sleep(wait)
+        return slot
 
     async def _refill(self, now: datetime) -> None:
         async with self._sessions() as session:
