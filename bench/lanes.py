@@ -18,7 +18,8 @@ Reported per case: the send rate (N / seconds from t0 to the last answer) agains
 (goal ≥ 0.9 B), 429s (goal 0), the lateness of the median and the last message (seconds after
 t0) against the limit N/B, lane round trips to the database, and the senders' CPU per message.
 Cases: SQLite, one process (Notch on SQLite runs one); PostgreSQL, one process; PostgreSQL, two
-processes sharing the one budget (the sum must stay at B, not 2 B).
+processes sharing the one budget (the sum must stay at B, not 2 B). Control (``--no-control``
+skips it): the same sends with no broadcast lane, which must draw 429s from the emulator.
 
 If no PostgreSQL server answers, its cases are skipped and the section says so.
 Writes its table into docs/BENCHMARKS.md between the lanes markers, leaving the rest alone.
@@ -87,16 +88,16 @@ class Case:
 
 
 def _sender(url: str, connect_args: dict[str, Any], base_url: str, chats: list[int],
-            budget: float, ready: Any, go: Any, out: Any) -> None:
+            budget: float, lane: bool, ready: Any, go: Any, out: Any) -> None:
     try:
-        asyncio.run(_send_all(url, connect_args, base_url, chats, budget, ready, go, out))
+        asyncio.run(_send_all(url, connect_args, base_url, chats, budget, lane, ready, go, out))
     except BaseException as exc:  # reported to the parent, which stops the bench
         out.put(("error", f"{type(exc).__name__}: {exc}"))
         raise
 
 
 async def _send_all(url: str, connect_args: dict[str, Any], base_url: str, chats: list[int],
-                    budget: float, ready: Any, go: Any, out: Any) -> None:
+                    budget: float, use_lane: bool, ready: Any, go: Any, out: Any) -> None:
     from bot.app import build_application
     from bot.lanes import BroadcastLane
     from bot.sender import Outbound, deliver
@@ -112,7 +113,8 @@ async def _send_all(url: str, connect_args: dict[str, Any], base_url: str, chats
     # What post_init does for sending, without the tick's job or the command menu.
     found.engine = create_engine(url, connect_args=connect_args)
     found.sessions = make_session_factory(found.engine)
-    found.broadcast = lane = BroadcastLane(found.session, budget)
+    lane = BroadcastLane(found.session, budget)
+    found.broadcast = lane if use_lane else None  # the control sends with no lane
     async with application:
         async with found.session() as session:
             await session.exec(text("SELECT 1"))  # type: ignore[call-overload]
@@ -132,7 +134,7 @@ async def _send_all(url: str, connect_args: dict[str, Any], base_url: str, chats
 
 
 async def _run_case(label: str, url: str, connect_args: dict[str, Any], people: int,
-                    budget: float, processes: int) -> Case:
+                    budget: float, processes: int, *, lane: bool = True) -> Case:
     engine = create_engine(url, connect_args=connect_args)
     try:
         await upgrade(engine)
@@ -147,8 +149,8 @@ async def _run_case(label: str, url: str, connect_args: dict[str, Any], people: 
         spawn = multiprocessing.get_context("spawn")
         ready, out, go = spawn.Queue(), spawn.Queue(), spawn.Event()
         workers = [spawn.Process(target=_sender, args=(url, connect_args, emulator.base_url,
-                                                       ids[n::processes], budget, ready, go,
-                                                       out), daemon=True)
+                                                       ids[n::processes], budget, lane, ready,
+                                                       go, out), daemon=True)
                    for n in range(processes)]
         for worker in workers:
             worker.start()
@@ -198,8 +200,11 @@ async def _admin(url: str, *statements: str) -> None:
 async def measure(args: argparse.Namespace) -> tuple[list[Case], str]:
     cases: list[Case] = []
     with tempfile.TemporaryDirectory(prefix="notch-bench-lanes-") as tmp:
-        cases.append(await _run_case("SQLite, 1 process", f"sqlite:///{Path(tmp) / 'lanes.db'}",
-                                     {}, args.people, args.budget, 1))
+        sqlite = f"sqlite:///{Path(tmp) / 'lanes.db'}"
+        cases.append(await _run_case("SQLite, 1 process", sqlite, {}, args.people, args.budget, 1))
+        if args.control:
+            cases.append(await _run_case("control: SQLite, 1 process, no broadcast lane", sqlite,
+                                         {}, args.people, args.budget, 1, lane=False))
     url = postgres_url(args.postgres_url)
     try:
         await _admin(url, "SELECT 1")
@@ -254,7 +259,10 @@ def section(cases: list[Case], postgres: str, command: str, load: tuple[float, f
         "t0 to the last answer; lateness is seconds after t0; N/B is the least lateness the "
         "last message can have at budget B. With two processes the budget is still one: the "
         "sum stays at B. Lane round trips: batches of slots taken from the database (B/5 per "
-        "trip). Assumptions: docstring of `bench/lanes.py`.",
+        "trip). The control sends the same messages with no broadcast lane (the per-chat pace "
+        "only): its 429s show the emulator does refuse what exceeds Telegram's limits, so the "
+        "lanes' zero is not vacuous (its refused sends are `retry`: a row would be postponed). "
+        "Assumptions: docstring of `bench/lanes.py`.",
         "",
         table(cases) if cases else "No figures.",
         "",
@@ -275,6 +283,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--budget", type=float, default=25.0)
     parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--no-control", dest="control", action="store_false",
+                        help="skip the control run without the broadcast lane")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     if args.people < 2 or not 0 < args.budget <= 1000:
