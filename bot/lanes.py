@@ -47,6 +47,7 @@ GROUP_CHAT_PACE: Final = (20, 66.0)
 REPLY_RETRIES: Final = 3
 BATCH_SECONDS: Final = 0.2  # a process takes this much of the budget per round trip
 MAX_BATCH: Final = 200
+STALE_SECONDS: Final = 1.0  # a held slot older than this is dropped, not spent
 
 _lane: ContextVar[str | None] = ContextVar("notch_send_lane", default=None)
 
@@ -138,8 +139,11 @@ class BroadcastLane:
     """The broadcast budget as a process sees it: `await acquire()` before each scheduled send.
 
     Cheap per message: slots come from the database `batch` at a time (a fifth of a second's
-    worth), and a slot that went stale unused is dropped rather than spent late, since the
-    other processes already send in the slots after it.
+    worth). A process that sends more slowly than its slots come (one sender, B above its own
+    pace) spends them late; dropping them would leave the budget's time unused, since the other
+    processes' slots start after this batch. Late means a burst of at most one batch once the
+    process catches up, which Telegram tolerates; a slot older than `STALE_SECONDS` (the
+    process stalled) is dropped all the same.
     """
 
     def __init__(self, sessions: Callable[[], Session], per_second: float, *,
@@ -153,7 +157,7 @@ class BroadcastLane:
         self._clock = clock  # real time: Telegram's rate is in real seconds
         self._slots: deque[datetime] = deque()
         self._lock = asyncio.Lock()
-        self._stale = timedelta(seconds=max(0.05, 2 / per_second))
+        self._stale = timedelta(seconds=STALE_SECONDS)
         self.taken = 0  # round trips to the database, for the bench
         self.dropped = 0  # slots that went stale unused
 
