@@ -160,6 +160,7 @@ class Inbox:
         self._tasks: list[asyncio.Task[None]] = []
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.idle_poll = IDLE_POLL
+        self._storing = 0  # accept() calls under way
 
     # ------------------------------------------------------------------ in
 
@@ -182,8 +183,15 @@ class Inbox:
                 items.append(item)
         if not items:
             return 0
+        self._storing += 1
+        try:
+            return await self._store(items)
+        finally:
+            self._storing -= 1
+
+    async def _store(self, items: list[Incoming]) -> int:
         now = wall_clock()
-        free = self._workers - len(self._in_hand) if self._claiming else 0
+        free = max(0, self._workers - len(self._in_hand)) if self._claiming else 0
 
         async def store_and_claim(session: Session) -> tuple[list[int], list[Claimed]]:
             # The claim rides in the store's transaction: an idle process answers a new update
@@ -202,7 +210,7 @@ class Inbox:
     @property
     def busy(self) -> bool:
         """Updates accepted by this process and not finished yet (tests wait on it)."""
-        return bool(self._unfinished or self._in_hand)
+        return bool(self._storing or self._unfinished or self._in_hand)
 
     # ------------------------------------------------------------------ handling
 
@@ -336,7 +344,7 @@ class Inbox:
         updates in the same transaction when some are known to wait (say, this chat's next)."""
         mark = update_id not in self._marked
         self._unfinished.discard(update_id)
-        free = self._workers - len(self._in_hand) + 1 if self._claiming else 0
+        free = max(0, self._workers - len(self._in_hand) + 1) if self._claiming else 0
         claim = bool(free and self._waiting() - {update_id})
         if not mark and not claim:
             return
