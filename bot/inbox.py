@@ -328,7 +328,7 @@ class Inbox:
             self._unfinished.discard(item.update_id)
             await self._apologise(item.chat_id)
         elif status is InboxStatus.PENDING:
-            log.warning("update %s failed (try %d), trying again: %s: %s", item.update_id,
+            log.info("update %s failed (try %d), trying again: %s: %s", item.update_id,
                         item.failures + 1, type(error).__name__, error)
             asyncio.get_running_loop().call_later(
                 RETRY_AFTER.total_seconds() + 0.05, self._wake.set)
