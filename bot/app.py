@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
+import signal
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 from telegram import BotCommand, MenuButtonCommands, Update
 from telegram.ext import (
@@ -20,6 +22,7 @@ from telegram.ext import (
 
 from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
+from bot.inbox import Inbox
 from bot.lanes import BroadcastLane, ReplyRateLimiter
 from bot.services import Clock, Services, attach, utc_now
 from bot.settings import Settings
@@ -53,40 +56,71 @@ def build_application(
         # Replies go out at once (per-chat pace only); scheduled sends take the shared
         # broadcast budget in bot.sender.deliver (bot/lanes.py).
         .rate_limiter(ReplyRateLimiter())
+        .updater(None)  # updates come in through the inbox (bot.inbox), stored before handled
         .post_init(_open)
         .post_shutdown(_close)
         .build()
     )
-    attach(application.bot_data, Services(settings=settings, clock=clock))
+    found = Services(settings=settings, clock=clock)
+    found.inbox = Inbox(found)
+    attach(application.bot_data, found)
     handlers.register(application)
     application.add_error_handler(_report_error)
     return application
 
 
-@asynccontextmanager
-async def serving(application: NotchApp, *, poll_timeout: int = 10) -> AsyncIterator[NotchApp]:
-    """The lifecycle `run_polling` runs, without taking over the event loop.
+DRAIN_TIMEOUT: Final = 8.0
+"""Seconds a stopping process gives the updates in hand (SIGTERM must end within 10 s)."""
 
-    The sandbox and the tests share one loop with the emulator, so they cannot call
-    `run_polling`; this keeps the order of hooks identical to it.
-    """
-    assert application.updater is not None
+
+def inbox_of(application: NotchApp) -> Inbox:
+    found = application.bot_data["services"]
+    assert isinstance(found, Services) and found.inbox is not None
+    return found.inbox
+
+
+@asynccontextmanager
+async def serving(application: NotchApp, *, poll_timeout: int = 10,
+                  poll: bool = True) -> AsyncIterator[NotchApp]:
+    """Long polling through the inbox, without taking over the event loop (the sandbox and the
+    tests share theirs with the emulator): PTB's hooks in `run_polling`'s order, `getUpdates`
+    into the inbox, this process's workers handling it; on exit the same drain as SIGTERM's.
+    Without `poll` (a worker beside the process that polls or serves the webhook), the workers
+    and the tick run and nothing is fetched."""
+    inbox = inbox_of(application)
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
-        await application.updater.start_polling(
-            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-        )
+        if poll:
+            await application.bot.delete_webhook(drop_pending_updates=False)
         await application.start()
+        inbox.start(application)
+        polling = asyncio.create_task(inbox.poll(application, timeout=poll_timeout),
+                                      name="notch-poll") if poll else None
         try:
             yield application
         finally:
-            await application.updater.stop()
+            if polling is not None:
+                polling.cancel()
+                await asyncio.gather(polling, return_exceptions=True)
+            await inbox.drain(DRAIN_TIMEOUT)
             await application.stop()
             if application.post_stop is not None:
                 await application.post_stop(application)
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
+
+
+async def poll_until_stopped(application: NotchApp, *, poll: bool = True) -> None:
+    """`notch run`: serve by long polling (`notch run --worker`: handle only) until SIGINT or
+    SIGTERM, then drain and exit."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with serving(application, poll=poll):
+        await stop.wait()
+        log.info("stopping: finishing the updates in hand")
 
 
 async def _open(application: NotchApp) -> None:
@@ -154,6 +188,11 @@ async def _report_error(update: object, context: NotchContext) -> None:
     Then stop: PTB would otherwise offer the failed update to the later handler groups, and
     the fallback would answer a /start that just failed with "I don't know /start".
     """
+    inbox = context.services.inbox
+    if isinstance(update, Update) and inbox is not None and inbox.owns(update.update_id):
+        # The inbox tries it again, and apologises only if it keeps failing (bot.inbox).
+        inbox.failed(update.update_id, context.error or RuntimeError("unknown failure"))
+        raise ApplicationHandlerStop
     log.error("handler failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:

@@ -23,8 +23,13 @@ log = logging.getLogger("notch")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="notch", description="Notch, the mastery coach.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
+    run = commands.add_parser(
         "run", help="run the bot (long polling with a token; the terminal sandbox without one)"
+    )
+    run.add_argument(
+        "--worker", action="store_true",
+        help="handle stored updates and scheduled sends only, without fetching updates: extra "
+             "processes beside one `notch run` or any number of `notch serve` (PostgreSQL)",
     )
     commands.add_parser(
         "calibrate",
@@ -50,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_database(settings, args.db_command))
         if args.command == "calibrate":
             return asyncio.run(_calibrate(settings))
-        return _run(settings)
+        return _run(settings, worker=bool(getattr(args, "worker", False)))
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # start-up failures: one line, the details in the log
@@ -60,18 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, worker: bool = False) -> int:
     if settings.token is None:
         from sandbox.terminal import run_sandbox
 
         asyncio.run(run_sandbox(partial(_serve_locally, settings)))
         return 0
-    from telegram import Update
+    from bot.app import build_application, poll_until_stopped
 
-    from bot.app import build_application
-
-    # run_polling owns the event loop and stops gracefully on SIGINT and SIGTERM.
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(poll_until_stopped(build_application(settings), poll=not worker))
     return 0
 
 

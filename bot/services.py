@@ -17,6 +17,7 @@ from bot.settings import Settings
 from storage.db import Engine, Session, SessionFactory
 
 if TYPE_CHECKING:
+    from bot.inbox import Inbox
     from bot.lanes import BroadcastLane
 
 Clock = Callable[[], datetime]
@@ -33,6 +34,10 @@ class Services:
     engine: Engine | None = None
     sessions: SessionFactory | None = None
     broadcast: BroadcastLane | None = None  # the shared budget of scheduled sends (bot/lanes.py)
+    inbox: Inbox | None = None  # set by build_application (bot.inbox: updates in, stored first)
+    # Seconds from start to the first tick: soon, so a restarted process catches up at once
+    # (tests that drive the tick themselves push it back to the full interval).
+    first_tick: float = 2.0
 
     def session(self) -> Session:
         if self.sessions is None:
