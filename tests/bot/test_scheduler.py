@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from bot.daily import deliver_challenge
+from bot.fanout import PLAN_AHEAD
 from bot.texts import checkin as t
 from storage.scheduling import claim_due_challenges
 from tests.support.daily import challenges, make_user, services_of, user_row, utc
@@ -148,9 +149,12 @@ async def test_restart_between_claim_and_send_loses_nothing(notch: Notch) -> Non
     ada = notch.user()
     user_id = await make_user(notch, ada)
     due = utc(2026, 6, 2, 5, 30)
-    # A worker plans and claims, then dies before sending (the claim is committed).
-    report = await notch.tick(due - timedelta(seconds=1))
+    # A worker plans and claims, then dies before sending (the claim is committed). The day is
+    # planned ahead of its send time (bot.fanout.PLAN_AHEAD), but nothing goes out before it.
+    report = await notch.tick(due - PLAN_AHEAD - timedelta(seconds=1))
     assert report.planned == 0
+    report = await notch.tick(due - timedelta(seconds=1))
+    assert (report.planned, report.sent) == (1, 0)
     services = services_of(notch)
     from bot.daily import plan_day
     from storage.goals import active_goal
@@ -193,9 +197,9 @@ async def test_restart_between_send_and_mark_sends_at_most_one_duplicate(
     async def crash(*args: object, **kwargs: object) -> bool:
         raise Crash
 
-    import bot.daily
+    import bot.fanout
 
-    monkeypatch.setattr(bot.daily, "mark_sent", crash)  # the process dies right after sending
+    monkeypatch.setattr(bot.fanout, "mark_sent_many", crash)  # dies right after sending
     report = await notch.tick(due)
     assert (report.sent, report.unsent) == (0, 1)
     monkeypatch.undo()
