@@ -217,24 +217,27 @@ class Phase:
     late_s: float | None
 
 
-def _worker(url: str, schema: str, port: int, barrier: Any, out: Any, profile: bool) -> None:
+def _worker(url: str, schema: str, port: int, barrier: Any, out: Any, profile: bool,
+            transport: str) -> None:
     if os.environ.get("BENCH_LOG"):
         import logging
 
         logging.basicConfig(level=os.environ["BENCH_LOG"], stream=sys.stderr)
         logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        out.put(("ok", asyncio.run(_worker_async(url, schema, port, barrier, profile))))
+        out.put(("ok", asyncio.run(
+            _worker_async(url, schema, port, barrier, profile, transport))))
     except BaseException:  # report it: the parent waits for every worker
         out.put(("error", traceback.format_exc()))
 
 
 async def _worker_async(url: str, schema: str, port: int, barrier: Any,
-                        profile: bool) -> dict[str, Any]:
+                        profile: bool, transport: str) -> dict[str, Any]:
     from telegram.ext import ExtBot
     from telegram.request import HTTPXRequest
 
     from bot.fanout import SEND_CONCURRENCY
+    from bot.http import AiohttpRequest
     from bot.scheduler import tick
     from bot.services import Services
     from bot.settings import Settings
@@ -243,8 +246,9 @@ async def _worker_async(url: str, schema: str, port: int, barrier: Any,
     engine = create_engine(url, connect_args=_connect_args(schema))
     services = Services(settings=Settings(database_url=url, _env_file=None),  # type: ignore[call-arg]
                         clock=lambda: T0, engine=engine, sessions=make_session_factory(engine))
-    bot = ExtBot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot",
-                 request=HTTPXRequest(connection_pool_size=SEND_CONCURRENCY + 8))
+    request = (HTTPXRequest(connection_pool_size=SEND_CONCURRENCY + 8) if transport == "httpx"
+               else AiohttpRequest(SEND_CONCURRENCY + 8))
+    bot = ExtBot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
     loop = asyncio.get_running_loop()
     profiler = cProfile.Profile() if profile else None
     async with bot:
@@ -286,6 +290,7 @@ class Case:
     users: int
     procs: int
     history: bool
+    transport: str
     planned: int
     sent: int
     plan_s: float
@@ -299,7 +304,8 @@ class Case:
     profile: str = ""
 
 
-def run_case(url: str, users: int, procs: int, history: bool, profile: bool = False) -> Case:
+def run_case(url: str, users: int, procs: int, history: bool, profile: bool = False,
+             transport: str = "aiohttp") -> Case:
     schema = f"notch_bench_fanout_{secrets.token_hex(5)}"
     asyncio.run(_admin(url, f'CREATE SCHEMA "{schema}"'))
     ctx = multiprocessing.get_context("spawn")
@@ -315,7 +321,8 @@ def run_case(url: str, users: int, procs: int, history: bool, profile: bool = Fa
         out = ctx.Queue()
         for n in range(procs):
             worker = ctx.Process(target=_worker,
-                                 args=(url, schema, port, barrier, out, profile and n == 0))
+                                 args=(url, schema, port, barrier, out, profile and n == 0,
+                                       transport))
             worker.start()
             workers.append(worker)
         barrier.wait(timeout=120)  # plan phase starts
@@ -339,7 +346,7 @@ def run_case(url: str, users: int, procs: int, history: bool, profile: bool = Fa
         if emulator_sends != sent:
             print(f"  note: the emulator saw {emulator_sends} sendMessage, the ticks {sent}")
         return Case(
-            users=users, procs=procs, history=history,
+            users=users, procs=procs, history=history, transport=transport,
             planned=sum(p.count for p in plan), sent=sent,
             plan_s=max(p.wall_end for p in plan) - plan_start,
             send_s=max(p.wall_end for p in send) - send_start,
@@ -371,7 +378,8 @@ def _row(case: Case) -> str:
     rss = " / ".join(f"{value:.0f}" for value in case.rss_mb)
     history = "365 days" if case.history else "none"
     late = "-" if case.late_s is None else f"{case.late_s:.1f}"
-    return (f"| {case.users:,} | {history} | {case.procs} | {case.planned:,} in "
+    return (f"| {case.users:,} | {history} | {case.procs} | {case.transport} | "
+            f"{case.planned:,} in "
             f"{case.plan_s:.1f} s ({case.planned / case.plan_s:,.0f}/s) | {case.sent:,} in "
             f"{case.send_s:.1f} s (**{case.sent / case.send_s:,.0f}/s**) | "
             f"{case.plan_cpu_ms:.2f} + {case.send_cpu_ms:.2f} = **{total_cpu:.2f}** | "
@@ -396,10 +404,11 @@ def render(cases: list[Case], command: str, wall_s: float) -> str:
         "send, divided by N (PostgreSQL's own CPU not included). Assumptions: docstring of "
         "`bench/fanout.py`.",
         "",
-        "| N | history per user | processes | planned (ahead) | sent after the minute | "
+        "| N | history per user | processes | HTTP transport | planned (ahead) | "
+        "sent after the minute | "
         "bot CPU ms/message (plan + send) | emulator CPU ms/message | peak RSS MB per process "
         "| lateness of the last send (s, as logged) |",
-        "|---:|---|---:|---|---|---|---:|---|---:|",
+        "|---:|---|---:|---|---|---|---|---:|---|---:|",
         *(_row(case) for case in cases),
         END,
     ]
@@ -417,6 +426,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="cProfile the first process of a 1,000-user run and print it")
     parser.add_argument("--profile-history", action="store_true",
                         help="with --profile: the 1,000 users have a year of history each")
+    parser.add_argument("--transport", default="aiohttp", choices=("aiohttp", "httpx"),
+                        help="PTB's HTTP transport: bot.http.AiohttpRequest or PTB's HTTPXRequest")
+    parser.add_argument("--httpx-control", action="store_true",
+                        help="also run the first size with PTB's default HTTPXRequest")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get(
         "BENCH_DATABASE_URL", os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)))
@@ -429,7 +442,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"PostgreSQL not reachable ({type(exc).__name__}); no fan-out figures")
         return
     if args.profile:
-        case = run_case(url, 1000, 1, history=args.profile_history, profile=True)
+        case = run_case(url, 1000, 1, history=args.profile_history, profile=True,
+                        transport=args.transport)
         print(_row(case))
         print(case.profile)
         return
@@ -437,12 +451,14 @@ def main(argv: list[str] | None = None) -> None:
     procs = [1] if args.quick else [int(p) for p in args.procs.split(",")]
     history_users = 200 if args.quick else args.history_users
     cases: list[Case] = []
-    plan = [(n, p, False) for n in sizes for p in procs]
+    plan = [(n, p, False, args.transport) for n in sizes for p in procs]
+    if args.httpx_control:
+        plan.insert(0, (sizes[0], 1, False, "httpx"))
     if history_users:
-        plan += [(history_users, p, True) for p in procs]
-    for n, p, history in plan:
-        print(f"N={n:,} P={p} history={history} …", flush=True)
-        case = run_case(url, n, p, history)
+        plan += [(history_users, p, True, args.transport) for p in procs]
+    for n, p, history, transport in plan:
+        print(f"N={n:,} P={p} history={history} {transport} …", flush=True)
+        case = run_case(url, n, p, history, transport=transport)
         print(_row(case), flush=True)
         cases.append(case)
     command = "make bench  (.venv/bin/python bench/fanout.py" + (
