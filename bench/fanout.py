@@ -51,6 +51,7 @@ import platform
 import pstats
 import resource
 import secrets
+import signal
 import sys
 import threading
 import time
@@ -370,6 +371,50 @@ def run_case(url: str, users: int, procs: int, history: bool, profile: bool = Fa
         asyncio.run(_admin(url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
+# --------------------------------------------------------------------------- the transports
+
+
+def transport_floor(sends: int = 2000) -> list[tuple[str, int, float, float]]:
+    """PTB's ``send_message`` alone, to the emulator (its own process), for each transport and
+    number in flight: (transport, in flight, bot CPU ms per send, sends per second)."""
+    ctx = multiprocessing.get_context("spawn")
+    port_in, port_out = ctx.Pipe(duplex=False)
+    control, control_child = ctx.Pipe()
+    emulator = ctx.Process(target=_emulator_main, args=(sends, port_out, control_child))
+    emulator.start()
+    try:
+        port = port_in.recv()
+        rows = []
+        for in_flight in (8, 32, 100):
+            for transport in ("httpx", "aiohttp"):
+                cpu_ms, rate = asyncio.run(_floor(port, transport, in_flight, sends))
+                rows.append((transport, in_flight, cpu_ms, rate))
+        return rows
+    finally:
+        control.send("stop")
+        emulator.join(timeout=10)
+
+
+async def _floor(port: int, transport: str, in_flight: int, sends: int) -> tuple[float, float]:
+    from telegram.ext import ExtBot
+    from telegram.request import HTTPXRequest
+
+    from bot.http import AiohttpRequest
+
+    request = (HTTPXRequest(connection_pool_size=in_flight) if transport == "httpx"
+               else AiohttpRequest(in_flight))
+    async with ExtBot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request) as bot:
+        gate = asyncio.Semaphore(in_flight)
+
+        async def one(chat_id: int) -> None:
+            async with gate:
+                await bot.send_message(chat_id, "Today's challenge: 12 minutes.")
+
+        cpu, wall = _cpu(), time.monotonic()
+        await asyncio.gather(*(one(n) for n in range(1, sends + 1)))
+        return 1000 * (_cpu() - cpu) / sends, sends / (time.monotonic() - wall)
+
+
 # --------------------------------------------------------------------------- the report
 
 
@@ -386,7 +431,8 @@ def _row(case: Case) -> str:
             f"{case.emulator_cpu_ms:.2f} | {rss} | {late} |")
 
 
-def render(cases: list[Case], command: str, wall_s: float) -> str:
+def render(cases: list[Case], command: str, wall_s: float,
+           floor: list[tuple[str, int, float, float]]) -> str:
     load = os.getloadavg()
     lines = [
         START,
@@ -410,6 +456,13 @@ def render(cases: list[Case], command: str, wall_s: float) -> str:
         "| lateness of the last send (s, as logged) |",
         "|---:|---|---:|---|---|---|---|---:|---|---:|",
         *(_row(case) for case in cases),
+        "",
+        "PTB's `send_message` alone to the emulator (2,000 sends; process CPU of the bot side), "
+        "per HTTP transport: PTB's default `HTTPXRequest` and `bot.http.AiohttpRequest`.",
+        "",
+        "| transport | in flight | bot CPU ms/send | sends/s |",
+        "|---|---:|---:|---:|",
+        *(f"| {name} | {flight} | {cpu:.2f} | {rate:,.0f} |" for name, flight, cpu, rate in floor),
         END,
     ]
     return "\n".join(lines) + "\n"
@@ -464,7 +517,8 @@ def main(argv: list[str] | None = None) -> None:
     command = "make bench  (.venv/bin/python bench/fanout.py" + (
         " " + " ".join(argv if argv is not None else sys.argv[1:]) if (argv or sys.argv[1:])
         else "") + ")"
-    text_out = render(cases, command.replace(" )", ")"), time.monotonic() - started)
+    floor = transport_floor()
+    text_out = render(cases, command.replace(" )", ")"), time.monotonic() - started, floor)
     print(text_out)
     if not args.no_write and not args.quick:
         write_section("fanout", text_out)
@@ -472,4 +526,6 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     threading.current_thread().name = "bench"
+    # A terminated run still drops its schema and stops its processes (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     main()

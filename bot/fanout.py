@@ -13,11 +13,12 @@ previous day has not closed yet (send times within PLAN_AHEAD after 04:00) is pl
 send time as before, so the day-close's "missed" is always seen.
 
 Sending: earliest due first; SEND_CONCURRENCY messages in flight; delivered ones are marked in
-groups of MARK_EVERY (``WHERE status = 'planned'``). Every guarantee of bot/daily.py holds per
-message: a claimed row whose send fails is postponed or held by bot.sender.deliver, a row never
-marked keeps its lease and is sent again after it. What remains of the duplicate window: a
-process killed mid-batch re-sends, once each, the messages it delivered but had not marked yet
-— at most SEND_CONCURRENCY in flight plus MARK_EVERY waiting for their mark.
+groups (``WHERE status = 'planned'``) as soon as the previous group's mark committed. Every
+guarantee of bot/daily.py holds per message: a claimed row whose send fails is postponed or
+held by bot.sender.deliver, a row never marked keeps its lease and is sent again after it.
+What remains of the duplicate window: a process killed mid-batch re-sends, once each, the
+messages it delivered but had not marked yet: those in flight (at most SEND_CONCURRENCY) and
+those delivered during the last mark's round trip (one at a low rate).
 """
 
 from __future__ import annotations
@@ -71,8 +72,10 @@ SEND_BATCH: Final = 500
 """Challenges claimed (leased) per send round; far fewer than a lease's worth at 25 a second."""
 SEND_CONCURRENCY: Final = 32
 """Messages in flight at once: enough to keep a 1,000-a-second lane busy at ~100 ms a request."""
-MARK_EVERY: Final = 50
-"""Delivered messages marked sent per transaction: bounds the duplicates a crash can cause."""
+MARK_MOST: Final = 200
+"""At most this many delivered messages are marked sent per transaction. A delivered message
+is marked as soon as the previous mark has committed (one at a time), so at a low rate each is
+marked alone, and under load the group is what arrived during one mark."""
 
 
 @dataclass
@@ -215,10 +218,11 @@ async def _send_round(services: Services, bot: Bot, rows: Sequence[Sendable], no
                       counts: FanoutCounts, instant: Callable[[], datetime]) -> None:
     gate = asyncio.Semaphore(SEND_CONCURRENCY)
     waiting: list[SentMark] = []
+    marking: list[bool] = []  # non-empty while a mark runs
 
     async def mark() -> None:
-        group = waiting.copy()
-        waiting.clear()
+        group = waiting[:MARK_MOST]
+        del waiting[:MARK_MOST]
         if not group:
             return
         try:
@@ -249,8 +253,13 @@ async def _send_round(services: Services, bot: Bot, rows: Sequence[Sendable], no
             return
         counts.late_s = (instant() - row.due_at).total_seconds()
         waiting.append(sent)
-        if len(waiting) >= MARK_EVERY:
-            await mark()
+        if not marking:  # one marker at a time takes all that waits: groups grow with the load
+            marking.append(True)
+            try:
+                while waiting:
+                    await mark()
+            finally:
+                marking.clear()
 
     async with asyncio.TaskGroup() as group:
         for row in rows:
