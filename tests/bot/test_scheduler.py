@@ -339,3 +339,31 @@ async def test_a_bad_request_is_logged_and_not_retried(
     await notch.tick(row.close_at)
     [row] = await challenges(notch, user_id)
     assert row.status == "missed"
+
+
+async def test_a_day_is_planned_ahead_once_yesterday_closed_and_the_announcement_holds(
+    notch: Notch,
+) -> None:
+    """Planning ahead (bot.fanout.PLAN_AHEAD) waits for the previous day's close (04:00 local),
+    so a send time just after 04:00 is planned at 04:00, not before; in between, what the bot
+    announces is still the send time itself."""
+    from storage.scheduling import next_challenge_at
+
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada, zone="UTC", at=time(4, 2))
+    send = utc(2026, 6, 2, 4, 2)
+    report = await notch.tick(utc(2026, 6, 2, 3, 59))  # within PLAN_AHEAD, 1 June still open
+    assert (report.planned, report.sent) == (0, 0)
+    report = await notch.tick(utc(2026, 6, 2, 4, 0))  # 1 June closed: planned, not sent
+    assert (report.planned, report.sent) == (1, 0)
+    await ada.expect_no_message(within=0.2)
+    user = await user_row(notch, user_id)
+    assert user.next_send_at == utc(2026, 6, 3, 4, 2)  # moved on to the next free day
+    async with services_of(notch).session() as session:
+        assert await next_challenge_at(session, user, utc(2026, 6, 2, 4, 1)) == send
+    [row] = await challenges(notch, user_id)
+    assert (row.status, row.due_at) == ("planned", send)
+    report = await notch.tick(send)
+    assert (report.planned, report.sent) == (0, 1)
+    await ada.next_message()
