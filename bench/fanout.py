@@ -471,6 +471,8 @@ def render(cases: list[Case], command: str, wall_s: float,
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--cases", default="",
+                        help="NxP pairs instead of sizes x procs, e.g. 1000x1,100000x2")
     parser.add_argument("--procs", default="1,2")
     parser.add_argument("--history-users", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="N = 1,000, one process; "
@@ -505,6 +507,9 @@ def main(argv: list[str] | None = None) -> None:
     history_users = 200 if args.quick else args.history_users
     cases: list[Case] = []
     plan = [(n, p, False, args.transport) for n in sizes for p in procs]
+    if args.cases:
+        plan = [(int(n), int(p), False, args.transport)
+                for n, p in (case.split("x") for case in args.cases.split(","))]
     if args.httpx_control:
         plan.insert(0, (sizes[0], 1, False, "httpx"))
     if history_users:

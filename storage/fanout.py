@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import and_, case, delete, literal, or_, select
 from sqlmodel import col, update
@@ -61,7 +61,11 @@ tests/bot/test_fanout_plans.py) and reads a quarter to half fewer rows."""
 
 async def _run(session: AsyncSession, statement: Any) -> Any:
     """Run a Core statement on the session's connection (same transaction), skipping the ORM's
-    per-statement machinery: these statements load and update no ORM objects."""
+    per-statement machinery: these statements load and update no ORM objects.
+
+    Statements whose shape grows with the batch (a CASE branch per item) are padded to a power
+    of two (:func:`_padded`): SQLAlchemy caches one compiled statement per shape, and caching
+    every batch size kept up to 500 large compiled statements per process (RSS grew with N)."""
     return await (await session.connection()).execute(statement)
 
 
@@ -202,17 +206,33 @@ async def advance_users(
     where nobody moved it since it was read; the ids that moved."""
     if not moves:
         return set()
+    moves = _padded(list(moves), (_NO_ROW, moves[0][1], None))
     statement = (
         update(User)
         .where(or_(*(and_(col(User.id) == user_id, col(User.next_send_at) == expected)
                      for user_id, expected, _ in moves)))
         .values(next_send_at=case(
-            {user_id: _typed(upcoming, User, "next_send_at") for user_id, _, upcoming in moves},
-            value=col(User.id), else_=col(User.next_send_at)))
+            *((col(User.id) == user_id, _typed(upcoming, User, "next_send_at"))
+              for user_id, _, upcoming in moves),
+            else_=col(User.next_send_at)))
         .returning(col(User.id))
         .execution_options(synchronize_session=False)
     )
     return {int(i) for i in (await _run(session, statement)).scalars().all()}
+
+
+_NO_ROW: Final = -1  # an id no row has: the padding of a batch-shaped statement
+
+_T = TypeVar("_T")
+
+
+def _padded(items: list[_T], filler: _T) -> list[_T]:
+    """`items` filled up to the next power of two with `filler` (which matches no row), so a
+    statement with one branch per item comes in a few shapes only."""
+    size = 1
+    while size < len(items):
+        size *= 2
+    return items + [filler] * (size - len(items))
 
 
 def _typed(value: Any, model: Any, name: str) -> Any:
@@ -247,9 +267,11 @@ async def insert_challenges(session: AsyncSession, planned: Sequence[NewChalleng
          "created_at": created}
         for item in planned
     ]
-    statement = upsert_insert(session)(table).values(rows).on_conflict_do_nothing(
+    statement = upsert_insert(session)(table).on_conflict_do_nothing(
         index_elements=[table.c.goal_id, table.c.local_date])
-    await _run(session, statement)
+    # executemany: one statement shape whatever the batch size (SQLAlchemy sends the rows in
+    # multi-row pages itself), so its compiled cache holds one entry, not one per size.
+    await (await session.connection()).execute(statement, rows)
 
 
 # --------------------------------------------------------------------------- sending
@@ -333,16 +355,21 @@ async def mark_sent_many(
     if not sent:
         return set()
     ids = [item.challenge_id for item in sent]
+    sent = _padded(list(sent), SentMark(_NO_ROW, _NO_ROW, 0, None))
     by_id = col(Challenge.id)
     statement = (
         update(Challenge)
         .where(by_id.in_(ids), col(Challenge.status) == ChallengeStatus.PLANNED)
         .values(
             status=ChallengeStatus.SENT, sent_at=now, claimed_until=None,
-            telegram_message_id=case({i.challenge_id: i.message_id for i in sent}, value=by_id),
+            telegram_message_id=case(
+                *((by_id == i.challenge_id, _typed(i.message_id, Challenge,
+                                                   "telegram_message_id")) for i in sent),
+                else_=None),
             followup_at=case(
-                {i.challenge_id: _typed(i.followup_at, Challenge, "followup_at") for i in sent},
-                value=by_id, else_=None),
+                *((by_id == i.challenge_id, _typed(i.followup_at, Challenge, "followup_at"))
+                  for i in sent),
+                else_=None),
             send_attempts=col(Challenge.send_attempts) + 1,
         )
         .returning(by_id)
