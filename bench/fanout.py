@@ -519,11 +519,12 @@ def main(argv: list[str] | None = None) -> None:
         case = run_case(url, n, p, history, transport=transport)
         print(_row(case), flush=True)
         cases.append(case)
-    command = "make bench  (.venv/bin/python bench/fanout.py" + (
-        " " + " ".join(argv if argv is not None else sys.argv[1:]) if (argv or sys.argv[1:])
-        else "") + ")"
+    given = argv if argv is not None else sys.argv[1:]
+    command = " ".join([".venv/bin/python bench/fanout.py", *given])
+    if not given:
+        command = f"make bench ({command})"
     floor = transport_floor()
-    text_out = render(cases, command.replace(" )", ")"), time.monotonic() - started, floor)
+    text_out = render(cases, command, time.monotonic() - started, floor)
     print(text_out)
     if not args.no_write and not args.quick:
         write_section("fanout", text_out)
