@@ -220,11 +220,6 @@ class Phase:
 
 def _worker(url: str, schema: str, port: int, barrier: Any, out: Any, profile: bool,
             transport: str) -> None:
-    if os.environ.get("BENCH_LOG"):
-        import logging
-
-        logging.basicConfig(level=os.environ["BENCH_LOG"], stream=sys.stderr)
-        logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         out.put(("ok", asyncio.run(
             _worker_async(url, schema, port, barrier, profile, transport))))
