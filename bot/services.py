@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext
+from telegram.request import BaseRequest
 
 from bot.settings import Settings
 from storage.db import Engine, Session, SessionFactory
@@ -38,6 +39,7 @@ class Services:
     # Seconds from start to the first tick: soon, so a restarted process catches up at once
     # (tests that drive the tick themselves push it back to the full interval).
     first_tick: float = 2.0
+    transports: tuple[BaseRequest, ...] = ()  # the bot's HTTP sessions (bot.app closes them)
 
     def session(self) -> Session:
         if self.sessions is None:
