@@ -109,6 +109,7 @@ async def serving(application: NotchApp, *, poll_timeout: int = 10,
         try:
             yield application
         finally:
+            begin_stop(application)
             if polling is not None:
                 polling.cancel()
                 await asyncio.gather(polling, return_exceptions=True)
@@ -118,6 +119,13 @@ async def serving(application: NotchApp, *, poll_timeout: int = 10,
                 await application.post_stop(application)
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
+
+
+def begin_stop(application: NotchApp) -> None:
+    """The first step of a graceful stop: the fan-out sends nothing new from here on."""
+    found = application.bot_data["services"]
+    if isinstance(found, Services):
+        found.stopping.set()
 
 
 @asynccontextmanager

@@ -6,8 +6,9 @@ swap the clock for a fixed one without patching.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,9 @@ class Services:
     # (tests that drive the tick themselves push it back to the full interval).
     first_tick: float = 2.0
     transports: tuple[BaseRequest, ...] = ()  # the bot's HTTP sessions (bot.app closes them)
+    # Set when the process begins to stop (SIGTERM): the fan-out sends nothing new, finishes
+    # and marks what is in flight, and hands its unsent claims back at once.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def session(self) -> Session:
         if self.sessions is None:
