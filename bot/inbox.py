@@ -149,6 +149,8 @@ class Inbox:
 
     def __init__(self, services: Services, *, workers: int = WORKERS) -> None:
         self._services = services
+        # The inbox's own handle on the database, taken once (tests make the handlers' fail).
+        self._sessions = services.session
         self._workers = workers
         self._commits: GroupCommit | None = None
         self._wake = asyncio.Event()
@@ -161,13 +163,18 @@ class Inbox:
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.idle_poll = IDLE_POLL
         self._storing = 0  # accept() calls under way
+        self._queued_items: list[Incoming] = []
+        self._queued_marks: list[int] = []
+        self._queued_claim = False
+        self._queued_waiters: list[asyncio.Future[set[int]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ in
 
     @property
     def commits(self) -> GroupCommit:
         if self._commits is None:
-            self._commits = GroupCommit(self._services.session)
+            self._commits = GroupCommit(self._sessions)
         return self._commits
 
     async def accept(self, payloads: Sequence[Mapping[str, Any]]) -> int:
@@ -190,22 +197,55 @@ class Inbox:
             self._storing -= 1
 
     async def _store(self, items: list[Incoming]) -> int:
-        now = wall_clock()
-        free = max(0, self._workers - len(self._in_hand)) if self._claiming else 0
+        stored = await self._write(items=items)
+        return len({item.update_id for item in items} & stored)
 
-        async def store_and_claim(session: Session) -> tuple[list[int], list[Claimed]]:
-            # The claim rides in the store's transaction: an idle process answers a new update
-            # after one commit, not two. Claims stay exclusive whoever else claims meanwhile.
-            stored = await store_updates(session, items, now)
-            claimed = await claim_updates(session, now, limit=free) if stored and free else []
-            return stored, claimed
+    async def _write(self, *, items: Sequence[Incoming] = (), marks: Sequence[int] = (),
+                     claim: bool = False) -> set[int]:
+        """Queue stores and marks for the next commit, and wait for it; the ids it stored.
 
-        stored, claimed = await self.commits.run(store_and_claim)
-        self._unfinished.update(stored)
-        self._take(claimed)
-        if len(claimed) < len(stored):
-            self._wake.set()  # more came than this transaction could hand to a worker
-        return len(stored)
+        Everything queued while a commit is under way goes into the next one together: one
+        INSERT for every waiting update, one UPDATE for every finished one, and one claim for
+        the free workers (it rides along whenever there is something to claim, so an idle
+        process answers a new update after one commit). Under load a commit serves many
+        updates; alone, one update costs two commits (store and claim, then mark)."""
+        future: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
+        self._queued_items.extend(items)
+        self._queued_marks.extend(marks)
+        self._queued_claim = self._queued_claim or claim
+        self._queued_waiters.append(future)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._flush(), name="notch-inbox-write")
+        return await future
+
+    async def _flush(self) -> None:
+        while self._queued_waiters:
+            items, self._queued_items = self._queued_items, []
+            marks, self._queued_marks = self._queued_marks, []
+            waiters, self._queued_waiters = self._queued_waiters, []
+            claim, self._queued_claim = self._queued_claim, False
+            free = max(0, self._workers - len(self._in_hand)) if self._claiming else 0
+            now = wall_clock()
+            try:
+                async with unit_of_work(self._sessions) as session:
+                    stored = await store_updates(session, items, now) if items else []
+                    if marks:
+                        await mark_handled(session, marks, now)
+                    wanted = claim or stored or self._waiting() - set(marks)
+                    claimed = await claim_updates(session, now, limit=free) if free and wanted \
+                        else []
+            except Exception as error:
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(error)
+                continue
+            self._unfinished.update(stored)
+            self._take(claimed)
+            if (claim and len(claimed) == free) or len(claimed) < len(stored):
+                self._wake.set()  # more may wait than this commit could hand to a worker
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(set(stored))
 
     @property
     def busy(self) -> bool:
@@ -244,6 +284,8 @@ class Inbox:
                 await asyncio.gather(*late, return_exceptions=True)
         if self._commits is not None:
             await self._commits.idle()
+        if self._writer is not None:
+            await asyncio.gather(self._writer, return_exceptions=True)
 
     def owns(self, update_id: int) -> bool:
         return update_id in self._in_hand
@@ -259,19 +301,16 @@ class Inbox:
     async def _claim_loop(self) -> None:
         while not self._stopping.is_set():
             free = self._workers - len(self._in_hand)
-            claimed: list[Claimed] = []
             if free > 0:
                 self._wake.clear()
                 try:
-                    claimed = await self.commits.run(partial(
-                        claim_updates, now=wall_clock(), limit=free))
+                    await self._write(claim=True)
                 except Exception:
                     log.exception("claiming updates failed; trying again in a second")
                     await asyncio.sleep(1)
                     continue
-            self._take(claimed)
-            if claimed and len(claimed) == free:
-                continue
+                if self._wake.is_set():
+                    continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_poll)
 
@@ -344,18 +383,8 @@ class Inbox:
         updates in the same transaction when some are known to wait (say, this chat's next)."""
         mark = update_id not in self._marked
         self._unfinished.discard(update_id)
-        free = max(0, self._workers - len(self._in_hand) + 1) if self._claiming else 0
-        claim = bool(free and self._waiting() - {update_id})
-        if not mark and not claim:
-            return
-        now = wall_clock()
-
-        async def mark_and_claim(session: Session) -> list[Claimed]:
-            if mark:
-                await mark_handled(session, [update_id], now)
-            return await claim_updates(session, now, limit=free) if claim else []
-
-        self._take(await self.commits.run(mark_and_claim))
+        if mark or (self._claiming and self._waiting() - {update_id}):
+            await self._write(marks=[update_id] if mark else [])
 
     async def _apologise(self, chat_id: int | None) -> None:
         if chat_id is None or self._application is None:
