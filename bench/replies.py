@@ -94,6 +94,18 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen[bytes]) -> No
     raise RuntimeError(f"{url} was not ready within {timeout:g} s")
 
 
+def _wait_idle(pids: Sequence[int], timeout: float = 60) -> None:
+    """Until the processes use under 10 % of a core over half a second: start-up work (the
+    time-zone index preloads in a thread, ~2 s of CPU) must not be counted as replies' CPU."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = sum(_cpu_seconds(pid) for pid in pids)
+        time.sleep(0.5)
+        if sum(_cpu_seconds(pid) for pid in pids) - before < 0.05 * len(pids):
+            return
+    raise RuntimeError(f"the bots were still busy {timeout:g} s after start")
+
+
 class Emulator:
     """The emulator process and its line protocol (bench/_replies_emulator.py)."""
 
@@ -234,7 +246,7 @@ def notch(emulator: Emulator, count: int, database_url: str, args: argparse.Name
     try:
         for port, process in zip(ports, processes, strict=True):
             _wait_http(f"http://127.0.0.1:{port}/readyz", 120, process)
-        time.sleep(3)  # the time-zone index preloads in a thread after start (~2 s of CPU)
+        _wait_idle([p.pid for p in processes])
         result = _measure(Result(f"notch serve x{count} (PostgreSQL)", count), emulator,
                           [f"http://127.0.0.1:{port}/telegram" for port in ports],
                           [p.pid for p in processes], args, workdir)
