@@ -1,4 +1,4 @@
-"""`notch` command line: `notch run`, `notch db upgrade` and `notch calibrate`.
+"""`notch` command line: `notch run`, `notch serve`, `notch db upgrade` and `notch calibrate`.
 
 Every start-up failure ends in one line on stderr (with the token redacted) and a non-zero exit,
 because a newcomer reading a traceback for a typo in `.env` is a poor first experience.
@@ -16,6 +16,7 @@ from functools import partial
 
 from bot.logs import configure_logging, redact
 from bot.settings import Settings, SettingsError, load_settings
+from storage.process_lock import DatabaseInUse, hold_database
 
 log = logging.getLogger("notch")
 
@@ -25,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "run", help="run the bot (long polling with a token; the terminal sandbox without one)"
+    )
+    commands.add_parser(
+        "serve",
+        help="run the bot behind a webhook (PUBLIC_URL, WEBHOOK_SECRET); several may share"
+        " one PostgreSQL database",
     )
     commands.add_parser(
         "calibrate",
@@ -44,15 +50,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"notch: configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, [settings.token or ""])
+    configure_logging(settings.log_level, [settings.token or "", settings.secret or ""])
     try:
         if args.command == "db":
             return asyncio.run(_database(settings, args.db_command))
         if args.command == "calibrate":
             return asyncio.run(_calibrate(settings))
-        return _run(settings)
+        if args.command == "serve":
+            settings.require_webhook()  # a missing setting is said before the database is taken
+        # One process per SQLite file (held until this process ends); none on PostgreSQL.
+        with hold_database(settings.database_url):
+            return _serve(settings) if args.command == "serve" else _run(settings)
     except KeyboardInterrupt:
         return 130
+    except SettingsError as error:
+        print(f"notch: configuration error: {error}", file=sys.stderr)
+        return 2
+    except DatabaseInUse as error:  # already one line meant for the reader
+        print(f"notch: {error}", file=sys.stderr)
+        return 1
     except Exception as error:  # start-up failures: one line, the details in the log
         log.debug("start-up failed", exc_info=True)
         message = redact(f"{type(error).__name__}: {error}", [settings.token or ""])
@@ -72,6 +88,19 @@ def _run(settings: Settings) -> int:
 
     # run_polling owns the event loop and stops gracefully on SIGINT and SIGTERM.
     build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _serve(settings: Settings) -> int:
+    """Webhook mode until SIGTERM or SIGINT (bot.serve)."""
+    from bot.serve import serve
+    from bot.web import ServeError
+
+    try:
+        asyncio.run(serve(settings))
+    except ServeError as error:
+        print(f"notch: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
