@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
+import signal
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 from telegram import BotCommand, MenuButtonCommands, Update
 from telegram.ext import (
@@ -21,6 +23,7 @@ from telegram.ext import (
 
 from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
+from bot.inbox import Inbox
 from bot.services import Clock, Services, attach, utc_now
 from bot.settings import Settings
 from storage.db import create_engine, make_session_factory
@@ -51,40 +54,65 @@ def build_application(
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=NotchContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3))
+        .updater(None)  # updates come in through the inbox (bot.inbox), stored before handled
         .post_init(_open)
         .post_shutdown(_close)
         .build()
     )
-    attach(application.bot_data, Services(settings=settings, clock=clock))
+    found = Services(settings=settings, clock=clock)
+    found.inbox = Inbox(found)
+    attach(application.bot_data, found)
     handlers.register(application)
     application.add_error_handler(_report_error)
     return application
 
 
+DRAIN_TIMEOUT: Final = 8.0
+"""Seconds a stopping process gives the updates in hand (SIGTERM must end within 10 s)."""
+
+
+def inbox_of(application: NotchApp) -> Inbox:
+    found = application.bot_data["services"]
+    assert isinstance(found, Services) and found.inbox is not None
+    return found.inbox
+
+
 @asynccontextmanager
 async def serving(application: NotchApp, *, poll_timeout: int = 10) -> AsyncIterator[NotchApp]:
-    """The lifecycle `run_polling` runs, without taking over the event loop.
-
-    The sandbox and the tests share one loop with the emulator, so they cannot call
-    `run_polling`; this keeps the order of hooks identical to it.
-    """
-    assert application.updater is not None
+    """Long polling through the inbox, without taking over the event loop (the sandbox and the
+    tests share theirs with the emulator): PTB's hooks in `run_polling`'s order, `getUpdates`
+    into the inbox, this process's workers handling it; on exit the same drain as SIGTERM's."""
+    inbox = inbox_of(application)
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
-        await application.updater.start_polling(
-            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-        )
+        await application.bot.delete_webhook(drop_pending_updates=False)
         await application.start()
+        inbox.start(application)
+        polling = asyncio.create_task(inbox.poll(application, timeout=poll_timeout),
+                                      name="notch-poll")
         try:
             yield application
         finally:
-            await application.updater.stop()
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+            await inbox.drain(DRAIN_TIMEOUT)
             await application.stop()
             if application.post_stop is not None:
                 await application.post_stop(application)
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
+
+
+async def poll_until_stopped(application: NotchApp) -> None:
+    """`notch run`: serve by long polling until SIGINT or SIGTERM, then drain and exit."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with serving(application):
+        await stop.wait()
+        log.info("stopping: finishing the updates in hand")
 
 
 async def _open(application: NotchApp) -> None:
@@ -151,6 +179,11 @@ async def _report_error(update: object, context: NotchContext) -> None:
     Then stop: PTB would otherwise offer the failed update to the later handler groups, and
     the fallback would answer a /start that just failed with "I don't know /start".
     """
+    inbox = context.services.inbox
+    if isinstance(update, Update) and inbox is not None and inbox.owns(update.update_id):
+        # The inbox tries it again, and apologises only if it keeps failing (bot.inbox).
+        inbox.failed(update.update_id, context.error or RuntimeError("unknown failure"))
+        raise ApplicationHandlerStop
     log.error("handler failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:

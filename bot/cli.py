@@ -82,12 +82,9 @@ def _run(settings: Settings) -> int:
 
         asyncio.run(run_sandbox(partial(_serve_locally, settings)))
         return 0
-    from telegram import Update
+    from bot.app import build_application, poll_until_stopped
 
-    from bot.app import build_application
-
-    # run_polling owns the event loop and stops gracefully on SIGINT and SIGTERM.
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(poll_until_stopped(build_application(settings)))
     return 0
 
 

@@ -25,8 +25,10 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import callbacks, texts
+from bot.inbox import wall_clock
 from bot.services import Services, services
 from storage.db import Session
+from storage.inbox import mark_handled
 from storage.open_state import Opened, load_open_state
 from storage.uow import unit_of_work
 
@@ -54,6 +56,16 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._now: datetime | None = None
         self._opened: Opened | None = None
+        self._update_id: int | None = None
+
+    @classmethod
+    def from_update(cls, update: object,
+                    application: Application[Any, Any, Any, Any, Any, Any]) -> NotchContext:
+        """PTB's per-update constructor, remembering which inbox row this update is."""
+        context = super().from_update(update, application)
+        if isinstance(update, Update):
+            context._update_id = update.update_id
+        return context
 
     @property
     def services(self) -> Services:
@@ -80,8 +92,16 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
 
     def db(self) -> AbstractAsyncContextManager[Session]:
         """`async with context.db() as session:` one transaction, committed if the block ends
-        normally, rolled back if it raises."""
-        return unit_of_work(self.services.session)
+        normally, rolled back if it raises. One that writes also marks this update handled in
+        the inbox, in the same transaction: a crash leaves both or neither."""
+        return unit_of_work(self.services.session, before_commit=self._mark_handled)
+
+    async def _mark_handled(self, session: Session) -> None:
+        inbox = self.services.inbox
+        if self._update_id is None or inbox is None or not inbox.owns(self._update_id):
+            return
+        await mark_handled(session, [self._update_id], wall_clock())
+        inbox.marked(self._update_id)
 
     async def open_state(self, *, fresh: bool = False) -> Opened:
         """The writer's rows as the router sees them, loaded once per update (`fresh` reloads:

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext
 
 from bot.settings import Settings
 from storage.db import Engine, Session, SessionFactory
+
+if TYPE_CHECKING:
+    from bot.inbox import Inbox
 
 Clock = Callable[[], datetime]
 
@@ -29,6 +32,7 @@ class Services:
     clock: Clock
     engine: Engine | None = None
     sessions: SessionFactory | None = None
+    inbox: Inbox | None = None  # set by build_application (bot.inbox: updates in, stored first)
 
     def session(self) -> Session:
         if self.sessions is None:

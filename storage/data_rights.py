@@ -27,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import storage.models  # noqa: F401  (registers every table on the metadata)
 from core.calibration import LEGACY_REASON
 from core.clock import as_utc
+from storage.inbox import forget_chat
 from storage.priors import forget_user
 
 __all__ = [
@@ -215,6 +216,7 @@ async def delete_user(session: AsyncSession, user_id: int) -> int:
 
     One ``DELETE`` on ``users``; the foreign keys' ON DELETE CASCADE remove the rest, in the same
     statement, so a half-deleted user cannot exist. A second call finds nothing and returns 0.
+    The person's finished updates in the inbox (their messages as Telegram sent them) go too.
     First the calibration fits the user's answers went into are dropped and a refit is due
     (storage.priors.forget_user), in the same transaction: nothing of them stays in aggregates.
     """
@@ -228,6 +230,10 @@ async def delete_user(session: AsyncSession, user_id: int) -> int:
         total += int((await session.exec(count)).scalar_one())  # type: ignore[call-overload]
     await forget_user(session, user_id)
     users = owned[USERS]
+    chat_id = (await session.exec(  # type: ignore[call-overload]
+        select(users.c.chat_id).where(users.c.id == user_id))).first()
+    if chat_id is not None:  # the person's messages waiting in the update inbox go too
+        await forget_chat(session, int(chat_id[0]))
     result = await session.exec(delete(users).where(users.c.id == user_id))
     if not result.rowcount:
         return 0

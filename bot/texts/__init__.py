@@ -84,6 +84,10 @@ NOTHING_TO_CANCEL = "There's no open question to leave. Send /help to see what I
 CANCELLED = "Okay, I've dropped that question. Nothing changed."
 NEED_SETUP = "We haven't set up your goal yet. Send /start and it takes about a minute."
 
+UPDATE_SET_ASIDE = (
+    "That didn't work on my side, even after a few tries. Please try again; I have logged the "
+    "problem."
+)
 INTERNAL_ERROR = (
     "Something went wrong on my side, so I could not save that. Please send it again in a "
     "minute; I have logged the problem."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,7 +141,9 @@ class EmulatorState:
         self.commands_by_scope: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.default_menu_button: dict[str, Any] | None = None
         self.allowed_updates: list[str] | None = None
-        self._update_ids = itertools.count(400_000_001)
+        # Telegram's update ids only grow, so a bot may keep the ones it saw (Notch's inbox
+        # does, for a day): a new emulator over the same database must not reuse them.
+        self._update_ids = itertools.count(int(time.time() * 1000) - 1_700_000_000_000)
         self._query_ids = itertools.count(4_372_910_553_874_001)
         self._file_ids = itertools.count(1)
         self._wake = asyncio.Event()

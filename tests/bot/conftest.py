@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.app import NotchApp, build_application, serving
+from bot.app import NotchApp, build_application, inbox_of, serving
 from bot.settings import load_settings
 from sandbox.emulator import BotApiEmulator
 from tests.support.clock import FakeClock
@@ -70,20 +69,8 @@ async def notch(bot_database_url: str) -> AsyncIterator[Notch]:
 
 
 def _settle_after_handlers(emulator: BotApiEmulator, application: NotchApp) -> None:
-    """`emulator.settle()` also waits while the bot holds a fetched update, queued or being
+    """`emulator.settle()` also waits while the bot holds a fetched update, stored or being
     handled: under load a handler's database work can outlast the emulator's quiet window, and a
     test would then read a message the handler has not edited yet."""
-    processor = application.update_processor
-    handle = processor.do_process_update
-    handling = 0
-
-    async def counted(update: object, coroutine: Awaitable[Any]) -> None:
-        nonlocal handling
-        handling += 1
-        try:
-            await handle(update, coroutine)
-        finally:
-            handling -= 1
-
-    processor.do_process_update = counted  # type: ignore[method-assign]
-    emulator.busy_while(lambda: handling > 0 or not application.update_queue.empty())
+    inbox = inbox_of(application)
+    emulator.busy_while(lambda: inbox.busy)

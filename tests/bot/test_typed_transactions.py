@@ -3,7 +3,10 @@
 SQLAlchemy's own events count every transaction begun and every statement executed on the
 bot's engine; the emulator's call log says when the bot first answered (a message sent, edited
 or reacted to). One transaction loads the open state the router decides on, one more carries the
-decision out. Run with `-s` to see the figures per message.
+decision out. The update inbox's own transactions are counted apart (a transaction whose every
+statement is on `update_inbox`): one stores and claims the update before any handler runs
+(required: nothing is acknowledged unstored), and at most one marks it handled afterwards, when
+the handler wrote nothing. Run with `-s` to see the figures per message.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from bot.app import inbox_of
 from bot.services import Services
 from bot.texts import checkin as c
 from bot.texts import onboarding as to
@@ -36,10 +40,28 @@ class Cost:
 
     events: list[tuple[str, int]] = field(default_factory=list)  # (kind, API calls so far)
     start_calls: int = 0
+    transactions: list[list[str]] = field(default_factory=list)  # each one's statements
+    opened: list[int] = field(default_factory=list)  # the index in `events` of each begin
 
-    def count(self, kind: str, *, before: int | None = None) -> int:
-        return sum(1 for k, calls in self.events
-                   if k == kind and (before is None or calls < before))
+    def count(self, kind: str, *, before: int | None = None, inbox: bool = False) -> int:
+        """Events of `kind`, those of the inbox's own transactions (`inbox`) or the others."""
+        inbox_events = self._inbox_events()
+        return sum(1 for i, (k, calls) in enumerate(self.events)
+                   if k == kind and (before is None or calls < before)
+                   and (i in inbox_events) == inbox)
+
+    def _inbox_events(self) -> set[int]:
+        found: set[int] = set()
+        for number, statements in enumerate(self.transactions):
+            if statements and all("update_inbox" in sql for sql in statements):
+                start = self.opened[number]
+                end = self.opened[number + 1] if number + 1 < len(self.opened) else None
+                found.add(start)
+                found.update(i for i in range(start + 1, end or len(self.events))
+                             if self._owner[i] == number)
+        return found
+
+    _owner: dict[int, int] = field(default_factory=dict)  # event index -> transaction number
 
 
 @contextmanager
@@ -48,10 +70,20 @@ def counting(notch: Notch) -> Iterator[Cost]:
     assert isinstance(found, Services) and found.engine is not None
     engine, calls, cost = found.engine.sync_engine, notch.emulator.calls, Cost()
 
-    def on_begin(_connection: Any) -> None:
+    current: dict[int, int] = {}  # connection -> its transaction's number
+
+    def on_begin(connection: Any) -> None:
+        current[id(connection)] = len(cost.transactions)
+        cost.opened.append(len(cost.events))
+        cost._owner[len(cost.events)] = len(cost.transactions)
+        cost.transactions.append([])
         cost.events.append(("transaction", len(calls)))
 
-    def on_statement(*_args: Any) -> None:
+    def on_statement(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        number = current.get(id(connection))
+        if number is not None:
+            cost.transactions[number].append(statement)
+            cost._owner[len(cost.events)] = number
         cost.events.append(("statement", len(calls)))
 
     cost.start_calls = len(calls)
@@ -80,9 +112,13 @@ async def _typed(notch: Notch, ada: EmulatedUser, text: str, label: str) -> Cost
     before_tx, before_st = (cost.count("transaction", before=answered + 1),
                             cost.count("statement", before=answered + 1))
     FIGURES[label] = (before_tx, before_st, cost.count("transaction"), cost.count("statement"))
+    inbox = (cost.count("transaction", before=answered + 1, inbox=True),
+             cost.count("transaction", inbox=True))
     print(f"{label:<44} before the answer: {before_tx} tx {before_st:>2} statements; "
-          f"in all: {FIGURES[label][2]} tx {FIGURES[label][3]:>2} statements")
-    assert before_tx <= MAX_TRANSACTIONS, (label, cost.events)
+          f"in all: {FIGURES[label][2]} tx {FIGURES[label][3]:>2} statements; "
+          f"inbox: {inbox[0]} tx before, {inbox[1]} in all")
+    assert before_tx <= MAX_TRANSACTIONS, (label, cost.transactions)
+    assert inbox == (1, 2) or inbox == (1, 1), (label, cost.transactions)
     return cost
 
 
@@ -100,6 +136,7 @@ async def _onboarded(notch: Notch) -> EmulatedUser:
     message touches the database while it is counted."""
     assert notch.application.job_queue is not None
     notch.application.job_queue.scheduler.pause()
+    inbox_of(notch.application).idle_poll = 3600  # no look for other processes' updates
     ada = notch.user()
     await onboard(notch, ada, behaviour="push-ups", baseline="12", first="now")
     assert c.DONE_BUTTON in (await ada.next_message()).buttons
