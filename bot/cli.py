@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as error:  # start-up failures: one line, the details in the log
         log.debug("start-up failed", exc_info=True)
-        message = redact(f"{type(error).__name__}: {error}", [settings.token or ""])
+        secrets = [settings.token or "", settings.secret or ""]
+        message = redact(f"{type(error).__name__}: {error}", secrets)
         print(f"notch: {message}", file=sys.stderr)
         return 1
 

@@ -11,10 +11,19 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import select
 
+from bot import texts
+from bot.app import inbox_of
+from bot.inbox import Inbox
+from bot.services import Services, utc_now
+from bot.settings import load_settings
 from bot.web import MAX_BODY_BYTES, SECRET_HEADER, WEBHOOK_PATH, create_app
-from storage.db import Engine, create_engine
+from core.vocabulary import InboxStatus
+from storage.db import Engine, create_engine, make_session_factory
 from storage.health import not_ready_reason
+from storage.models import InboxUpdate
+from tests.support.notch import Notch
 from tests.support.web import listening
 
 SECRET = "s3cret_-token"
@@ -23,16 +32,13 @@ UPDATE = {"update_id": 7, "message": {"message_id": 1, "date": 0, "text": "/help
 
 
 class Recorder:
-    """An inbox that keeps what it was given in memory; `failing` makes it raise as a database
-    would. The inbox itself (storage, dedup, workers) has its own tests."""
+    """Records what reaches the inbox, for the refusals: each test checks that nothing did.
+    The real inbox behind the webhook is tested below (stored once, answered once, 503)."""
 
     def __init__(self) -> None:
         self.accepted: list[Mapping[str, Any]] = []
-        self.failing = False
 
     async def accept(self, payloads: Sequence[Mapping[str, Any]]) -> int:
-        if self.failing:
-            raise ConnectionRefusedError("the database is down")
         self.accepted.extend(payloads)
         return len(payloads)
 
@@ -143,13 +149,44 @@ async def test_an_update_of_an_unknown_shape_is_stored_not_refused(
     assert recorder.accepted == [odd]
 
 
-async def test_a_database_failure_answers_503_so_telegram_retries(
-    client: httpx.AsyncClient, recorder: Recorder
-) -> None:
-    recorder.failing = True
-    assert (await _post(client, UPDATE)).status_code == 503
-    recorder.failing = False
-    assert (await _post(client, UPDATE)).status_code == 200  # the retry gets through
+async def test_a_database_failure_answers_503_so_telegram_retries() -> None:
+    """The real inbox on a database that does not answer: not stored, so not acknowledged."""
+    dead = create_engine("postgresql://postgres@127.0.0.1:1/test")
+    found = Services(settings=load_settings(), clock=utc_now, engine=dead,
+                     sessions=make_session_factory(dead))
+    app = create_app(inbox=Inbox(found), secret=SECRET, ready=_ready)
+    try:
+        async with listening(app) as base, httpx.AsyncClient(base_url=base) as http:
+            assert (await _post(http, UPDATE)).status_code == 503
+    finally:
+        await dead.dispose()
+
+
+@pytest.mark.parametrize("bot_database_url", ["sqlite", "postgres"], indirect=True)
+async def test_a_duplicate_update_id_is_stored_once_and_answered_once(notch: Notch) -> None:
+    """Telegram redelivers when it did not see the 200 (a timeout, a lost answer): the second
+    POST of one update_id is acknowledged again and changes nothing."""
+    ada = notch.user()
+    update = {"update_id": 900_001, "message": {
+        "message_id": 901, "from": ada.user, "chat": {"id": ada.chat_id, "type": "private",
+                                                      "first_name": "Ada"},
+        "date": int(notch.clock.now.timestamp()), "text": "/help",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+    app = create_app(inbox=inbox_of(notch.application), secret=SECRET, ready=_ready)
+    async with listening(app) as base, httpx.AsyncClient(base_url=base) as http:
+        first = await _post(http, update)
+        again = await _post(http, update)
+        assert (first.status_code, again.status_code) == (200, 200)
+        assert (await ada.next_message(timeout=10)).text == texts.help_text()
+        await ada.expect_no_message(within=0.5)
+    engine = create_engine(notch.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            rows = (await session.exec(
+                select(InboxUpdate).where(InboxUpdate.update_id == 900_001))).all()
+    finally:
+        await engine.dispose()
+    assert [(row.update_id, row.status) for row in rows] == [(900_001, InboxStatus.HANDLED)]
 
 
 async def test_only_post_reaches_the_webhook(client: httpx.AsyncClient) -> None:
