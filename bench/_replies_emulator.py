@@ -24,13 +24,13 @@ from sandbox.emulator import BotApiEmulator
 async def main(token: str) -> None:
     emulator = BotApiEmulator(token=token)
     await emulator.start()
-    if "setWebhook" not in emulator.api.handlers:
-        # Until the emulator learns webhooks itself: accept the registration, as Telegram does.
-        async def set_webhook(params: dict[str, Any]) -> Any:
-            return True
+    # The load generator plays Telegram's side of the webhook (and the load balancer), so the
+    # emulator only accepts the registration and never delivers updates itself.
+    async def set_webhook(params: dict[str, Any]) -> Any:
+        return True
 
-        emulator.api.handlers["setWebhook"] = set_webhook
-        emulator._methods["setwebhook"] = "setWebhook"
+    emulator.api.handlers["setWebhook"] = set_webhook
+    emulator._methods["setwebhook"] = "setWebhook"
     sent = {"count": 0, "last": 0.0}
     send = emulator.api.handlers["sendMessage"]
 
