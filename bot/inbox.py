@@ -183,7 +183,9 @@ class Inbox:
         if not items:
             return 0
         now = wall_clock()
-        free = self._workers - len(self._in_hand) if self._claiming else 0
+        # Never below 0: concurrent accepts each claim, so more than `workers` can be in hand
+        # (a negative LIMIT failed the whole group commit, and the webhook answered 503).
+        free = max(0, self._workers - len(self._in_hand)) if self._claiming else 0
 
         async def store_and_claim(session: Session) -> tuple[list[int], list[Claimed]]:
             # The claim rides in the store's transaction: an idle process answers a new update
@@ -336,7 +338,7 @@ class Inbox:
         updates in the same transaction when some are known to wait (say, this chat's next)."""
         mark = update_id not in self._marked
         self._unfinished.discard(update_id)
-        free = self._workers - len(self._in_hand) + 1 if self._claiming else 0
+        free = max(0, self._workers - len(self._in_hand) + 1) if self._claiming else 0
         claim = bool(free and self._waiting() - {update_id})
         if not mark and not claim:
             return

@@ -3,6 +3,7 @@ and that nothing refused reaches the inbox."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -224,3 +225,27 @@ async def test_readyz_fails_when_the_database_does_not_answer() -> None:
         await engine.dispose()
     assert answer.status_code == 503
     assert "did not answer" in answer.text
+
+
+@pytest.mark.parametrize("bot_database_url", ["sqlite", "postgres"], indirect=True)
+async def test_concurrent_updates_from_many_chats_are_all_stored_and_answered(
+    notch: Notch,
+) -> None:
+    """Telegram keeps up to 40 requests open at once: every one is acknowledged (no 503 from
+    the inbox's own bookkeeping) and every person gets their answer."""
+    people = [notch.emulator.private_chat(user_id=70_000 + i, first_name=f"P{i}")
+              for i in range(120)]
+    updates = [{"update_id": 800_000 + i, "message": {
+        "message_id": 1, "from": person.user, "date": int(notch.clock.now.timestamp()),
+        "chat": {"id": person.chat_id, "type": "private", "first_name": f"P{i}"},
+        "text": "/help", "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+        for i, person in enumerate(people)]
+    app = create_app(inbox=inbox_of(notch.application), secret=SECRET, ready=_ready)
+    limits = httpx.Limits(max_connections=40)
+    async with listening(app) as base, httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=60
+    ) as http:
+        answers = await asyncio.gather(*(_post(http, update) for update in updates))
+        assert sorted({a.status_code for a in answers}) == [200]
+        for person in people:
+            assert (await person.next_message(timeout=60)).text == texts.help_text()
