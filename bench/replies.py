@@ -14,13 +14,16 @@ What is measured, each in its own processes, all in one run on one emulator:
   as a load balancer would (a process may answer an update the other stored).
 
 Set-up: the Bot API emulator (sandbox/emulator) in its own process (bench/_replies_emulator.py)
-makes N real ``/help`` message updates from C people; the load generator (bench/_replies_load.py,
-its own process, aiohttp) posts them with the secret header, at most K requests in flight
-(Telegram's ``max_connections`` default is 40), re-posting any non-200 as Telegram would. A run
-is timed from the first POST to the emulator's N-th ``sendMessage`` of that run
-(CLOCK_MONOTONIC, system-wide). Each bot first answers a warm-up batch (not timed). Reported:
-median replies/s over R runs, and the bot processes' CPU (user + system, from /proc) per reply
-over the timed runs. PostgreSQL lives in a throwaway role and schema, dropped afterwards.
+makes N real ``/help`` message updates from C people (default C = N: one message per person per
+run, as when many people write at once; a person's second message within a second waits for
+Telegram's per-chat pace, which Notch keeps and the echo bot ignores); the load generator
+(bench/_replies_load.py, its own process, aiohttp) posts them with the secret header, at most K
+requests in flight (Telegram's ``max_connections`` default is 40), re-posting any non-200 as
+Telegram would. A run is timed from the first POST to the emulator's N-th ``sendMessage`` of
+that run (CLOCK_MONOTONIC, system-wide). Each bot first answers a warm-up batch (not timed).
+Reported: median replies/s over R runs, and the bot processes' CPU (user + system, from /proc)
+per reply over the timed runs. PostgreSQL lives in a throwaway role and schema, dropped
+afterwards.
 
 The machine has 2 cores shared by the bots, PostgreSQL, the emulator and the load generator
 (and, here, other developers' work): the ratios between rows of one run are the result; the
@@ -319,11 +322,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--chats", type=int, default=500)
+    parser.add_argument("--chats", type=int, default=0,
+                        help="people sending (default: as many as updates, one each per run)")
     parser.add_argument("--concurrency", type=int, default=40)
     parser.add_argument("--postgres-url")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
+    # One /help per person per run by default: a person's second message within a second waits
+    # for Telegram's per-chat pace (about 1 a second), which Notch keeps and the echo bot does not.
+    args.chats = args.chats or args.updates
     admin = _postgres_url(args.postgres_url)
     name = f"notch_bench_replies_{secrets.token_hex(4)}"
     command = ".venv/bin/python bench/replies.py"
