@@ -2,14 +2,14 @@
 
 The order matters and follows python-telegram-bot's custom-webhook example, with the inbox in
 the middle: the application starts without its updater (initialize, post_init opens and
-migrates the database and starts the tick, start), the inbox's workers start, then uvicorn
-listens, and only once it listens is the webhook registered, so Telegram's first POST finds a
-server. uvicorn runs on this event loop (`Server.serve()`), beside the bot.
+migrates the database and starts the tick, start), the inbox's workers start, the socket
+listens and uvicorn starts serving it, and only then is the webhook registered, so Telegram's
+first POST finds a server. uvicorn runs on this event loop (`Server.serve()`), beside the bot.
 
 SIGTERM or SIGINT drains: uvicorn stops accepting connections and lets the requests in flight
 finish (each is an insert that commits, or a 503), then the inbox finishes what its workers hold,
-then the application stops; all within `SHUTDOWN_BUDGET_S`, under the 10 s a supervisor
-usually waits before SIGKILL (and a kill loses nothing: what was acknowledged is stored).
+then the application stops; HTTP_GRACE_S + DRAIN_TIMEOUT_S + the stop stay under the 10 s a
+supervisor usually waits before SIGKILL (and a kill loses nothing: what was acknowledged is stored).
 
 The webhook is not deleted on the way out: other processes behind the same URL may still be
 serving it, and a restarting one wants Telegram to keep the updates coming (they wait on
@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 # application's stop, comfortably under 10 s.
 HTTP_GRACE_S = 3
 DRAIN_TIMEOUT_S = 4.0
-SHUTDOWN_BUDGET_S = 10.0
 
 
 async def serve(settings: Settings) -> None:
