@@ -8,6 +8,7 @@ migration runs with the same URL, driver and SQLite pragmas as the app.
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 import zlib
 from collections.abc import AsyncIterator
@@ -139,6 +140,8 @@ async def current(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(_current)
 
 
+@functools.cache
 def head() -> str | None:
-    """The revision the code expects (the newest migration file), read without a database."""
+    """The revision the code expects (the newest migration file), read without a database;
+    once per process: the files do not change under a running process (/readyz asks often)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
