@@ -36,6 +36,9 @@ bench: $(STAMP)
 	$(PY) bench/charts.py
 	$(PY) bench/claims.py
 	$(PY) bench/priors_fit.py
+	$(PY) bench/poison.py
+	$(PY) bench/press_latency.py
+	$(PY) bench/crash.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -78,24 +78,29 @@ def inbox_of(application: NotchApp) -> Inbox:
 
 
 @asynccontextmanager
-async def serving(application: NotchApp, *, poll_timeout: int = 10) -> AsyncIterator[NotchApp]:
+async def serving(application: NotchApp, *, poll_timeout: int = 10,
+                  poll: bool = True) -> AsyncIterator[NotchApp]:
     """Long polling through the inbox, without taking over the event loop (the sandbox and the
     tests share theirs with the emulator): PTB's hooks in `run_polling`'s order, `getUpdates`
-    into the inbox, this process's workers handling it; on exit the same drain as SIGTERM's."""
+    into the inbox, this process's workers handling it; on exit the same drain as SIGTERM's.
+    Without `poll` (a worker beside the process that polls or serves the webhook), the workers
+    and the tick run and nothing is fetched."""
     inbox = inbox_of(application)
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
-        await application.bot.delete_webhook(drop_pending_updates=False)
+        if poll:
+            await application.bot.delete_webhook(drop_pending_updates=False)
         await application.start()
         inbox.start(application)
         polling = asyncio.create_task(inbox.poll(application, timeout=poll_timeout),
-                                      name="notch-poll")
+                                      name="notch-poll") if poll else None
         try:
             yield application
         finally:
-            polling.cancel()
-            await asyncio.gather(polling, return_exceptions=True)
+            if polling is not None:
+                polling.cancel()
+                await asyncio.gather(polling, return_exceptions=True)
             await inbox.drain(DRAIN_TIMEOUT)
             await application.stop()
             if application.post_stop is not None:
@@ -104,13 +109,14 @@ async def serving(application: NotchApp, *, poll_timeout: int = 10) -> AsyncIter
         await application.post_shutdown(application)
 
 
-async def poll_until_stopped(application: NotchApp) -> None:
-    """`notch run`: serve by long polling until SIGINT or SIGTERM, then drain and exit."""
+async def poll_until_stopped(application: NotchApp, *, poll: bool = True) -> None:
+    """`notch run`: serve by long polling (`notch run --worker`: handle only) until SIGINT or
+    SIGTERM, then drain and exit."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with serving(application):
+    async with serving(application, poll=poll):
         await stop.wait()
         log.info("stopping: finishing the updates in hand")
 

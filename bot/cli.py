@@ -24,8 +24,13 @@ log = logging.getLogger("notch")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="notch", description="Notch, the mastery coach.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
+    run = commands.add_parser(
         "run", help="run the bot (long polling with a token; the terminal sandbox without one)"
+    )
+    run.add_argument(
+        "--worker", action="store_true",
+        help="handle stored updates and scheduled sends only, without fetching updates: extra "
+             "processes beside one `notch run` or any number of `notch serve` (PostgreSQL)",
     )
     commands.add_parser(
         "serve",
@@ -60,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings.require_webhook()  # a missing setting is said before the database is taken
         # One process per SQLite file (held until this process ends); none on PostgreSQL.
         with hold_database(settings.database_url):
-            return _serve(settings) if args.command == "serve" else _run(settings)
+            if args.command == "serve":
+                return _serve(settings)
+            return _run(settings, worker=bool(getattr(args, "worker", False)))
     except KeyboardInterrupt:
         return 130
     except SettingsError as error:
@@ -77,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, worker: bool = False) -> int:
     if settings.token is None:
         from sandbox.terminal import run_sandbox
 
@@ -85,7 +92,7 @@ def _run(settings: Settings) -> int:
         return 0
     from bot.app import build_application, poll_until_stopped
 
-    asyncio.run(poll_until_stopped(build_application(settings)))
+    asyncio.run(poll_until_stopped(build_application(settings), poll=not worker))
     return 0
 
 

@@ -160,6 +160,7 @@ class Inbox:
         self._tasks: list[asyncio.Task[None]] = []
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.idle_poll = IDLE_POLL
+        self._storing = 0  # accept() calls under way
 
     # ------------------------------------------------------------------ in
 
@@ -182,9 +183,14 @@ class Inbox:
                 items.append(item)
         if not items:
             return 0
+        self._storing += 1
+        try:
+            return await self._store(items)
+        finally:
+            self._storing -= 1
+
+    async def _store(self, items: list[Incoming]) -> int:
         now = wall_clock()
-        # Never below 0: concurrent accepts each claim, so more than `workers` can be in hand
-        # (a negative LIMIT failed the whole group commit, and the webhook answered 503).
         free = max(0, self._workers - len(self._in_hand)) if self._claiming else 0
 
         async def store_and_claim(session: Session) -> tuple[list[int], list[Claimed]]:
@@ -204,7 +210,7 @@ class Inbox:
     @property
     def busy(self) -> bool:
         """Updates accepted by this process and not finished yet (tests wait on it)."""
-        return bool(self._unfinished or self._in_hand)
+        return bool(self._storing or self._unfinished or self._in_hand)
 
     # ------------------------------------------------------------------ handling
 
@@ -322,7 +328,7 @@ class Inbox:
             self._unfinished.discard(item.update_id)
             await self._apologise(item.chat_id)
         elif status is InboxStatus.PENDING:
-            log.warning("update %s failed (try %d), trying again: %s: %s", item.update_id,
+            log.info("update %s failed (try %d), trying again: %s: %s", item.update_id,
                         item.failures + 1, type(error).__name__, error)
             asyncio.get_running_loop().call_later(
                 RETRY_AFTER.total_seconds() + 0.05, self._wake.set)

@@ -296,6 +296,12 @@ async def _run_fit(context: ContextTypes.DEFAULT_TYPE) -> None:
     await fit_calibration(found, found.clock())
 
 
+def services_of_application(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    found = application.bot_data["services"]
+    assert isinstance(found, Services)
+    return found
+
+
 def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Run the tick every 30 s, and the daily fit's claim every minute, on the application's job
     queue (called from post_init)."""
@@ -304,7 +310,7 @@ def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.job_queue.run_repeating(
         _run,
         interval=INTERVAL,
-        first=timedelta(seconds=INTERVAL),
+        first=timedelta(seconds=services_of_application(application).first_tick),
         name=JOB_NAME,
         job_kwargs={"misfire_grace_time": 300, "coalesce": True, "max_instances": 1},
     )

@@ -33,6 +33,9 @@ class Services:
     engine: Engine | None = None
     sessions: SessionFactory | None = None
     inbox: Inbox | None = None  # set by build_application (bot.inbox: updates in, stored first)
+    # Seconds from start to the first tick: soon, so a restarted process catches up at once
+    # (tests that drive the tick themselves push it back to the full interval).
+    first_tick: float = 2.0
 
     def session(self) -> Session:
         if self.sessions is None:

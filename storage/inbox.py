@@ -109,6 +109,8 @@ async def claim_updates(
 ) -> list[Claimed]:
     """Lease up to `limit` updates, at most one per chat, oldest first. The caller commits at
     once, so other workers skip them; the lease ends when the update is handled or fails."""
+    if limit <= 0:
+        return []
     candidates = (
         select(col(InboxUpdate.update_id))
         .where(*_claimable(now))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlmodel import select
 
@@ -100,6 +102,7 @@ async def test_a_handler_that_keeps_failing_is_tried_again_then_reported_and_log
     def database_down(self: Services) -> None:
         raise OperationalError("SELECT 1", {}, Exception("database is locked"))
 
+    caplog.set_level(logging.INFO, logger="bot.inbox")
     ada = notch.user()
     with monkeypatch.context() as patched:
         patched.setattr(Services, "session", database_down)

@@ -203,3 +203,20 @@ async def test_two_processes_with_four_workers_each_drain_one_inbox_in_order_per
     for chat, ids in handled.items():
         assert ids == sorted(ids), chat
         assert all(chat_of[i] == chat for i in ids)
+
+
+async def test_deleting_a_user_removes_their_finished_updates(engine: AsyncEngine) -> None:
+    from storage.data_rights import delete_user
+    from storage.users import upsert_telegram_user
+
+    sessions = make_session_factory(engine)
+    async with unit_of_work(sessions) as session:
+        user = await upsert_telegram_user(session, telegram_user_id=77, chat_id=77,
+                                          first_name="A", language_code=None, now=NOW)
+    await _store(engine, [_update(1, 77), _update(2, 78), _update(3, 77)])
+    await _claim(engine)
+    await _handled(engine, 1, 2)
+    assert user.id is not None
+    async with unit_of_work(sessions) as session:
+        assert await delete_user(session, user.id) > 0
+    assert sorted(await _rows(engine)) == [2, 3]  # another chat's, and the one still pending
