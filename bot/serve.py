@@ -80,6 +80,10 @@ async def _serve_http(
 ) -> None:
     """uvicorn and the inbox's workers, from listening to drained."""
     assert found.engine is not None  # post_init opened it
+    # Listening before uvicorn starts: Telegram's first POST after setWebhook waits in the
+    # kernel's backlog until uvicorn accepts it, so there is no start-up window to poll for.
+    # Bound first of all, so a taken port stops start-up before any worker runs.
+    listener = listen(settings.host, settings.port)
     inbox = inbox_of(application)
     inbox.start(application)
     app = create_app(inbox=inbox, secret=secret, ready=partial(not_ready_reason, found.engine))
@@ -94,9 +98,6 @@ async def _serve_http(
             timeout_graceful_shutdown=HTTP_GRACE_S,
         )
     )
-    # Listening before uvicorn starts: Telegram's first POST after setWebhook waits in the
-    # kernel's backlog until uvicorn accepts it, so there is no start-up window to poll for.
-    listener = listen(settings.host, settings.port)
     listening = asyncio.create_task(server.serve(sockets=[listener]))
     stop_waiter = asyncio.create_task(stopping.wait())
     try:

@@ -171,3 +171,18 @@ async def test_serve_without_its_settings_says_what_is_missing_in_one_line(
     assert len(lines) == 1 and lines[0].startswith("notch: configuration error: notch serve needs")
     assert missing in lines[0]
     assert not (tmp_path / "notch.db").exists()  # refused before the database was touched
+
+
+async def test_serve_on_a_taken_port_says_so_in_one_line(tmp_path: Path) -> None:
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        _accept_webhooks(emulator)
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            process = await _notch(tmp_path, _env(tmp_path, emulator.base_url, port), "serve")
+            _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    last = stderr.decode().strip().splitlines()[-1]
+    assert last.startswith(f"notch: cannot listen on 127.0.0.1:{port}: "), stderr.decode()
+    assert not emulator.calls_of("setWebhook")  # nothing was registered for a server not there
