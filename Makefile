@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/calibration_limits.py
 	$(PY) bench/charts.py
 	$(PY) bench/claims.py
+	$(PY) bench/lanes.py
 	$(PY) bench/priors_fit.py
 	$(PY) bench/poison.py
 	$(PY) bench/press_latency.py

@@ -14,7 +14,6 @@ from typing import Any, Final
 
 from telegram import BotCommand, MenuButtonCommands, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -24,6 +23,7 @@ from telegram.ext import (
 from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
 from bot.inbox import Inbox
+from bot.lanes import BroadcastLane, ReplyRateLimiter
 from bot.services import Clock, Services, attach, utc_now
 from bot.settings import Settings
 from storage.db import create_engine, make_session_factory
@@ -53,7 +53,9 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=NotchContext))
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3))
+        # Replies go out at once (per-chat pace only); scheduled sends take the shared
+        # broadcast budget in bot.sender.deliver (bot/lanes.py).
+        .rate_limiter(ReplyRateLimiter())
         .updater(None)  # updates come in through the inbox (bot.inbox), stored before handled
         .post_init(_open)
         .post_shutdown(_close)
@@ -128,6 +130,7 @@ async def _open(application: NotchApp) -> None:
     found.engine = create_engine(found.settings.database_url)
     await upgrade(found.engine)
     found.sessions = make_session_factory(found.engine)
+    found.broadcast = BroadcastLane(found.session, found.settings.broadcast_per_second)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
     scheduler.start(application)  # the tick: every 30 s, due rows become messages

@@ -27,9 +27,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot import callbacks, texts
 from bot.inbox import wall_clock
 from bot.services import Services, services
+from core.vocabulary import UserStatus
 from storage.db import Session
 from storage.inbox import mark_handled
 from storage.open_state import Opened, load_open_state
+from storage.scheduling import mark_unblocked
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -111,7 +113,16 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
                 self._opened = Opened()
             else:
                 async with self.db() as session:
-                    self._opened = await load_open_state(session, self._user_id, self.now)
+                    opened = await load_open_state(session, self._user_id, self.now)
+                    user = opened.user
+                    if user is not None and user.id is not None \
+                            and user.status == UserStatus.BLOCKED:
+                        # A 403 marked them blocked, yet they write: they let the bot back in
+                        # (the my_chat_member update saying so may never have come).
+                        await mark_unblocked(session, user.id, self.now)
+                        log.info("user %s wrote again after blocking the bot; sending resumes",
+                                 user.id)
+                    self._opened = opened
         return self._opened
 
     async def require_goal(self) -> Opened | None:

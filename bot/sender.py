@@ -1,11 +1,14 @@
 """The one way the tick writes to a user, and what each of Telegram's refusals means for the row.
 
-PTB's AIORateLimiter (bot/app.py) already paces requests and absorbs short `RetryAfter`s; what
-reaches this module is what the limiter gave up on. Nothing is swallowed: every failure is logged,
-and the row's state says what happens next, so a message is neither lost nor sent twice.
+Every send here is a scheduled one, so it first takes a slot of the broadcast lane (the budget
+shared by every process, bot/lanes.py) and is sent inside `broadcasting()`, where the rate limiter
+keeps the per-chat pace but hands a 429 straight back. Nothing is swallowed: every failure is
+logged, and the row's state says what happens next, so a message is neither lost nor sent twice.
 
-* `Forbidden` (403): the user blocked the bot → user 'blocked', no `next_send_at`, stop.
-* `RetryAfter` (429): Telegram says wait → the row is postponed by exactly that long.
+* `Forbidden` (403): the user blocked the bot → user 'blocked', no `next_send_at`, stop (one log
+  line, when the status changes; a message from them, or unblocking, makes them active again).
+* `RetryAfter` (429): Telegram says wait → the whole broadcast lane pauses that long (every
+  process), and the row is postponed by exactly that long; replies are not paused.
 * `TimedOut` / `NetworkError` (5xx, connection): back-off 30 s, 60 s, … at most 30 min.
 * `BadRequest` (400): the request itself is wrong and will never succeed → logged as an error and
   held (the daily row until its day closes, a reminder dropped) instead of retried forever.
@@ -24,6 +27,7 @@ from typing import Final
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.lanes import FREE_BROADCAST_PER_SECOND, broadcasting, retry_seconds
 from bot.services import Services
 from storage.scheduling import drop_followup, mark_blocked, postpone, reject
 
@@ -66,10 +70,6 @@ def backoff(attempts: int) -> timedelta:
     return min(delay, BACKOFF_MAX)
 
 
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 async def deliver(
     services: Services,
     bot: Bot,
@@ -81,17 +81,29 @@ async def deliver(
     """Send `text`; on failure, record what Telegram's answer means and say so."""
     kind = "reminder" if to.followup else "daily"
     what = f"user {to.user_id} challenge {to.challenge_id} ({kind})"
+    lane = services.broadcast
+    paid = services.settings.broadcast_per_second > FREE_BROADCAST_PER_SECOND
     try:
-        message = await bot.send_message(to.chat_id, text, reply_markup=reply_markup)
+        if lane is not None:
+            await lane.acquire()
+        with broadcasting():
+            message = await bot.send_message(to.chat_id, text, reply_markup=reply_markup,
+                                             allow_paid_broadcast=True if paid else None)
     except Forbidden as exc:
-        log.warning("send to %s refused (%s): the user blocked the bot; stop sending", what, exc)
         async with services.session() as session:
-            await mark_blocked(session, to.user_id)
+            changed = await mark_blocked(session, to.user_id)
             await session.commit()
+        if changed:
+            log.warning("send to %s refused (%s): the user blocked the bot; stop sending", what,
+                        exc)
         return Delivery(Result.BLOCKED)
     except RetryAfter as exc:
-        retry_at = now + timedelta(seconds=_seconds(exc.retry_after))
-        log.warning("send to %s throttled by Telegram: retry at %s", what, retry_at.isoformat())
+        wait = retry_seconds(exc)
+        retry_at = now + timedelta(seconds=wait)
+        if lane is not None:
+            await lane.pause(wait)
+        log.warning("send to %s throttled by Telegram: broadcast lane paused %.0f s, retry at %s",
+                    what, wait, retry_at.isoformat())
         await _postpone(services, to, retry_at)
         return Delivery(Result.RETRY, retry_at=retry_at)
     except BadRequest as exc:

@@ -18,6 +18,7 @@ from storage.db import Engine, Session, SessionFactory
 
 if TYPE_CHECKING:
     from bot.inbox import Inbox
+    from bot.lanes import BroadcastLane
 
 Clock = Callable[[], datetime]
 
@@ -32,6 +33,7 @@ class Services:
     clock: Clock
     engine: Engine | None = None
     sessions: SessionFactory | None = None
+    broadcast: BroadcastLane | None = None  # the shared budget of scheduled sends (bot/lanes.py)
     inbox: Inbox | None = None  # set by build_application (bot.inbox: updates in, stored first)
     # Seconds from start to the first tick: soon, so a restarted process catches up at once
     # (tests that drive the tick themselves push it back to the full interval).

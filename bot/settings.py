@@ -1,8 +1,9 @@
 """Runtime settings, read from the environment and `.env`.
 
 Each variable is named after its field, upper-cased, with no prefix (TELEGRAM_BOT_TOKEN,
-TELEGRAM_API_BASE_URL, DATABASE_URL, LOG_LEVEL): the one naming rule, documented in README and
-.env.example, that the developer tools follow too (TEST_DATABASE_URL, BENCH_DATABASE_URL).
+TELEGRAM_API_BASE_URL, DATABASE_URL, LOG_LEVEL, BROADCAST_PER_SECOND): the one naming rule,
+documented in README and .env.example, that the developer tools follow too (TEST_DATABASE_URL,
+BENCH_DATABASE_URL).
 
 A wrong value must stop start-up with one clear line, and the bot token must never be echoed:
 pydantic's own error text includes the rejected input, so errors are re-worded here.
@@ -48,6 +49,11 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(default=DEFAULT_DATABASE_URL)
     log_level: LogLevel = "INFO"
+    broadcast_per_second: float = Field(
+        default=25.0, gt=0, le=1000,
+        description="Scheduled sends a second, shared by every process. Telegram allows about "
+        "30 free; above 30 each message is a paid broadcast (allow_paid_broadcast, up to 1000).",
+    )
     public_url: str | None = Field(
         default=None,
         description="`notch serve`: the https base Telegram reaches (the reverse proxy's).",

@@ -2,9 +2,12 @@
 
 from sandbox.emulator.errors import ApiError
 from sandbox.emulator.faults import Fault
+from sandbox.emulator.limits import Limits
 from sandbox.emulator.server import BotApiEmulator
 from sandbox.emulator.state import SentMessage
 from sandbox.emulator.user import EmulatedChat, EmulatedUser, NoMessageError, PressResult
+from sandbox.emulator.webhook import SECRET_HEADER, RetryPolicy, WebhookStats
 
-__all__ = ["ApiError", "BotApiEmulator", "EmulatedChat", "EmulatedUser", "Fault",
-           "NoMessageError", "PressResult", "SentMessage"]
+__all__ = ["SECRET_HEADER", "ApiError", "BotApiEmulator", "EmulatedChat", "EmulatedUser",
+           "Fault", "Limits", "NoMessageError", "PressResult", "RetryPolicy", "SentMessage",
+           "WebhookStats"]

@@ -89,8 +89,7 @@ class BotApi:
         self.state = state
         self.callback_query_ttl = callback_query_ttl
         self.handlers: dict[str, Handler] = {
-            "getMe": self.get_me, "deleteWebhook": self.delete_webhook,
-            "getWebhookInfo": self.get_webhook_info, "sendMessage": self.send_message,
+            "getMe": self.get_me, "sendMessage": self.send_message,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
@@ -177,15 +176,6 @@ class BotApi:
 
     async def get_me(self, params: dict[str, Any]) -> Any:
         return self.state.bot_user
-
-    async def delete_webhook(self, params: dict[str, Any]) -> Any:
-        if flag(params.get("drop_pending_updates")):
-            self.state.updates.clear()
-        return True
-
-    async def get_webhook_info(self, params: dict[str, Any]) -> Any:
-        return {"url": "", "has_custom_certificate": False,
-                "pending_update_count": len(self.state.updates)}
 
     async def send_message(self, params: dict[str, Any]) -> Any:
         chat = self.target_chat(params)

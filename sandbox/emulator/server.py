@@ -12,11 +12,13 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.emulator.errors import CONFLICT, ApiError, bad_request
+from sandbox.emulator.errors import CONFLICT, WEBHOOK_ACTIVE, ApiError, bad_request
 from sandbox.emulator.faults import Fault, FaultBook
-from sandbox.emulator.methods import BotApi, as_int
+from sandbox.emulator.limits import FloodGate, Limits
+from sandbox.emulator.methods import BotApi, as_int, flag
 from sandbox.emulator.state import EmulatorState, Upload
 from sandbox.emulator.user import EmulatedChat, EmulatedUser
+from sandbox.emulator.webhook import RetryPolicy, WebhookDeliverer, WebhookStats, read_config
 
 # Parameters that travel as JSON strings in form and multipart bodies.
 JSON_FIELDS = frozenset({
@@ -31,9 +33,12 @@ class BotApiEmulator:
     def __init__(self, token: str = "123456:TEST-TOKEN", bot_username: str = "notch_sandbox_bot",
                  clock: Callable[[], float] = time.time, *, port: int = 0,
                  host: str = "127.0.0.1", bot_first_name: str = "Notch",
-                 callback_query_ttl: float | None = None) -> None:
+                 callback_query_ttl: float | None = None, limits: Limits | None = None,
+                 webhook_retry: RetryPolicy | None = None) -> None:
         """`callback_query_ttl`: seconds after a press when answerCallbackQuery starts failing
-        with "query is too old" (Telegram allows about 15; None = never)."""
+        with "query is too old" (Telegram allows about 15; None = never). `limits`: answer
+        sends beyond Telegram's flood limits with 429 (off by default). `webhook_retry`: how
+        often and how soon a failed webhook delivery is tried again."""
         self.token = token
         self.host, self.port = host, port
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456
@@ -44,6 +49,13 @@ class BotApiEmulator:
         self.state = EmulatorState(clock, bot_user)
         self.api = BotApi(self.state, callback_query_ttl)
         self.faults = FaultBook()
+        self.flood = FloodGate(limits, limits.clock or clock) if limits is not None else None
+        self.webhook_stats = WebhookStats()
+        self._webhook_retry = webhook_retry or RetryPolicy()
+        self._webhook: WebhookDeliverer | None = None
+        self.api.handlers.update({"setWebhook": self._set_webhook,
+                                  "deleteWebhook": self._delete_webhook,
+                                  "getWebhookInfo": self._get_webhook_info})
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._methods = {name.lower(): name for name in [*self.api.handlers, "getUpdates"]}
         self._runner: web.AppRunner | None = None
@@ -75,6 +87,7 @@ class BotApiEmulator:
         """Release every waiting long poll with an empty answer, then close the port."""
         self._stopping.set()
         self.state.wake_polls()
+        await self._drop_webhook()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -132,6 +145,24 @@ class BotApiEmulator:
         return self.faults.add(Fault(method, status, retry_after, description, delay, times,
                                      chat_id))
 
+    def inject_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue `payload` as an update exactly as given (any shape, even one PTB cannot parse),
+        for getUpdates and the webhook alike; an `update_id` is added when it has none, and a
+        given one is kept (a duplicate delivery is one injected twice)."""
+        return self.state.push_raw(payload)
+
+    @property
+    def too_many_requests(self) -> int:
+        """429s the flood limits gave (0 without `limits`)."""
+        return self.flood.too_many if self.flood is not None else 0
+
+    def too_many_requests_to(self, chat_id: int) -> int:
+        return self.flood.too_many_by_chat[chat_id] if self.flood is not None else 0
+
+    @property
+    def webhook_url(self) -> str | None:
+        return self._webhook.config.url if self._webhook is not None else None
+
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
 
@@ -152,7 +183,9 @@ class BotApiEmulator:
         while True:
             now = loop.time()
             fetched = all(update.delivered for update in self.state.updates)
-            idle = fetched and self._inflight == 0 and not any(busy() for busy in self._busy)
+            posting = self._webhook is not None and self._webhook.busy
+            idle = (fetched and self._inflight == 0 and not posting
+                    and not any(busy() for busy in self._busy))
             if idle and now - self._last_activity >= quiet:
                 return
             if now >= deadline:
@@ -200,6 +233,8 @@ class BotApiEmulator:
                 error = fault.error()
                 if error is not None:
                     raise error
+            if self.flood is not None:
+                self.flood.admit(method, params)
             if polling:
                 result = await self._get_updates(params, request)
             else:
@@ -220,6 +255,8 @@ class BotApiEmulator:
 
     async def _get_updates(self, params: dict[str, Any], request: web.Request) -> Any:
         """A real long poll: a newer poll terminates this one (409), stop() releases it."""
+        if self._webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = as_int(params.get("offset", 0), "offset is invalid")
         limit = min(max(as_int(params.get("limit", 100), "limit is invalid"), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
@@ -249,6 +286,47 @@ class BotApiEmulator:
                 return []
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.state.wake_event.wait(), remaining)
+
+
+    # ------------------------------------------------------------ webhook
+
+    async def _set_webhook(self, params: dict[str, Any]) -> Any:
+        config = read_config(params)
+        await self._drop_webhook()
+        if flag(params.get("drop_pending_updates")):
+            self.state.updates.clear()
+        if config.allowed_updates is not None:
+            self.state.allowed_updates = config.allowed_updates or None
+        self._webhook = WebhookDeliverer(self.state, config, self._webhook_retry,
+                                         self.webhook_stats)
+        self._webhook.start()
+        self.state.wake_polls()  # a waiting long poll learns it lost to the webhook
+        return True
+
+    async def _delete_webhook(self, params: dict[str, Any]) -> Any:
+        await self._drop_webhook()
+        if flag(params.get("drop_pending_updates")):
+            self.state.updates.clear()
+        return True
+
+    async def _drop_webhook(self) -> None:
+        webhook, self._webhook = self._webhook, None
+        if webhook is not None:
+            await webhook.stop()
+
+    async def _get_webhook_info(self, params: dict[str, Any]) -> Any:
+        info: dict[str, Any] = {"url": "", "has_custom_certificate": False,
+                                "pending_update_count": len(self.state.updates)}
+        webhook = self._webhook
+        if webhook is not None:
+            info["url"] = webhook.config.url
+            info["max_connections"] = webhook.config.max_connections
+            if webhook.config.allowed_updates is not None:
+                info["allowed_updates"] = webhook.config.allowed_updates
+            if webhook.last_error_date is not None:
+                info["last_error_date"] = webhook.last_error_date
+                info["last_error_message"] = webhook.last_error_message
+        return info
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:

@@ -124,7 +124,7 @@ class PendingUpdate:
 
     @property
     def kind(self) -> str:
-        return next(key for key in self.payload if key != "update_id")
+        return next((key for key in self.payload if key != "update_id"), "")
 
 
 class EmulatorState:
@@ -157,6 +157,15 @@ class EmulatorState:
         update_id = next(self._update_ids)
         update = {"update_id": update_id, kind: body}
         self.updates.append(PendingUpdate(update_id, update))
+        self.wake_polls()
+        return update
+
+    def push_raw(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue a payload as it is (poison updates included); keep or assign its update_id."""
+        update = dict(payload)
+        if not isinstance(update.get("update_id"), int):
+            update = {"update_id": next(self._update_ids), **update}
+        self.updates.append(PendingUpdate(int(update["update_id"]), update))
         self.wake_polls()
         return update
 

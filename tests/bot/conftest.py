@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from bot.app import NotchApp, build_application, inbox_of, serving
 from bot.scheduler import INTERVAL
 from bot.settings import load_settings
-from sandbox.emulator import BotApiEmulator
+from sandbox.emulator import BotApiEmulator, Limits
 from tests.support.clock import FakeClock
 from tests.support.notch import TOKEN, Notch
 from tests.support.postgres import postgres_admin, postgres_ready, postgres_url
@@ -51,10 +51,18 @@ async def bot_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> As
 
 
 @pytest.fixture
-async def notch(bot_database_url: str) -> AsyncIterator[Notch]:
+def emulator_limits() -> Limits | None:
+    """Telegram's flood limits in the emulator: off; a test module turns them on by overriding
+    this fixture (their clock must be real time: the bot paces in real seconds)."""
+    return None
+
+
+@pytest.fixture
+async def notch(bot_database_url: str, emulator_limits: Limits | None) -> AsyncIterator[Notch]:
     clock = FakeClock()
     database_url = bot_database_url
-    async with BotApiEmulator(token=TOKEN, clock=lambda: clock.now.timestamp()) as emulator:
+    async with BotApiEmulator(token=TOKEN, clock=lambda: clock.now.timestamp(),
+                              limits=emulator_limits) as emulator:
         settings = load_settings(
             telegram_bot_token=TOKEN,
             telegram_api_base_url=emulator.base_url,

@@ -280,8 +280,9 @@ async def test_429_on_the_daily_send_is_retried_after_retry_after_and_delivered_
     ada = notch.user()
     user_id = await make_user(notch, ada)
     due = utc(2026, 6, 2, 5, 30)
-    # More 429s in a row than the rate limiter retries (3): the row itself is postponed.
-    notch.emulator.inject_fault("sendMessage", status=429, retry_after=1, times=4)
+    # A scheduled send is not retried by the rate limiter (that is the reply lane's): the 429
+    # pauses the broadcast lane and the row itself is postponed by exactly retry_after.
+    notch.emulator.inject_fault("sendMessage", status=429, retry_after=1)
     report = await notch.tick(due)
     assert (report.sent, report.unsent) == (0, 1)
     [row] = await challenges(notch, user_id)
