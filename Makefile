@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) bench/charts.py
 	$(PY) bench/claims.py
 	$(PY) bench/lanes.py
+	$(PY) bench/fanout.py
 	$(PY) bench/priors_fit.py
 	$(PY) bench/poison.py
 	$(PY) bench/press_latency.py

@@ -7,7 +7,9 @@ from the goal's settled history, so the amount always reflects every answer give
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from telegram import Bot
 
@@ -52,9 +54,15 @@ def baseline_text(goal: Goal) -> str:
 
 
 def daily_text(goal: Goal, challenge: Challenge) -> str:
-    reason = texts.plan_reason(challenge.plan_reason_key, challenge.plan_facts, goal.unit)
-    return texts.daily(amount_text(goal, challenge.amount), reason,
-                       challenge.confidence)
+    return daily_words(goal.unit, challenge.amount, challenge.plan_reason_key,
+                       challenge.plan_facts, challenge.confidence)
+
+
+def daily_words(unit: str, amount: float, reason_key: str, facts: Mapping[str, Any],
+                confidence: int | None) -> str:
+    """The daily message from a challenge's columns (the batched send has no ORM objects)."""
+    reason = texts.plan_reason(reason_key, facts, unit)
+    return texts.daily(format_amount(amount, unit), reason, confidence)
 
 
 async def calibrated_plan(session: Session, goal: Goal, day: date) -> Plan:

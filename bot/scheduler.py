@@ -10,6 +10,7 @@ several workers can tick at once.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,8 @@ from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from bot.calibrate import fit_if_due
-from bot.daily import amount_text, deliver_challenge, plan_day, resend_snoozed
+from bot.daily import amount_text, resend_snoozed
+from bot.fanout import FanoutCounts, plan_due, send_due
 from bot.keyboards import challenge_keyboard
 from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
@@ -27,29 +29,23 @@ from bot.services import Services
 from bot.services import services as services_of
 from bot.texts import checkin as texts
 from bot.texts import settings as settings_texts
-from core.clock import local_day, send_instant_for_day
-from core.schedule import LATEST_SEND, next_plan_instant, still_sendable
+from core.clock import send_instant_for_day
+from core.schedule import LATEST_SEND
 from core.vocabulary import ChallengeStatus
 from storage.challenges import owner_of
 from storage.db import Session
+from storage.fanout import DueUser
 from storage.goals import active_goal
-from storage.models import User
 from storage.scheduling import (
-    advance_user,
-    claim_due_challenges,
     claim_due_followups,
     claim_due_reviews,
     claim_due_snoozes,
-    claim_due_users,
     close_past_days,
     drop_followup,
     mark_followup_sent,
     mark_review_sent,
-    pause_for_silence,
     postpone_review,
     resume_due_paused,
-    silent_week,
-    taken_days,
 )
 from storage.users import get_user
 
@@ -78,20 +74,35 @@ class TickReport:
     snoozed: int = 0  # snoozed challenges brought back ("Later")
     reviews: int = 0  # weekly reviews delivered
     unsent: int = 0  # sends that failed (postponed, blocked or rejected; all logged)
+    late_s: float | None = None  # how late the last daily message went out against its due_at
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
 
 
+def _tick_clock(now: datetime) -> Callable[[], datetime]:
+    """`now` moved on by the time the tick has taken: a long fan-out claims each later batch (and
+    sets its lease) at that batch's own time, so a lease never starts out already expired."""
+    started = time.monotonic()
+    return lambda: now + timedelta(seconds=time.monotonic() - started)
+
+
 async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
+    """Close past days, plan (ahead) and send the daily fan-out (bot/fanout.py), then reminders,
+    snoozes and reviews."""
     report = TickReport()
     async with services.session() as session:
         report.closed = len(await close_past_days(session, now))
         report.resumed = len(await resume_due_paused(session, now))
         await session.commit()
-    silent = await _plan_due_users(services, now, report)
+    fanout = FanoutCounts()
+    clock = _tick_clock(now)
+    silent = await plan_due(services, now, fanout, clock)
     await _tell_paused(services, bot, now, silent)
-    await _send_due_challenges(services, bot, now, report)
+    await send_due(services, bot, now, fanout, clock)
+    report.planned, report.too_late, report.silenced = (
+        fanout.planned, fanout.too_late, fanout.silenced)
+    report.sent, report.unsent, report.late_s = fanout.sent, fanout.unsent, fanout.late_s
     await _send_due_followups(services, bot, now, report)
     await _send_due_snoozes(services, bot, now, report)
     await _send_due_reviews(services, bot, now, report)
@@ -100,51 +111,16 @@ async def tick(services: Services, bot: Bot, now: datetime) -> TickReport:
     return report
 
 
-async def _plan_due_users(services: Services, now: datetime, report: TickReport) -> list[User]:
-    """Plan today's challenge for every user whose send time has come, and move them on; a user
-    silent for a week is paused instead (returned, to be told)."""
-    silent: list[User] = []
-    async with services.session() as session:
-        for user in await claim_due_users(session, now):
-            assert user.id is not None and user.next_send_at is not None
-            goal = await active_goal(session, user.id)
-            today = local_day(now, user.timezone)
-            upcoming = None if goal is None or goal.id is None else next_plan_instant(
-                now, user.timezone, user.send_time, await taken_days(session, goal.id, today)
-            )  # the next day with no challenge yet: the rule every announcement reads
-            if not await advance_user(session, user.id, user.next_send_at, upcoming):
-                continue  # another worker moved this user on
-            if goal is None or goal.id is None:
-                continue
-            send_at = send_instant_for_day(today, user.timezone, user.send_time)
-            if send_at > now:
-                continue  # today's time is still ahead (the schedule was stale)
-            if not still_sendable(today, user.timezone, user.send_time, now):
-                report.too_late += 1
-                log.info("user %s: today's challenge skipped, the tick came after %s local",
-                         user.id, LATEST_SEND)
-                continue
-            if await silent_week(session, goal.id, today) and await pause_for_silence(
-                    session, user.id, now):
-                silent.append(user)
-                report.silenced += 1
-                continue
-            await plan_day(session, user, goal, today, send_at)
-            report.planned += 1
-        await session.commit()
-    return silent
-
-
-async def _tell_paused(services: Services, bot: Bot, now: datetime, silent: list[User]) -> None:
+async def _tell_paused(services: Services, bot: Bot, now: datetime,
+                       silent: list[DueUser]) -> None:
     """One kind message to each user just paused for silence, saying how to come back. Sent
     after the pause is committed: a crash in between leaves the pause untold (never twice)."""
     for user in silent:
-        assert user.id is not None
         try:
-            await deliver(services, bot, Outbound(user_id=user.id, chat_id=user.chat_id),
+            await deliver(services, bot, Outbound(user_id=user.user_id, chat_id=user.chat_id),
                           settings_texts.SILENCE_PAUSED, now)
         except Exception:
-            log.exception("telling user %s of the pause for silence failed", user.id)
+            log.exception("telling user %s of the pause for silence failed", user.user_id)
 
 
 async def fit_calibration(services: Services, now: datetime) -> int:
@@ -185,18 +161,6 @@ async def _send_claimed(
             log.exception("sending %s failed", describe(item))
             broken += 1
     return sent, declined, broken
-
-
-async def _send_due_challenges(
-    services: Services, bot: Bot, now: datetime, report: TickReport
-) -> None:
-    sent, declined, broken = await _send_claimed(
-        services, now, claim_due_challenges,
-        lambda challenge_id: deliver_challenge(services, bot, challenge_id, now),
-        lambda challenge_id: f"challenge {challenge_id}",
-    )
-    report.sent += sent
-    report.unsent += declined + broken
 
 
 async def _send_due_followups(

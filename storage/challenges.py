@@ -29,6 +29,7 @@ __all__ = [
     "UNDO_WINDOW",
     "Evidence",
     "Owned",
+    "attempt_of",
     "awaiting_effort",
     "awaiting_reason",
     "challenge_for_day",
@@ -187,18 +188,27 @@ async def _newest_unanswered(session: AsyncSession, goal_id: int, since: date,
 
 
 def core_attempt(row: Challenge) -> calibration.Attempt:
-    """A settled challenge as the calibrator's Attempt (the one place this mapping lives)."""
-    outcome = ChallengeStatus(row.status)
+    """A settled challenge as the calibrator's Attempt."""
+    return attempt_of(row.local_date, row.amount, row.status, row.effort, row.failure_reason,
+                      row.achieved)
+
+
+def attempt_of(
+    day: date, amount: float, status: str, effort: int | None, failure_reason: str | None,
+    achieved: float | None,
+) -> calibration.Attempt:
+    """A settled challenge's columns as the calibrator's Attempt (the one place this mapping
+    lives: the tick's set-based planning reads the same columns without ORM objects)."""
+    outcome = ChallengeStatus(status)
     failed = outcome is ChallengeStatus.FAILED
-    achieved = row.achieved
     if achieved is not None:
-        achieved = min(max(achieved, 0.0), row.amount)
+        achieved = min(max(achieved, 0.0), amount)
     return calibration.Attempt(
-        day=row.local_date,
-        amount=row.amount,
+        day=day,
+        amount=amount,
         outcome=outcome,
-        effort=row.effort if outcome is ChallengeStatus.DONE else None,
-        reason=FailureReason(row.failure_reason) if failed and row.failure_reason else None,
+        effort=effort if outcome is ChallengeStatus.DONE else None,
+        reason=FailureReason(failure_reason) if failed and failure_reason else None,
         achieved=achieved if failed else None,
     )
 

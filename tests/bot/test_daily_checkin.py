@@ -22,10 +22,12 @@ async def test_daily_message_done_effort_registration_reflection_undo(notch: Not
     ada = notch.user()
     user_id = await make_user(notch, ada, zone="Europe/Berlin", at=time(7, 30))
     report = await notch.tick(SEND - timedelta(seconds=30))
-    assert report.sent == 0
+    assert (report.planned, report.sent) == (1, 0)  # planned ahead (bot.fanout.PLAN_AHEAD)
     await ada.expect_no_message(within=0.2)
     report = await notch.tick(SEND)
-    assert (report.planned, report.sent) == (1, 1)
+    assert (report.planned, report.sent) == (0, 1)
+    # The tick's lateness: its last send against that row's due time (here: the tick itself).
+    assert report.late_s is not None and 0 <= report.late_s < 5
     daily = await ada.next_message()
     [row] = await challenges(notch, user_id)
     assert row.amount in (10, 11) and row.status == "sent" and row.sent_at == SEND

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from bot.daily import deliver_challenge
+from bot.fanout import PLAN_AHEAD
 from bot.texts import checkin as t
 from storage.scheduling import claim_due_challenges
 from tests.support.daily import challenges, make_user, services_of, user_row, utc
@@ -148,9 +149,12 @@ async def test_restart_between_claim_and_send_loses_nothing(notch: Notch) -> Non
     ada = notch.user()
     user_id = await make_user(notch, ada)
     due = utc(2026, 6, 2, 5, 30)
-    # A worker plans and claims, then dies before sending (the claim is committed).
-    report = await notch.tick(due - timedelta(seconds=1))
+    # A worker plans and claims, then dies before sending (the claim is committed). The day is
+    # planned ahead of its send time (bot.fanout.PLAN_AHEAD), but nothing goes out before it.
+    report = await notch.tick(due - PLAN_AHEAD - timedelta(seconds=1))
     assert report.planned == 0
+    report = await notch.tick(due - timedelta(seconds=1))
+    assert (report.planned, report.sent) == (1, 0)
     services = services_of(notch)
     from bot.daily import plan_day
     from storage.goals import active_goal
@@ -193,9 +197,9 @@ async def test_restart_between_send_and_mark_sends_at_most_one_duplicate(
     async def crash(*args: object, **kwargs: object) -> bool:
         raise Crash
 
-    import bot.daily
+    import bot.fanout
 
-    monkeypatch.setattr(bot.daily, "mark_sent", crash)  # the process dies right after sending
+    monkeypatch.setattr(bot.fanout, "mark_sent_many", crash)  # dies right after sending
     report = await notch.tick(due)
     assert (report.sent, report.unsent) == (0, 1)
     monkeypatch.undo()
@@ -336,3 +340,31 @@ async def test_a_bad_request_is_logged_and_not_retried(
     await notch.tick(row.close_at)
     [row] = await challenges(notch, user_id)
     assert row.status == "missed"
+
+
+async def test_a_day_is_planned_ahead_once_yesterday_closed_and_the_announcement_holds(
+    notch: Notch,
+) -> None:
+    """Planning ahead (bot.fanout.PLAN_AHEAD) waits for the previous day's close (04:00 local),
+    so a send time just after 04:00 is planned at 04:00, not before; in between, what the bot
+    announces is still the send time itself."""
+    from storage.scheduling import next_challenge_at
+
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada, zone="UTC", at=time(4, 2))
+    send = utc(2026, 6, 2, 4, 2)
+    report = await notch.tick(utc(2026, 6, 2, 3, 59))  # within PLAN_AHEAD, 1 June still open
+    assert (report.planned, report.sent) == (0, 0)
+    report = await notch.tick(utc(2026, 6, 2, 4, 0))  # 1 June closed: planned, not sent
+    assert (report.planned, report.sent) == (1, 0)
+    await ada.expect_no_message(within=0.2)
+    user = await user_row(notch, user_id)
+    assert user.next_send_at == utc(2026, 6, 3, 4, 2)  # moved on to the next free day
+    async with services_of(notch).session() as session:
+        assert await next_challenge_at(session, user, utc(2026, 6, 2, 4, 1)) == send
+    [row] = await challenges(notch, user_id)
+    assert (row.status, row.due_at) == ("planned", send)
+    report = await notch.tick(send)
+    assert (report.planned, report.sent) == (0, 1)
+    await ada.next_message()
