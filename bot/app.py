@@ -22,6 +22,7 @@ from telegram.ext import (
 
 from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
+from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.lanes import BroadcastLane, ReplyRateLimiter
 from bot.services import Clock, Services, attach, utc_now
@@ -47,6 +48,7 @@ def build_application(
     bot_token = token or settings.token
     if not bot_token:
         raise ValueError("a bot token is needed to build the application")
+    transports = (AiohttpRequest(connections=SEND_CONNECTIONS), AiohttpRequest(connections=1))
     application = (
         ApplicationBuilder()
         .token(bot_token)
@@ -56,6 +58,10 @@ def build_application(
         # Replies go out at once (per-chat pace only); scheduled sends take the shared
         # broadcast budget in bot.sender.deliver (bot/lanes.py).
         .rate_limiter(ReplyRateLimiter())
+        # PTB's own transport interface on aiohttp: a quarter of httpx's CPU per request
+        # (docs/BENCHMARKS.md, "Fan-out: where a tick's time goes").
+        .request(transports[0])
+        .get_updates_request(transports[1])
         .updater(None)  # updates come in through the inbox (bot.inbox), stored before handled
         .post_init(_open)
         .post_shutdown(_close)
@@ -63,12 +69,15 @@ def build_application(
     )
     found = Services(settings=settings, clock=clock)
     found.inbox = Inbox(found)
+    found.transports = transports
     attach(application.bot_data, found)
     handlers.register(application)
     application.add_error_handler(_report_error)
     return application
 
 
+SEND_CONNECTIONS: Final = 64
+"""Connections to the Bot API: the fan-out's sends in flight plus the replies beside them."""
 DRAIN_TIMEOUT: Final = 8.0
 """Seconds a stopping process gives the updates in hand (SIGTERM must end within 10 s)."""
 
@@ -88,7 +97,7 @@ async def serving(application: NotchApp, *, poll_timeout: int = 10,
     Without `poll` (a worker beside the process that polls or serves the webhook), the workers
     and the tick run and nothing is fetched."""
     inbox = inbox_of(application)
-    async with application:
+    async with closing_transports(application), application:
         if application.post_init is not None:
             await application.post_init(application)
         if poll:
@@ -100,6 +109,7 @@ async def serving(application: NotchApp, *, poll_timeout: int = 10,
         try:
             yield application
         finally:
+            begin_stop(application)
             if polling is not None:
                 polling.cancel()
                 await asyncio.gather(polling, return_exceptions=True)
@@ -109,6 +119,26 @@ async def serving(application: NotchApp, *, poll_timeout: int = 10,
                 await application.post_stop(application)
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
+
+
+def begin_stop(application: NotchApp) -> None:
+    """The first step of a graceful stop: the fan-out sends nothing new from here on."""
+    found = application.bot_data["services"]
+    if isinstance(found, Services):
+        found.stopping.set()
+
+
+@asynccontextmanager
+async def closing_transports(application: NotchApp) -> AsyncIterator[None]:
+    """Close the HTTP sessions when start-up fails too: PTB shuts its requests down only after
+    a successful start (a rejected token fails in `getMe`, before that)."""
+    try:
+        yield
+    finally:
+        found = application.bot_data["services"]
+        if isinstance(found, Services):
+            for transport in found.transports:
+                await transport.shutdown()
 
 
 async def poll_until_stopped(application: NotchApp, *, poll: bool = True) -> None:

@@ -56,7 +56,7 @@ from storage.fanout import (
     mark_sent_many,
     priors_for_keys,
 )
-from storage.scheduling import claim_due_challenges, pause_for_silence
+from storage.scheduling import claim_due_challenges, pause_for_silence, release_claims
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ async def plan_due(services: Services, now: datetime, counts: FanoutCounts,
     for a week are paused instead (returned, to be told)."""
     silent: list[DueUser] = []
     after: tuple[datetime, int] | None = None
-    while True:
+    while not services.stopping.is_set():
         async with services.session() as session:
             batch = await claim_users_to_plan(session, now + PLAN_AHEAD, limit=PLAN_BATCH,
                                               after=after)
@@ -198,7 +198,7 @@ async def send_due(services: Services, bot: Bot, now: datetime, counts: FanoutCo
                    clock: Callable[[], datetime]) -> None:
     """Send every planned challenge due by now, earliest first, in rounds of SEND_BATCH; each
     round's claim (and lease) is taken at that round's own time."""
-    while True:
+    while not services.stopping.is_set():
         async with services.session() as session:
             ids = await claim_due_challenges(session, now, limit=SEND_BATCH)
             rows = await load_sendable(session, ids)
@@ -219,6 +219,7 @@ async def _send_round(services: Services, bot: Bot, rows: Sequence[Sendable], no
     gate = asyncio.Semaphore(SEND_CONCURRENCY)
     waiting: list[SentMark] = []
     marking: list[bool] = []  # non-empty while a mark runs
+    handed_back: list[int] = []  # not sent because the process is stopping
 
     async def mark() -> None:
         group = waiting[:MARK_MOST]
@@ -244,6 +245,9 @@ async def _send_round(services: Services, bot: Bot, rows: Sequence[Sendable], no
     async def one(row: Sendable) -> None:
         try:
             async with gate:
+                if services.stopping.is_set():  # a graceful stop sends nothing new
+                    handed_back.append(row.challenge_id)
+                    return
                 sent = await _send_one(services, bot, row, now)
         except Exception:  # one broken row must not stop the others: its lease lapses
             log.exception("sending challenge %s failed", row.challenge_id)
@@ -265,6 +269,11 @@ async def _send_round(services: Services, bot: Bot, rows: Sequence[Sendable], no
         for row in rows:
             group.create_task(one(row))
     await mark()
+    if handed_back:
+        async with services.session() as session:
+            await release_claims(session, handed_back)
+            await session.commit()
+        log.info("stopping: %d claimed challenges handed back unsent", len(handed_back))
 
 
 async def _send_one(services: Services, bot: Bot, row: Sendable, now: datetime

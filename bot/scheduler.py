@@ -152,6 +152,8 @@ async def _send_claimed(
         await session.commit()
     sent = declined = broken = 0
     for item in claimed:
+        if services.stopping.is_set():  # a graceful stop: the rest go after their lease
+            break
         try:
             if await send(item):
                 sent += 1

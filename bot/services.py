@@ -6,12 +6,14 @@ swap the clock for a fixed one without patching.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext
+from telegram.request import BaseRequest
 
 from bot.settings import Settings
 from storage.db import Engine, Session, SessionFactory
@@ -38,6 +40,10 @@ class Services:
     # Seconds from start to the first tick: soon, so a restarted process catches up at once
     # (tests that drive the tick themselves push it back to the full interval).
     first_tick: float = 2.0
+    transports: tuple[BaseRequest, ...] = ()  # the bot's HTTP sessions (bot.app closes them)
+    # Set when the process begins to stop (SIGTERM): the fan-out sends nothing new, finishes
+    # and marks what is in flight, and hands its unsent claims back at once.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def session(self) -> Session:
         if self.sessions is None:

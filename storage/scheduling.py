@@ -10,6 +10,7 @@ nothing claimed is ever lost.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
@@ -57,6 +58,7 @@ __all__ = [
     "postpone",
     "postpone_review",
     "reject",
+    "release_claims",
     "reschedule",
     "reschedule_review",
     "resume_due_paused",
@@ -373,6 +375,21 @@ async def claim_due_challenges(
     """Planned challenges of active users due by `now` and not leased: lease them, their ids."""
     conditions = [col(Challenge.status) == ChallengeStatus.PLANNED, col(Challenge.due_at) <= now]
     return await _claim(session, conditions, col(Challenge.due_at), now, lease, limit)
+
+
+async def release_claims(session: AsyncSession, challenge_ids: Sequence[int]) -> int:
+    """Hand leased, still planned challenges back (a stopping process): another worker may send
+    them at once instead of after the lease."""
+    if not challenge_ids:
+        return 0
+    statement = (
+        update(Challenge)
+        .where(col(Challenge.id).in_(list(challenge_ids)),
+               col(Challenge.status) == ChallengeStatus.PLANNED)
+        .values(claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(await session.exec(statement))
 
 
 async def claim_challenge(

@@ -368,3 +368,41 @@ async def test_a_day_is_planned_ahead_once_yesterday_closed_and_the_announcement
     report = await notch.tick(send)
     assert (report.planned, report.sent) == (0, 1)
     await ada.next_message()
+
+
+async def test_a_stopping_process_sends_nothing_new_and_hands_its_claims_back(
+    notch: Notch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graceful stop (SIGTERM) begins with `services.stopping`: challenges claimed but not yet
+    sent are handed back at once (no lease to wait out), nothing is sent twice, and the next
+    process sends them."""
+    import bot.fanout
+
+    notch.clock.now = utc(2026, 6, 1, 12, 0)
+    ada = notch.user()
+    user_id = await make_user(notch, ada, zone="UTC", at=time(7, 0))
+    send = utc(2026, 6, 2, 7, 0)
+    assert (await notch.tick(send - PLAN_AHEAD / 2)).planned == 1
+    found = services_of(notch)
+    claim = bot.fanout.claim_due_challenges
+
+    async def claim_then_stop(*args: object, **kwargs: object) -> list[int]:
+        claimed = await claim(*args, **kwargs)  # type: ignore[arg-type]
+        if claimed:
+            found.stopping.set()  # SIGTERM arrives between the claim and the sends
+        return claimed
+
+    monkeypatch.setattr(bot.fanout, "claim_due_challenges", claim_then_stop)
+    try:
+        counts = bot.fanout.FanoutCounts()
+        await bot.fanout.send_due(found, notch.application.bot, send, counts, lambda: send)
+        assert counts.sent == 0
+        await ada.expect_no_message(within=0.2)
+        [row] = await challenges(notch, user_id)
+        assert (row.status, row.claimed_until) == ("planned", None)  # free for the next process
+    finally:
+        found.stopping.clear()
+        monkeypatch.undo()
+    assert (await notch.tick(send)).sent == 1  # the next process: at once, not after a lease
+    await ada.next_message()
+    await ada.expect_no_message(within=0.2)
