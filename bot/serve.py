@@ -28,7 +28,7 @@ from functools import partial
 import uvicorn
 from telegram import Update
 
-from bot.app import NotchApp, build_application, inbox_of
+from bot.app import NotchApp, begin_stop, build_application, closing_transports, inbox_of
 from bot.services import Services
 from bot.settings import Settings
 from bot.web import WEBHOOK_PATH, ServeError, WebServer, create_app, listen
@@ -53,7 +53,7 @@ async def serve(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
     try:
-        async with application:
+        async with closing_transports(application), application:
             if application.post_init is not None:
                 await application.post_init(application)
             await application.start()
@@ -111,6 +111,7 @@ async def _serve_http(
             listening.result()  # uvicorn's own failure, raised here
             raise ServeError("the web server stopped on its own; the log says why")
     finally:
+        begin_stop(application)  # the tick's sends stop between messages (bot.app)
         server.should_exit = True  # stop accepting; requests in flight finish (HTTP_GRACE_S)
         stop_waiter.cancel()
         with contextlib.suppress(SystemExit):
