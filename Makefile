@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(PY) bench/fanout.py
 	$(PY) bench/priors_fit.py
 	$(PY) bench/poison.py
+	$(PY) bench/replies.py
 	$(PY) bench/press_latency.py
 	$(PY) bench/crash.py
 

@@ -25,6 +25,10 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _URL_SHAPE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# token_urlsafe's alphabet is exactly Telegram's; 32 bytes are 43 characters, 256 bits.
+SECRET_RECIPE = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
 class SettingsError(Exception):
@@ -50,6 +54,19 @@ class Settings(BaseSettings):
         description="Scheduled sends a second, shared by every process. Telegram allows about "
         "30 free; above 30 each message is a paid broadcast (allow_paid_broadcast, up to 1000).",
     )
+    public_url: str | None = Field(
+        default=None,
+        description="`notch serve`: the https base Telegram reaches (the reverse proxy's).",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="`notch serve`: the secret Telegram sends back with every update.",
+    )
+    # Loopback by default: the reverse proxy that terminates TLS (Telegram only posts to https)
+    # runs on the same host, and the plain-HTTP port should not face the internet.
+    host: str = "127.0.0.1"
+    # 8080: the usual plain-HTTP upstream port behind a proxy, and PaaS hosts set PORT themselves.
+    port: int = Field(default=8080, ge=0, le=65535)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -77,6 +94,31 @@ class Settings(BaseSettings):
         except DatabaseUrlError as error:
             raise ValueError(str(error)) from None
 
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: object) -> object:
+        if value is None or not str(value).strip():
+            return None
+        # http is allowed: a self-hosted Bot API server (and the emulator) accept it; Telegram's
+        # own servers refuse it at setWebhook, with their own clear error.
+        text = str(value).strip().rstrip("/")
+        if not _URL_SHAPE.match(text):
+            raise ValueError("must be the https URL Telegram reaches, such as https://bot.example.org")
+        return text
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not _SECRET_SHAPE.match(raw.strip()):
+            raise ValueError(
+                "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule); make one"
+                f" with: {SECRET_RECIPE}"
+            )
+        return raw.strip()
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _log_level(cls, value: object) -> object:
@@ -85,6 +127,28 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    def require_webhook(self) -> tuple[str, str]:
+        """PUBLIC_URL and WEBHOOK_SECRET for `notch serve`, or one line naming what is missing."""
+        missing = [
+            name
+            for name, value in (
+                ("TELEGRAM_BOT_TOKEN", self.token),
+                ("PUBLIC_URL", self.public_url),
+                ("WEBHOOK_SECRET", self.secret),
+            )
+            if not value
+        ]
+        if missing or self.public_url is None or self.secret is None:
+            raise SettingsError(
+                f"notch serve needs {', '.join(missing)} (README, 'Run it for many people';"
+                f" make a secret with: {SECRET_RECIPE})"
+            )
+        return self.public_url, self.secret
+
+    @property
+    def secret(self) -> str | None:
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
 
     @property
     def telegram_file_base_url(self) -> str:

@@ -25,6 +25,7 @@ __all__ = [
     "create_engine",
     "make_session_factory",
     "normalize_url",
+    "sqlite_file",
 ]
 
 # The names bot/ annotates with: it takes sessions from storage and hands them back to storage's
@@ -81,7 +82,7 @@ def normalize_url(url: str) -> str:
     ).render_as_string(hide_password=False)
 
 
-def _sqlite_file(url: URL) -> Path | None:
+def sqlite_file(url: URL) -> Path | None:
     """The database file of a SQLite URL, or None for in-memory / URI-mode databases."""
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -113,7 +114,7 @@ def create_engine(url: str, **kw: Any) -> AsyncEngine:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DatabaseUrlError(f"cannot use {_safe(normalized)}: {first_line}") from None
     if engine.dialect.name == "sqlite":
-        path = _sqlite_file(normalized)
+        path = sqlite_file(normalized)
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ migration runs with the same URL, driver and SQLite pragmas as the app.
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 import zlib
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -29,6 +31,7 @@ __all__ = [
     "alembic_config",
     "current",
     "downgrade",
+    "head",
     "migration_connection",
     "upgrade",
 ]
@@ -135,3 +138,10 @@ async def current(engine: AsyncEngine) -> str | None:
     """The revision the database is at, or None if it was never migrated."""
     async with engine.connect() as connection:
         return await connection.run_sync(_current)
+
+
+@functools.cache
+def head() -> str | None:
+    """The revision the code expects (the newest migration file), read without a database;
+    once per process: the files do not change under a running process (/readyz asks often)."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

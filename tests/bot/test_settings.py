@@ -11,7 +11,8 @@ import pytest
 from bot.settings import TELEGRAM_API_BASE_URL, SettingsError, load_settings
 
 SECRET = "987654321:AAHsecretSECRETsecretSECRETsecret12"
-ENV_KEYS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "DATABASE_URL", "LOG_LEVEL")
+ENV_KEYS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "DATABASE_URL", "LOG_LEVEL",
+            "PUBLIC_URL", "WEBHOOK_SECRET", "HOST", "PORT")
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +92,43 @@ def test_cli_reports_bad_setting_in_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("notch: configuration error: LOG_LEVEL")
     assert "987654321" not in done.stderr
+
+
+def test_webhook_settings_default_to_a_loopback_listener_and_nothing_to_register() -> None:
+    settings = load_settings()
+    assert (settings.public_url, settings.secret) == (None, None)
+    assert (settings.host, settings.port) == ("127.0.0.1", 8080)
+
+
+def test_the_recipe_for_a_webhook_secret_makes_one_telegram_accepts() -> None:
+    import secrets
+
+    made = secrets.token_urlsafe(32)  # what .env.example and the error line tell people to run
+    settings = load_settings(webhook_secret=made, public_url="https://bot.example.org/")
+    assert settings.secret == made
+    assert settings.public_url == "https://bot.example.org"  # the path is Notch's to add
+
+
+@pytest.mark.parametrize("bad", ["has space", "dots.are.out", "x" * 257, "ключ", "a+b"])
+def test_a_webhook_secret_outside_telegrams_charset_is_one_line_without_the_value(
+    bad: str,
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(webhook_secret=bad)
+    message = str(caught.value)
+    assert message.startswith("WEBHOOK_SECRET: must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    assert "token_urlsafe" in message
+    assert bad not in message
+
+
+def test_notch_serve_names_every_missing_setting() -> None:
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN, PUBLIC_URL, WEBHOOK_SECRET"):
+        load_settings().require_webhook()
+    ready = load_settings(telegram_bot_token=SECRET, public_url="https://b.example.org",
+                          webhook_secret="abc_DEF-123")
+    assert ready.require_webhook() == ("https://b.example.org", "abc_DEF-123")
+
+
+def test_a_public_url_that_is_not_http_is_refused() -> None:
+    with pytest.raises(SettingsError, match="PUBLIC_URL"):
+        load_settings(public_url="bot.example.org")
