@@ -43,8 +43,10 @@ def build_application(
     *,
     token: str | None = None,
     clock: Clock = utc_now,
+    pace_replies: bool = True,
 ) -> NotchApp:
-    """Build the bot; `token` overrides the settings' (the sandbox uses the emulator's)."""
+    """Build the bot; `token` overrides the settings' (the sandbox uses the emulator's);
+    `pace_replies=False` drops Telegram's per-chat pace (a local Bot API that has none)."""
     bot_token = token or settings.token
     if not bot_token:
         raise ValueError("a bot token is needed to build the application")
@@ -57,7 +59,7 @@ def build_application(
         .context_types(ContextTypes(context=NotchContext))
         # Replies go out at once (per-chat pace only); scheduled sends take the shared
         # broadcast budget in bot.sender.deliver (bot/lanes.py).
-        .rate_limiter(ReplyRateLimiter())
+        .rate_limiter(ReplyRateLimiter(pace=pace_replies))
         # PTB's own transport interface on aiohttp: a quarter of httpx's CPU per request
         # (docs/BENCHMARKS.md, "Fan-out: where a tick's time goes").
         .request(transports[0])

@@ -82,7 +82,11 @@ class ReplyRateLimiter(BaseRateLimiter[None]):
     leaky buckets) live in a bounded LRU: an evicted one had been idle, so its bucket was full.
     """
 
-    def __init__(self, *, max_retries: int = REPLY_RETRIES, max_chats: int = 10_000) -> None:
+    def __init__(self, *, max_retries: int = REPLY_RETRIES, max_chats: int = 10_000,
+                 pace: bool = True) -> None:
+        """`pace=False` keeps only the retry: for a Bot API that sets no per-chat limit (the
+        test suite's emulator, unless a test asks for Telegram's limits)."""
+        self._pace = pace
         self._max_retries = max_retries
         self._max_chats = max_chats
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
@@ -117,7 +121,7 @@ class ReplyRateLimiter(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        limiter = self._limiter(data.get("chat_id")) if _paced(endpoint) else None
+        limiter = self._limiter(data.get("chat_id")) if self._pace and _paced(endpoint) else None
         broadcast = _lane.get() == BROADCAST
         tries = 0
         while True:
