@@ -50,9 +50,10 @@ from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
-WORKERS: Final = 16
-"""Updates in hand at once per process: handlers mostly wait on the database and Telegram, so
-more than the cores; each is a different chat."""
+WORKERS: Final = 64
+"""Updates in hand at once per process, each of a different chat. Handlers mostly wait on the
+database and on Telegram, so far more than the cores: at 16, one process answered /help at 0.37x
+PTB's echo bot, waiting, at 64 at 0.95x (docs/BENCHMARKS.md, replies)."""
 IDLE_POLL: Final = 0.5
 """How often an idle process looks for updates another process stored (its own wake it)."""
 PRUNE_EVERY: Final = 600.0  # seconds between prunes of old rows
