@@ -70,6 +70,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bench._doc import markers, write_section  # noqa: E402
+from bench.claims import _admin  # noqa: E402
 
 START, END = markers("fanout")
 T0: Final = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -93,16 +94,6 @@ def _rss_mb() -> float:
 # --------------------------------------------------------------------------- the database
 
 
-async def _admin(url: str, *statements: str) -> None:
-    from storage.db import create_engine
-
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        async with engine.begin() as connection:
-            for sql in statements:
-                await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 def _connect_args(schema: str) -> dict[str, Any]:

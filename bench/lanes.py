@@ -52,9 +52,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
-from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bench._doc import DOC, markers, write_section  # noqa: E402
+from bench.claims import _admin  # noqa: E402
 from sandbox.emulator import BotApiEmulator, Limits  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -187,14 +187,6 @@ def postgres_url(cli: str | None) -> str:
             or os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL)
 
 
-async def _admin(url: str, *statements: str) -> None:
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 5})
-    try:
-        async with engine.begin() as connection:
-            for sql in statements:
-                await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 async def measure(args: argparse.Namespace) -> tuple[list[Case], str]:

@@ -138,7 +138,13 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         query = update.callback_query
         if query is None:
             return Press(None, None)
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest as exc:
+            # Too old, or answered already by an earlier try of this update (a process died
+            # after answering, before its effect committed): the spinner is gone either way,
+            # and the press itself must still be recorded.
+            log.info("could not answer callback query %s: %s", query.id, exc)
         message = query.message if isinstance(query.message, Message) else None
         return Press(callbacks.parse(query.data), message)
 

@@ -100,3 +100,24 @@ async def test_a_database_outage_holds_updates_until_it_passes_and_loses_none(
     assert (await ada.next_message(timeout=15)).text == texts.greeting("Ada")
     assert failures == 2
     assert sum("fetching or storing updates failed" in r.message for r in caplog.records) == 2
+
+
+async def test_a_press_whose_query_can_no_longer_be_answered_is_still_recorded(
+    notch: Notch,
+) -> None:
+    """Telegram refuses to answer a callback query that is too old or was answered already:
+    exactly what a press meets when it is handled again after a process died between answering
+    it and committing its effect. The spinner is gone either way; the press must count."""
+    from bot.texts import checkin as t
+    from tests.support.daily import challenges, first_daily
+
+    ada, user_id, daily = await first_daily(notch)
+    notch.emulator.inject_fault(
+        "answerCallbackQuery", status=400,
+        description="Bad Request: query is too old and response timeout expired or query id "
+                    "is invalid", times=3)  # every try of the update meets it
+    await ada.press(t.DONE_BUTTON, daily)
+    await notch.emulator.settle()
+    [row] = await challenges(notch, user_id)
+    assert row.status == "done"
+    assert daily.text is not None and daily.text.startswith(t.EFFORT_QUESTION.split("{")[0])
