@@ -25,7 +25,7 @@ from bot.context import NotchContext
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.lanes import BroadcastLane, ReplyRateLimiter
-from bot.services import Clock, Services, attach, utc_now
+from bot.services import Clock, Services, attach, of_application, utc_now
 from bot.settings import Settings
 from storage.db import create_engine, make_session_factory
 from storage.migrate import upgrade
@@ -85,9 +85,9 @@ DRAIN_TIMEOUT: Final = 8.0
 
 
 def inbox_of(application: NotchApp) -> Inbox:
-    found = application.bot_data["services"]
-    assert isinstance(found, Services) and found.inbox is not None
-    return found.inbox
+    found = of_application(application).inbox
+    assert found is not None
+    return found
 
 
 @asynccontextmanager
@@ -125,9 +125,7 @@ async def serving(application: NotchApp, *, poll_timeout: int = 10,
 
 def begin_stop(application: NotchApp) -> None:
     """The first step of a graceful stop: the fan-out sends nothing new from here on."""
-    found = application.bot_data["services"]
-    if isinstance(found, Services):
-        found.stopping.set()
+    of_application(application).stopping.set()
 
 
 @asynccontextmanager
@@ -137,10 +135,8 @@ async def closing_transports(application: NotchApp) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        found = application.bot_data["services"]
-        if isinstance(found, Services):
-            for transport in found.transports:
-                await transport.shutdown()
+        for transport in of_application(application).transports:
+            await transport.shutdown()
 
 
 async def poll_until_stopped(application: NotchApp, *, poll: bool = True) -> None:
@@ -157,8 +153,7 @@ async def poll_until_stopped(application: NotchApp, *, poll: bool = True) -> Non
 
 async def _open(application: NotchApp) -> None:
     """Open and migrate the database, then publish the command menu."""
-    found = application.bot_data["services"]
-    assert isinstance(found, Services)
+    found = of_application(application)
     found.engine = create_engine(found.settings.database_url)
     await upgrade(found.engine)
     found.sessions = make_session_factory(found.engine)
@@ -209,8 +204,8 @@ def settle_heap() -> None:
 
 
 async def _close(application: NotchApp) -> None:
-    found = application.bot_data["services"]
-    if isinstance(found, Services) and found.engine is not None:
+    found = of_application(application)
+    if found.engine is not None:
         await found.engine.dispose()
 
 

@@ -25,7 +25,7 @@ from bot.fanout import FanoutCounts, plan_due, send_due
 from bot.keyboards import challenge_keyboard
 from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
-from bot.services import Services
+from bot.services import Services, of_application
 from bot.services import services as services_of
 from bot.texts import checkin as texts
 from bot.texts import settings as settings_texts
@@ -262,12 +262,6 @@ async def _run_fit(context: ContextTypes.DEFAULT_TYPE) -> None:
     await fit_calibration(found, found.clock())
 
 
-def services_of_application(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
-    found = application.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
-
-
 def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Run the tick every 30 s, and the daily fit's claim every minute, on the application's job
     queue (called from post_init)."""
@@ -276,7 +270,7 @@ def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.job_queue.run_repeating(
         _run,
         interval=INTERVAL,
-        first=timedelta(seconds=services_of_application(application).first_tick),
+        first=timedelta(seconds=of_application(application).first_tick),
         name=JOB_NAME,
         job_kwargs={"misfire_grace_time": 300, "coalesce": True, "max_instances": 1},
     )

@@ -29,7 +29,7 @@ import uvicorn
 from telegram import Update
 
 from bot.app import NotchApp, begin_stop, build_application, closing_transports, inbox_of
-from bot.services import Services
+from bot.services import Services, of_application
 from bot.settings import Settings
 from bot.web import WEBHOOK_PATH, ServeError, WebServer, create_app, listen
 from storage.health import not_ready_reason
@@ -46,8 +46,7 @@ async def serve(settings: Settings) -> None:
     """Run webhook mode until SIGTERM or SIGINT, then drain and return."""
     public_url, secret = settings.require_webhook()
     application = build_application(settings)
-    found = application.bot_data["services"]
-    assert isinstance(found, Services)
+    found = of_application(application)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from telegram.ext import CallbackContext
+from telegram.ext import Application, CallbackContext
 from telegram.request import BaseRequest
 
 from bot.settings import Settings
@@ -56,6 +56,13 @@ _KEY = "services"
 
 def attach(bot_data: dict[Any, Any], services: Services) -> None:
     bot_data[_KEY] = services
+
+
+def of_application(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services of a built application (outside any handler: start-up, stop, the tick)."""
+    found = application.bot_data[_KEY]
+    assert isinstance(found, Services)
+    return found
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
