@@ -102,7 +102,7 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         inbox = self.services.inbox
         if self._update_id is None or inbox is None or not inbox.owns(self._update_id):
             return
-        await mark_handled(session, [self._update_id], wall_clock())
+        await mark_handled(session, [self._update_id], wall_clock(), release=False)
         inbox.marked(self._update_id)
 
     async def open_state(self, *, fresh: bool = False) -> Opened:

@@ -43,6 +43,7 @@ from storage.inbox import (
     mark_handled,
     prune,
     record_failure,
+    release_handled,
     set_aside,
     store_updates,
 )
@@ -232,6 +233,7 @@ class Inbox:
                     stored = await store_updates(session, items, now) if items else []
                     if marks:
                         await mark_handled(session, marks, now)
+                        await release_handled(session, marks)
                     wanted = claim or stored or self._waiting() - set(marks)
                     claimed = await claim_updates(session, now, limit=free) if free and wanted \
                         else []
@@ -382,10 +384,10 @@ class Inbox:
     async def _finished(self, update_id: int) -> None:
         """Mark a handled update (unless its handler's unit of work did), and claim the next
         updates in the same transaction when some are known to wait (say, this chat's next)."""
-        mark = update_id not in self._marked
         self._unfinished.discard(update_id)
-        if mark or (self._claiming and self._waiting() - {update_id}):
-            await self._write(marks=[update_id] if mark else [])
+        # Marked already by the handler or not, the lease it kept is released here: only now
+        # may the chat's next update be handled.
+        await self._write(marks=[update_id])
 
     async def _apologise(self, chat_id: int | None) -> None:
         if chat_id is None or self._application is None:

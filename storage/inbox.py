@@ -41,6 +41,7 @@ __all__ = [
     "pending_count",
     "prune",
     "record_failure",
+    "release_handled",
     "set_aside",
     "store_updates",
 ]
@@ -97,7 +98,10 @@ def _claimable(now: datetime) -> list[Any]:
         col(InboxUpdate.status) == InboxStatus.PENDING,
         or_(col(InboxUpdate.claimed_until).is_(None), col(InboxUpdate.claimed_until) <= now),
         ~exists().where(
-            col(earlier.status) == InboxStatus.PENDING,
+            # an earlier update of the chat still waiting, or handled by a handler that has not
+            # returned yet (its lease is kept until it has: see `mark_handled`)
+            or_(col(earlier.status) == InboxStatus.PENDING,
+                col(earlier.claimed_until) > now),
             col(earlier.chat_id) == col(InboxUpdate.chat_id),
             col(earlier.update_id) < col(InboxUpdate.update_id),
         ),
@@ -137,16 +141,36 @@ async def claim_updates(
                   key=lambda claimed: claimed.update_id)
 
 
-async def mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> int:
+async def mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime,
+                       *, release: bool = True) -> int:
     """Mark updates handled, in the transaction of their effect; how many were still pending
-    (0: handled already, set aside, or deleted with the user's data)."""
+    (0: handled already, set aside, or deleted with the user's data). From inside a handler
+    (`release=False`) the lease stays, so the chat's next update waits until the handler has
+    returned (`release_handled`), not only until its first write committed."""
+    if not update_ids:
+        return 0
+    values: dict[str, Any] = {"status": InboxStatus.HANDLED, "handled_at": now, "payload": {}}
+    if release:
+        values["claimed_until"] = None
+    statement = (
+        update(InboxUpdate)
+        .where(col(InboxUpdate.update_id).in_(list(update_ids)),
+               col(InboxUpdate.status) == InboxStatus.PENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(await session.exec(statement))
+
+
+async def release_handled(session: AsyncSession, update_ids: Sequence[int]) -> int:
+    """The handlers of these handled updates have returned: their chats' next updates may go."""
     if not update_ids:
         return 0
     statement = (
         update(InboxUpdate)
         .where(col(InboxUpdate.update_id).in_(list(update_ids)),
-               col(InboxUpdate.status) == InboxStatus.PENDING)
-        .values(status=InboxStatus.HANDLED, handled_at=now, claimed_until=None, payload={})
+               col(InboxUpdate.status) != InboxStatus.PENDING)
+        .values(claimed_until=None)
         .execution_options(synchronize_session=False)
     )
     return rowcount(await session.exec(statement))

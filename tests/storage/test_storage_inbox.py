@@ -220,3 +220,20 @@ async def test_deleting_a_user_removes_their_finished_updates(engine: AsyncEngin
     async with unit_of_work(sessions) as session:
         assert await delete_user(session, user.id) > 0
     assert sorted(await _rows(engine)) == [2, 3]  # another chat's, and the one still pending
+
+
+async def test_a_chats_next_update_waits_until_the_handler_has_returned(
+    engine: AsyncEngine,
+) -> None:
+    """Marked handled by the handler's first write (release=False), the update still holds its
+    chat: the next one is claimed only once the handler has returned and released it."""
+    from storage.inbox import release_handled
+
+    await _store(engine, [_update(1, 10), _update(2, 10)])
+    assert await _claim(engine) == [1]
+    async with unit_of_work(make_session_factory(engine)) as session:
+        assert await mark_handled(session, [1], NOW, release=False) == 1
+    assert await _claim(engine) == []  # the handler is still running
+    async with unit_of_work(make_session_factory(engine)) as session:
+        assert await release_handled(session, [1]) == 1
+    assert await _claim(engine) == [2]
