@@ -7,7 +7,7 @@ clock reading, the router's open state) is computed once per update. It carries:
 - `open_state()`: the writer's user, goal, open question and waiting challenge, in one
   transaction (what `core.router.route` decides on);
 - `require_goal()`: the writer's rows, or None after answering "set up first" itself;
-- `locale`: the language sentences are rendered in (English until the catalogues come);
+- `locale`: the language this update is answered in (`bot.i18n`; set before its handler runs);
 - `press()`: a button press answered and read into its typed callback data;
 - `send_replies()` and `edit_or_send()`: the two ways a handler answers.
 """
@@ -25,6 +25,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import callbacks, texts
+from bot.i18n import current_locale
 from bot.inbox import wall_clock
 from bot.services import Services, services
 from core.vocabulary import UserStatus
@@ -35,8 +36,6 @@ from storage.scheduling import mark_unblocked
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
-
-DEFAULT_LOCALE = "en"
 
 Markup = InlineKeyboardMarkup | None
 Reply = tuple[str, Markup]
@@ -82,7 +81,7 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
 
     @property
     def locale(self) -> str:
-        return DEFAULT_LOCALE
+        return current_locale()
 
     @property
     def chat(self) -> int:

@@ -1,0 +1,134 @@
+"""Which language a sentence is rendered in, and the gettext catalogues that render it.
+
+Catalogues are standard GNU gettext files managed with Babel (`make i18n`): `locales/<code>/
+LC_MESSAGES/messages.po`, compiled to `.mo` at install. A language is offered when its compiled
+catalogue exists, so adding one is adding its `.po` file.
+
+The language of the update being handled (or of the user a scheduled message is for) is a context
+variable, set by `use_locale`: asyncio gives every task its own copy, so concurrent updates and
+sends never see each other's language. `_()` and `ngettext()` translate into it; `N_()` only marks
+a constant for extraction, to be translated where it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from gettext import NullTranslations
+from pathlib import Path
+from typing import Final
+
+from babel import Locale, UnknownLocaleError
+from babel.support import Translations
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "LOCALES_DIR",
+    "N_",
+    "_",
+    "available_locales",
+    "current_locale",
+    "language_name",
+    "ngettext",
+    "npgettext",
+    "pgettext",
+    "resolve_locale",
+    "use_locale",
+]
+
+DEFAULT_LOCALE: Final = "en"  # the source language: msgids are English
+DOMAIN: Final = "messages"
+LOCALES_DIR: Final = Path(__file__).resolve().parent.parent / "locales"
+
+_current: ContextVar[str] = ContextVar("notch_locale", default=DEFAULT_LOCALE)
+
+
+@cache
+def available_locales() -> tuple[str, ...]:
+    """The languages users can choose: English, then every compiled catalogue, sorted."""
+    found = sorted(path.parent.parent.name
+                   for path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return (DEFAULT_LOCALE, *(code for code in found if code != DEFAULT_LOCALE))
+
+
+def resolve_locale(language_code: str | None) -> str:
+    """The offered language closest to Telegram's IETF tag: "es-419" → "es", "pt-br" → "pt_BR",
+    "de-AT" → "de", "pt" → "pt_BR" (the one Portuguese offered); anything else → English."""
+    if not language_code:
+        return DEFAULT_LOCALE
+    try:
+        wanted = Locale.parse(language_code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return DEFAULT_LOCALE
+    offered = available_locales()
+    exact = f"{wanted.language}_{wanted.territory}" if wanted.territory else wanted.language
+    if exact in offered:
+        return exact
+    if wanted.language in offered:
+        return wanted.language
+    same_language = [code for code in offered if code.split("_")[0] == wanted.language]
+    return same_language[0] if same_language else DEFAULT_LOCALE
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself, capitalised for a button: "Español", "Русский"."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+@cache
+def _translations(code: str) -> NullTranslations:
+    if code == DEFAULT_LOCALE:
+        return NullTranslations()
+    return Translations.load(str(LOCALES_DIR), [code], domain=DOMAIN)
+
+
+def install_translations(code: str, translations: NullTranslations) -> None:
+    """Serve `code` from `translations` (tests: a pseudo-locale that wraps every sentence)."""
+    _translations.cache_clear()
+    _extra[code] = translations
+
+
+_extra: dict[str, NullTranslations] = {}
+
+
+def _active() -> NullTranslations:
+    code = _current.get()
+    return _extra.get(code) or _translations(code)
+
+
+def current_locale() -> str:
+    return _current.get()
+
+
+@contextmanager
+def use_locale(code: str) -> Iterator[str]:
+    """Render in `code` inside the block (this task only); the previous language after it."""
+    token = _current.set(code)
+    try:
+        yield code
+    finally:
+        _current.reset(token)
+
+
+def N_(message: str) -> str:
+    """Mark a constant for extraction; it is translated where it is used, with `_()`."""
+    return message
+
+
+def _(message: str) -> str:
+    return _active().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _active().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _active().pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _active().npgettext(context, singular, plural, n)
