@@ -6,7 +6,10 @@ COPY bot ./bot
 COPY core ./core
 COPY storage ./storage
 COPY sandbox ./sandbox
-RUN pip install --no-cache-dir . && useradd --create-home notch
+COPY locales ./locales
+# Editable, so the code finds locales/ beside it (bot.i18n); the catalogues compiled once here.
+RUN pip install --no-cache-dir -e . && pybabel compile -d locales -D messages \
+    && useradd --create-home notch
 USER notch
 # Inside a container the proxy reaches the bot over the compose network, not loopback.
 ENV HOST=0.0.0.0 PORT=8080

@@ -5,7 +5,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test lint bench venv clean i18n
+
+# Translations: gettext catalogues under locales/ (bot.i18n). Each .po compiles to its .mo
+# whenever it is newer, before anything runs; `make i18n` re-extracts after sentences change.
+PYBABEL  := $(VENV)/bin/pybabel
+KEYWORDS := -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k plural:2,3
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Notch needs Python 3.11 or newer (set PYTHON=...)")'
@@ -19,10 +26,21 @@ $(STAMP): pyproject.toml | $(PY)
 
 venv: $(STAMP)
 
-run: $(STAMP)
-	$(VENV)/bin/notch run
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(PYBABEL) -q compile -d locales -D messages -l $* -i $< -o $@
 
-test: $(STAMP)
+# Extract every marked sentence into the template, then merge it into each language's catalogue
+# (new sentences arrive untranslated; tests/bot/test_catalogues.py fails until they are done).
+i18n: $(STAMP)
+	$(PYBABEL) extract -F babel.cfg $(KEYWORDS) --no-location --sort-output \
+		--project=Notch --copyright-holder="Notch contributors" -o locales/messages.pot .
+	$(PYBABEL) update -i locales/messages.pot -d locales -D messages \
+		--ignore-obsolete --no-fuzzy-matching
+
+run: $(STAMP) $(MO_FILES)
+	$(VENV)/bin/notch run $(ARGS)
+
+test: $(STAMP) $(MO_FILES)
 	$(PY) -m pytest
 
 lint: $(STAMP)

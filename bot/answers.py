@@ -15,8 +15,10 @@ from datetime import datetime, time
 from telegram import InlineKeyboardMarkup
 
 from bot import texts, timezone_lookup
+from bot.i18n import _
 from bot.keyboards import zone_choice_keyboard
 from bot.texts import onboarding as t
+from bot.texts.format import unit_name
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
 from core.replies import AmountError, AmountErrorReason, parse_amount
 from core.timezones import ZoneAnswer, ZoneChoice, ZoneError, ZoneErrorReason, format_offset
@@ -30,21 +32,21 @@ def amount_error(error: AmountError, *, unit: str, example: str,
     """The specific re-prompt for an amount that did not parse."""
     reason = error.reason
     if reason is AmountErrorReason.EMPTY:
-        return t.AMOUNT_EMPTY.format(example=example)
+        return _(t.AMOUNT_EMPTY).format(example=example)
     if reason is AmountErrorReason.RANGE_GIVEN:
-        return t.AMOUNT_RANGE
+        return _(t.AMOUNT_RANGE)
     if reason in (AmountErrorReason.NOT_POSITIVE, AmountErrorReason.NEGATIVE):
-        return t.AMOUNT_NOT_POSITIVE
+        return _(t.AMOUNT_NOT_POSITIVE)
     if reason is AmountErrorReason.TOO_LARGE:
-        return t.AMOUNT_TOO_LARGE.format(maximum=texts.format_amount(MAX_AMOUNT, unit or None))
+        return _(t.AMOUNT_TOO_LARGE).format(maximum=texts.format_amount(MAX_AMOUNT, unit or None))
     if reason is AmountErrorReason.OFF_STEP:
-        return t.AMOUNT_OFF_STEP.format(step="{step}",
+        return _(t.AMOUNT_OFF_STEP).format(step="{step}",
                                         suggestion=texts.format_amount(error.suggestion or 0))
     if reason is AmountErrorReason.WRONG_UNIT:
-        return t.AMOUNT_WRONG_UNIT.format(unit=unit, example=example)
+        return _(t.AMOUNT_WRONG_UNIT).format(unit=unit_name(unit), example=example)
     if reason is AmountErrorReason.NOT_ABOVE_CURRENT:
-        return t.TARGET_NOT_ABOVE.format(baseline=baseline)
-    return t.AMOUNT_NOT_A_NUMBER.format(text=error.text.strip(), example=example)
+        return _(t.TARGET_NOT_ABOVE).format(baseline=baseline)
+    return _(t.AMOUNT_NOT_A_NUMBER).format(text=error.text.strip(), example=example)
 
 
 def read_amount(text: str, *, step: float | None, unit: str | None, example: str) -> float | str:
@@ -61,33 +63,33 @@ def read_daily_time(text: str) -> time | str:
     found = parse_daily_time(text)
     if isinstance(found, TimeParseError):
         if found.reason is TimeParseReason.HOUR_OUT_OF_RANGE:
-            return t.TIME_HOUR.format(text=text.strip())
+            return _(t.TIME_HOUR).format(text=text.strip())
         if found.reason is TimeParseReason.MINUTE_OUT_OF_RANGE:
-            return t.TIME_MINUTE
-        return t.TIME_NOT_A_TIME.format(text=text.strip())
+            return _(t.TIME_MINUTE)
+        return _(t.TIME_NOT_A_TIME).format(text=text.strip())
     if found < DAY_CLOSE:
-        return t.TIME_AT_NIGHT.format(time=texts.format_clock(found.hour, found.minute))
+        return _(t.TIME_AT_NIGHT).format(time=texts.format_clock(found.hour, found.minute))
     return found
 
 
 def zone_error(error: ZoneError | None, text: str) -> str:
     """The re-prompt for a zone answer that did not resolve (None: nothing matched at all)."""
     if error is None:
-        return t.ZONE_NOT_FOUND.format(text=text.strip())
+        return _(t.ZONE_NOT_FOUND).format(text=text.strip())
     reason = error.reason
     if reason is ZoneErrorReason.OFFSET_OUT_OF_RANGE:
-        return t.ZONE_OFFSET_RANGE.format(text=text.strip())
+        return _(t.ZONE_OFFSET_RANGE).format(text=text.strip())
     if reason is ZoneErrorReason.OFFSET_NOT_QUARTER_HOUR:
-        return t.ZONE_OFFSET_QUARTER.format(text=text.strip())
+        return _(t.ZONE_OFFSET_QUARTER).format(text=text.strip())
     if reason is ZoneErrorReason.NO_ZONE_AT_OFFSET:
         if error.offset_minutes is None:
-            return t.ZONE_NO_ZONE_AT_THAT_OFFSET
-        return t.ZONE_NO_ZONE_AT.format(offset=format_offset(error.offset_minutes))
+            return _(t.ZONE_NO_ZONE_AT_THAT_OFFSET)
+        return _(t.ZONE_NO_ZONE_AT).format(offset=format_offset(error.offset_minutes))
     if reason is ZoneErrorReason.TIME_NEEDS_MINUTES:
-        return t.ZONE_NEEDS_MINUTES
+        return _(t.ZONE_NEEDS_MINUTES)
     if reason is ZoneErrorReason.LOCATION_OUT_OF_RANGE:
-        return t.ZONE_BAD_LOCATION
-    return t.ZONE_AMBIGUOUS.format(text=text.strip())
+        return _(t.ZONE_BAD_LOCATION)
+    return _(t.ZONE_AMBIGUOUS).format(text=text.strip())
 
 
 async def read_zone_text(text: str, now: datetime) -> ZoneAnswer | ZoneChoice | str:
@@ -101,7 +103,7 @@ async def read_zone_text(text: str, now: datetime) -> ZoneAnswer | ZoneChoice | 
 
 def zone_question(choice: ZoneChoice) -> tuple[str, InlineKeyboardMarkup]:
     """"More than one place is called Portland. Which one?", with a button for each."""
-    return t.ZONE_WHICH.format(text=choice.text), zone_choice_keyboard(choice)
+    return _(t.ZONE_WHICH).format(text=choice.text), zone_choice_keyboard(choice)
 
 
 async def read_zone_location(latitude: float, longitude: float, now: datetime) -> ZoneAnswer | str:
@@ -109,13 +111,13 @@ async def read_zone_location(latitude: float, longitude: float, now: datetime) -
     found = await asyncio.to_thread(timezone_lookup.zone_for_location, latitude, longitude, now)
     if isinstance(found, ZoneAnswer):
         return found
-    return t.ZONE_LOCATION_UNKNOWN if found is None else zone_error(found, "")
+    return _(t.ZONE_LOCATION_UNKNOWN) if found is None else zone_error(found, "")
 
 
 def zone_notes(answer: ZoneAnswer) -> list[str]:
     """What to say about an accepted zone beyond the summary: a fixed offset ignores DST."""
     if answer.is_fixed_offset:
-        return [t.FIXED_OFFSET.format(offset=format_offset(answer.utc_offset_minutes))]
+        return [_(t.FIXED_OFFSET).format(offset=format_offset(answer.utc_offset_minutes))]
     return []
 
 
@@ -132,7 +134,7 @@ def zone_shown(zone: str, now: datetime) -> tuple[str, str]:
     is reversed (Etc/GMT-2 is UTC+2), so it is shown as the offset itself: ("UTC+2", "fixed")."""
     offset = zone_offset_label(zone, now)
     if is_fixed_zone(zone):
-        return offset, t.ZONE_FIXED
+        return offset, _(t.ZONE_FIXED)
     return zone, offset
 
 

@@ -23,6 +23,7 @@ from telegram.ext import (
 from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
 from bot.http import AiohttpRequest
+from bot.i18n import DEFAULT_LOCALE, _, available_locales, resolve_locale, use_locale
 from bot.inbox import Inbox
 from bot.lanes import BroadcastLane, ReplyRateLimiter
 from bot.services import Clock, Services, attach, of_application, utc_now
@@ -151,6 +152,16 @@ async def poll_until_stopped(application: NotchApp, *, poll: bool = True) -> Non
         log.info("stopping: finishing the updates in hand")
 
 
+async def _publish_commands(application: NotchApp) -> None:
+    """The command menu in English for everyone, and in each offered language for the users
+    whose Telegram speaks it (setMyCommands with language_code)."""
+    for code in available_locales():
+        with use_locale(code):
+            commands = [BotCommand(name, description) for name, description in texts.commands()]
+        language = None if code == DEFAULT_LOCALE else code.split("_")[0]
+        await application.bot.set_my_commands(commands, language_code=language)
+
+
 async def _open(application: NotchApp) -> None:
     """Open and migrate the database, then publish the command menu."""
     found = of_application(application)
@@ -158,7 +169,7 @@ async def _open(application: NotchApp) -> None:
     await upgrade(found.engine)
     found.sessions = make_session_factory(found.engine)
     found.broadcast = BroadcastLane(found.session, found.settings.broadcast_per_second)
-    await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    await _publish_commands(application)
     await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
     scheduler.start(application)  # the tick: every 30 s, due rows become messages
     # The place index (~2 s) off the loop, then the start-up heap is set aside for the GC.
@@ -222,8 +233,11 @@ async def _report_error(update: object, context: NotchContext) -> None:
         raise ApplicationHandlerStop
     log.error("handler failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
+        sender = update.effective_user
+        with use_locale(resolve_locale(sender.language_code if sender else None)):
+            apology = _(texts.INTERNAL_ERROR)
         try:
-            await context.bot.send_message(update.effective_chat.id, texts.INTERNAL_ERROR)
+            await context.bot.send_message(update.effective_chat.id, apology)
         except Exception:  # the failure may be Telegram itself; the log above already has it
             log.warning("could not tell the user about the failure", exc_info=True)
     raise ApplicationHandlerStop

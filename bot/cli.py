@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         help="handle stored updates and scheduled sends only, without fetching updates: extra "
              "processes beside one `notch run` or any number of `notch serve` (PostgreSQL)",
     )
+    run.add_argument(
+        "--lang", metavar="CODE",
+        help="the terminal sandbox's language, as Telegram would send it (es, ru, pt-br, de; "
+             "default: $NOTCH_SANDBOX_LANG, else en)",
+    )
     commands.add_parser(
         "serve",
         help="run the bot behind a webhook (PUBLIC_URL, WEBHOOK_SECRET); several may share"
@@ -67,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with hold_database(settings.database_url):
             if args.command == "serve":
                 return _serve(settings)
-            return _run(settings, worker=bool(getattr(args, "worker", False)))
+            return _run(settings, worker=bool(getattr(args, "worker", False)),
+                        lang=getattr(args, "lang", None))
     except KeyboardInterrupt:
         return 130
     except SettingsError as error:
@@ -84,11 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _run(settings: Settings, *, worker: bool = False) -> int:
+def _run(settings: Settings, *, worker: bool = False, lang: str | None = None) -> int:
     if settings.token is None:
         from sandbox.terminal import run_sandbox
 
-        asyncio.run(run_sandbox(partial(_serve_locally, settings)))
+        asyncio.run(run_sandbox(partial(_serve_locally, settings), language=lang))
         return 0
     from bot.app import build_application, poll_until_stopped
 

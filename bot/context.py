@@ -7,7 +7,7 @@ clock reading, the router's open state) is computed once per update. It carries:
 - `open_state()`: the writer's user, goal, open question and waiting challenge, in one
   transaction (what `core.router.route` decides on);
 - `require_goal()`: the writer's rows, or None after answering "set up first" itself;
-- `locale`: the language this update is answered in (`bot.i18n`; set before its handler runs);
+- `locale`: the language this update is answered in (`bot.i18n`; the inbox sets it);
 - `press()`: a button press answered and read into its typed callback data;
 - `send_replies()` and `edit_or_send()`: the two ways a handler answers.
 """
@@ -25,7 +25,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import callbacks, texts
-from bot.i18n import current_locale
+from bot.i18n import _, current_locale
 from bot.inbox import wall_clock
 from bot.services import Services, services
 from core.vocabulary import UserStatus
@@ -128,7 +128,7 @@ class NotchContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         """The writer's rows if they have a goal; otherwise None, having said how to set one up."""
         opened = await self.open_state()
         if opened.user is None or opened.goal is None:
-            await self.bot.send_message(self.chat, texts.NEED_SETUP)
+            await self.bot.send_message(self.chat, _(texts.NEED_SETUP))
             return None
         return opened
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import Bot
 
+from bot.i18n import _, speaking_to
 from bot.keyboards import challenge_keyboard, late_keyboard
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services
@@ -109,12 +110,16 @@ async def deliver_challenge(services: Services, bot: Bot, challenge_id: int, now
     missed = yesterday is not None and yesterday.status == ChallengeStatus.MISSED
     if yesterday is not None and missed and yesterday.sent_at is not None:
         assert yesterday.id is not None
-        question = texts.LATE_QUESTION.format(amount=amount_text(goal, yesterday.amount))
-        asked = await deliver(services, bot, to, question, now, late_keyboard(yesterday.id))
+        with speaking_to(user):
+            question = _(texts.LATE_QUESTION).format(amount=amount_text(goal, yesterday.amount))
+            late = late_keyboard(yesterday.id)
+        asked = await deliver(services, bot, to, question, now, late)
         if asked.result is not Result.SENT:
             return False
-    sent = await deliver(services, bot, to, daily_text(goal, challenge), now,
-                         challenge_keyboard(challenge_id, challenge.confidence))
+    with speaking_to(user):
+        text, buttons = daily_text(goal, challenge), challenge_keyboard(challenge_id,
+                                                                        challenge.confidence)
+    sent = await deliver(services, bot, to, text, now, buttons)
     if sent.result is not Result.SENT or sent.message is None:
         return False
     async with services.session() as session:
@@ -145,9 +150,11 @@ async def resend_snoozed(services: Services, bot: Bot, challenge_id: int, now: d
             await drop_snooze(session, challenge_id)
             await session.commit()
             return False
-    text = f"{texts.SNOOZE_RETURN}\n{daily_text(goal, challenge)}"
+    with speaking_to(user):
+        text = f"{_(texts.SNOOZE_RETURN)}\n{daily_text(goal, challenge)}"
+        buttons = challenge_keyboard(challenge_id, challenge.confidence)
     sent = await deliver(services, bot, Outbound(user_id=user.id, chat_id=user.chat_id), text,
-                         now, challenge_keyboard(challenge_id, challenge.confidence))
+                         now, buttons)
     if sent.result is Result.REJECTED:
         async with services.session() as session:
             await drop_snooze(session, challenge_id)

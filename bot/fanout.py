@@ -33,6 +33,7 @@ from typing import Final
 from telegram import Bot
 
 from bot.daily import daily_words
+from bot.i18n import _, locale_of, use_locale
 from bot.keyboards import challenge_keyboard, late_keyboard
 from bot.sender import Outbound, Result, deliver
 from bot.services import Services
@@ -280,10 +281,16 @@ async def _send_one(services: Services, bot: Bot, row: Sendable, now: datetime
                     ) -> SentMark | None:
     """Yesterday's late question first (if it went out and closed unanswered), then the day's
     message; what to mark, or None if it did not go out (deliver recorded why)."""
+    with use_locale(locale_of(row.locale, row.language_code)):
+        return await _deliver_day(services, bot, row, now)
+
+
+async def _deliver_day(services: Services, bot: Bot, row: Sendable, now: datetime
+                       ) -> SentMark | None:
     to = Outbound(user_id=row.user_id, chat_id=row.chat_id, challenge_id=row.challenge_id,
                   attempts=row.attempts, close_at=row.close_at)
     if row.missed_id is not None:
-        question = texts.LATE_QUESTION.format(amount=format_amount(row.missed_amount, row.unit))
+        question = _(texts.LATE_QUESTION).format(amount=format_amount(row.missed_amount, row.unit))
         asked = await deliver(services, bot, to, question, now, late_keyboard(row.missed_id))
         if asked.result is not Result.SENT:
             return None

@@ -32,6 +32,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot import texts
+from bot.i18n import _, locale_of, resolve_locale, use_locale
 from bot.services import Services
 from core.vocabulary import InboxStatus
 from storage.db import Session
@@ -132,16 +133,16 @@ class GroupCommit:
             results: list[Any] = []
             try:
                 async with unit_of_work(self._sessions) as session:
-                    for step, _ in batch:
+                    for step, _future in batch:
                         results.append(await step(session))
             except BaseException as error:
-                for _, future in batch:
+                for _step, future in batch:
                     if not future.done():
                         future.set_exception(error)
                 if not isinstance(error, Exception):
                     raise
                 continue
-            for (_, future), result in zip(batch, results, strict=True):
+            for (_step, future), result in zip(batch, results, strict=True):
                 if not future.done():
                     future.set_result(result)
 
@@ -357,7 +358,10 @@ class Inbox:
             self._unfinished.discard(item.update_id)
             await self._apologise(item.chat_id)
             return
-        await application.process_update(update)
+        sender = update.effective_user
+        # PTB runs the handlers in this task: every sentence they render is in this language.
+        with use_locale(locale_of(item.locale, sender.language_code if sender else None)):
+            await application.process_update(update)
         error = self._failed.pop(item.update_id, None)
         if error is None:
             await self._finished(item.update_id)
@@ -368,7 +372,7 @@ class Inbox:
             log.error("update %s failed %d times, set aside", item.update_id,
                       item.failures + 1, exc_info=error)
             self._unfinished.discard(item.update_id)
-            await self._apologise(item.chat_id)
+            await self._apologise(item.chat_id, update)
         elif status is InboxStatus.PENDING:
             log.info("update %s failed (try %d), trying again: %s: %s", item.update_id,
                         item.failures + 1, type(error).__name__, error)
@@ -379,7 +383,7 @@ class Inbox:
             log.error("update %s failed after its effect was saved; not run again",
                       item.update_id, exc_info=error)
             self._unfinished.discard(item.update_id)
-            await self._apologise(item.chat_id)
+            await self._apologise(item.chat_id, update)
 
     async def _finished(self, update_id: int) -> None:
         """Mark a handled update (unless its handler's unit of work did), and claim the next
@@ -389,11 +393,16 @@ class Inbox:
         # may the chat's next update be handled.
         await self._write(marks=[update_id])
 
-    async def _apologise(self, chat_id: int | None) -> None:
+    async def _apologise(self, chat_id: int | None, update: Update | None = None) -> None:
+        """Say the update was set aside, in the language of the sender's Telegram app (their
+        stored choice may be what failed to load)."""
         if chat_id is None or self._application is None:
             return
+        sender = update.effective_user if update is not None else None
         try:
-            await self._application.bot.send_message(chat_id, texts.UPDATE_SET_ASIDE)
+            with use_locale(resolve_locale(sender.language_code if sender else None)):
+                apology = _(texts.UPDATE_SET_ASIDE)
+            await self._application.bot.send_message(chat_id, apology)
         except Exception:
             log.warning("could not tell chat %s that its update failed", chat_id, exc_info=True)
 

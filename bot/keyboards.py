@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
+from bot.i18n import _
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
 from core.efficacy import UI_RATINGS
@@ -28,12 +29,12 @@ def challenge_keyboard(challenge_id: int, confidence: int | None = None) -> Inli
     """The outcome buttons, and below them the optional 0-100 confidence row, the chosen value
     ticked; rating never replaces or hides the outcome buttons."""
     return InlineKeyboardMarkup([
-        [_button(texts.DONE_BUTTON, cb.ChallengeAnswer("done", challenge_id)),
-         _button(texts.FAIL_BUTTON, cb.ChallengeAnswer("fail", challenge_id)),
-         _button(texts.SKIP_BUTTON, cb.ChallengeAnswer("skip", challenge_id))],
+        [_button(_(texts.DONE_BUTTON), cb.ChallengeAnswer("done", challenge_id)),
+         _button(_(texts.FAIL_BUTTON), cb.ChallengeAnswer("fail", challenge_id)),
+         _button(_(texts.SKIP_BUTTON), cb.ChallengeAnswer("skip", challenge_id))],
         [_button(efficacy_texts.confidence_label(value, value == confidence),
                  cb.Confidence(challenge_id, value)) for value in UI_RATINGS],
-        [_button(texts.LATER_BUTTON, cb.Snooze(challenge_id))],
+        [_button(_(texts.LATER_BUTTON), cb.Snooze(challenge_id))],
     ])
 
 
@@ -41,23 +42,24 @@ def snooze_keyboard(challenge_id: int, choices: Mapping[str, str]) -> InlineKeyb
     """"Later": each choice still possible today (core.clock.SnoozeChoice → the local time it
     comes back), one per row, and a way back to the outcome buttons."""
     return InlineKeyboardMarkup([
-        *([_button(texts.SNOOZE_BUTTONS[choice].format(time=at), cb.Snooze(challenge_id, choice))]
+        *([_button(_(texts.SNOOZE_BUTTONS[choice]).format(time=at),
+                   cb.Snooze(challenge_id, choice))]
           for choice, at in choices.items()),
-        [_button(texts.SNOOZE_BACK_BUTTON, cb.Snooze(challenge_id, "back"))],
+        [_button(_(texts.SNOOZE_BACK_BUTTON), cb.Snooze(challenge_id, "back"))],
     ])
 
 
 def late_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
     """Yesterday's unanswered challenge, asked the next morning: did it happen after all?"""
     return InlineKeyboardMarkup([[
-        _button(texts.LATE_DID_BUTTON, cb.Late(challenge_id, "done")),
-        _button(texts.LATE_DIDNT_BUTTON, cb.Late(challenge_id, "failed")),
+        _button(_(texts.LATE_DID_BUTTON), cb.Late(challenge_id, "done")),
+        _button(_(texts.LATE_DIDNT_BUTTON), cb.Late(challenge_id, "failed")),
     ]])
 
 
 def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
     """Five buttons, 1 very easy … 5 maximal, in short rows that fit a phone."""
-    buttons = [_button(label, cb.Effort(challenge_id, n))
+    buttons = [_button(_(label), cb.Effort(challenge_id, n))
                for n, label in texts.EFFORT_BUTTONS.items()]
     return InlineKeyboardMarkup([buttons[0:2], buttons[2:4], buttons[4:]])
 
@@ -65,13 +67,13 @@ def effort_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
 def reason_keyboard(challenge_id: int) -> InlineKeyboardMarkup:
     """Why it didn't happen, and below it Undo: a mistaken ❌ is taken back like a mistaken ✅."""
     return InlineKeyboardMarkup([[
-        _button(texts.REASON_BUTTONS[reason], cb.Reason(challenge_id, reason))
+        _button(_(texts.REASON_BUTTONS[reason]), cb.Reason(challenge_id, reason))
         for reason in FailureReason
     ], [_undo(challenge_id)]])
 
 
 def _undo(challenge_id: int) -> InlineKeyboardButton:
-    return _button(texts.UNDO_BUTTON, cb.Undo(challenge_id))
+    return _button(_(texts.UNDO_BUTTON), cb.Undo(challenge_id))
 
 
 def undo_keyboard(challenge_id: int) -> InlineKeyboardMarkup:

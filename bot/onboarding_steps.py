@@ -45,9 +45,10 @@ from bot.answers import (
     zone_question,
     zone_shown,
 )
+from bot.i18n import _
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
-from bot.texts.format import plural
+from bot.texts.format import plural, unit_name
 from core.replies import AmountError, normalise, parse_target
 from core.timezones import ZoneChoice
 
@@ -118,17 +119,18 @@ def amount_example(draft: Draft, factor: float = 1.0) -> str:
 
 
 def _fixed(text: str) -> Asker:
-    return lambda draft, now: (text, None)
+    """A question without buttons: `text` is its msgid, translated when it is asked."""
+    return lambda draft, now: (_(text), None)
 
 
 def _ask_behaviour(draft: Draft, now: datetime) -> Reply:
-    choices = [(p.key, p.label) for p in t.PRESETS] + [("other", t.OTHER_LABEL)]
-    return t.ASK_BEHAVIOUR, _choices("behaviour", choices, 2)
+    choices = [(p.key, _(p.label)) for p in t.PRESETS] + [("other", _(t.OTHER_LABEL))]
+    return _(t.ASK_BEHAVIOUR), _choices("behaviour", choices, 2)
 
 
 def _ask_unit(draft: Draft, now: datetime) -> Reply:
     return t.ask_unit(draft.behaviour or ""), _choices(
-        "unit", ((str(i), u) for i, u in enumerate(t.UNIT_CHOICES)), 4)
+        "unit", ((str(i), unit_name(u)) for i, u in enumerate(t.UNIT_CHOICES)), 4)
 
 
 def _ask_step(draft: Draft, now: datetime) -> Reply:
@@ -140,7 +142,8 @@ def _ask_baseline(draft: Draft, now: datetime) -> Reply:
 
 
 def _ask_target(draft: Draft, now: datetime) -> Reply:
-    return t.ask_target(amount_example(draft, 3)), _choices("target", [("skip", t.SKIP_BUTTON)], 1)
+    skip = [("skip", _(t.SKIP_BUTTON))]
+    return t.ask_target(amount_example(draft, 3)), _choices("target", skip, 1)
 
 
 def _ask_confirm(draft: Draft, now: datetime) -> Reply:
@@ -153,14 +156,15 @@ def _ask_confirm(draft: Draft, now: datetime) -> Reply:
         target=None if target is None else amount(target, unit), time=draft.time or "",
         zone=shown, offset=offset, local_now=local_clock(zone, now),
     )
-    return text, _choices("confirm", [("ok", t.CONFIRM_BUTTON), *t.CHANGE_BUTTONS], 1)
+    changes = [(key, _(label)) for key, label in t.CHANGE_BUTTONS]
+    return text, _choices("confirm", [("ok", _(t.CONFIRM_BUTTON)), *changes], 1)
 
 
 def _ask_first(draft: Draft, now: datetime) -> Reply:
     time_text = draft.time or ""
     return t.ask_first(time_text), _choices(
-        "first", [("now", t.FIRST_NOW_BUTTON),
-                  ("tomorrow", t.FIRST_TOMORROW_BUTTON.format(time=time_text))], 2)
+        "first", [("now", _(t.FIRST_NOW_BUTTON)),
+                  ("tomorrow", _(t.FIRST_TOMORROW_BUTTON).format(time=time_text))], 2)
 
 
 # ------------------------------------------------------------------ reading
@@ -173,11 +177,12 @@ _CHANGES: Mapping[str, str] = dict(t.CHANGE_BUTTONS)
 
 def _preset(text: str) -> t.Preset | None:
     key = normalise(text)
-    return next((p for p in t.PRESETS if key in (p.key, normalise(p.label), p.behaviour)), None)
+    return next((p for p in t.PRESETS
+                 if key in (p.key, normalise(p.label), normalise(_(p.label)), p.behaviour)), None)
 
 
 async def _read_behaviour(text: str, draft: Draft, now: datetime) -> Read:
-    if normalise(text) in _OTHER:
+    if normalise(text) in _OTHER | {normalise(_(t.OTHER_LABEL))}:
         return Read(goto="name")
     preset = _preset(text)
     if preset is None:  # a typed activity of one's own: the same as naming "something else"
@@ -190,11 +195,12 @@ async def _read_behaviour(text: str, draft: Draft, now: datetime) -> Read:
 async def _read_name(text: str, draft: Draft, now: datetime) -> Read:
     name = " ".join(text.split())
     if not name:
-        return Read(t.NAME_EMPTY)
+        return Read(_(t.NAME_EMPTY))
     if len(name) > MAX_NAME:
-        return Read(t.NAME_TOO_LONG.format(limit=plural(MAX_NAME, "character", "characters")))
+        limit = plural(MAX_NAME, "{n} character", "{n} characters")
+        return Read(_(t.NAME_TOO_LONG).format(limit=limit))
     if not _NAME_HAS_LETTER.search(name):
-        return Read(t.NAME_NO_LETTERS)
+        return Read(_(t.NAME_NO_LETTERS))
     draft.behaviour = name
     return Read()
 
@@ -203,7 +209,7 @@ async def _read_unit(text: str, draft: Draft, now: datetime) -> Read:
     unit = " ".join(text.split()).casefold()
     if (not unit or len(unit) > MAX_UNIT or any(c.isdigit() for c in unit)
             or not _NAME_HAS_LETTER.search(unit)):
-        return Read(t.UNIT_BAD.format(limit=plural(MAX_UNIT, "character", "characters")))
+        return Read(_(t.UNIT_BAD).format(limit=plural(MAX_UNIT, "{n} character", "{n} characters")))
     draft.unit = unit
     return Read()
 
@@ -259,27 +265,27 @@ async def _read_confirm(text: str, draft: Draft, now: datetime) -> Read:
     if normalise(text) in _YES:
         return Read(goto="first")
     change = next((key for key, label in _CHANGES.items()
-                   if normalise(text) == normalise(label)), None)
+                   if normalise(text) in (normalise(label), normalise(_(label)))), None)
     if change is None:
-        return Read(t.CONFIRM_BY_BUTTON)
+        return Read(_(t.CONFIRM_BY_BUTTON))
     draft.forget(get_step(change).invalidates)
     return Read()
 
 
 async def _read_first(text: str, draft: Draft, now: datetime) -> Read:
     choice = normalise(text)
-    if choice == "now":
+    if choice in ("now", normalise(_(t.FIRST_NOW_BUTTON))):
         draft.first = "now"
-    elif choice == "tomorrow":
+    elif choice in ("tomorrow", normalise(_(t.TOMORROW))):
         draft.first = "tomorrow"
     else:
-        return Read(t.CHOOSE_FIRST)
+        return Read(_(t.CHOOSE_FIRST))
     return Read()
 
 
 def _typed_behaviour(choice: str) -> str:
     preset = next((p for p in t.PRESETS if p.key == choice), None)
-    return preset.label if preset is not None else "something else"
+    return _(preset.label) if preset is not None else _(t.OTHER_LABEL)
 
 
 def _typed_unit(choice: str) -> str:
@@ -342,7 +348,7 @@ def question(key: str, draft: Draft, now: datetime) -> Reply:
 def hint(key: str, draft: Draft) -> str:
     """A short reminder of what step `key` wants, for an answer too long to read."""
     found = get_step(key)
-    return found.hint.format(example=amount_example(draft, found.hint_scale))
+    return _(found.hint).format(example=amount_example(draft, found.hint_scale))
 
 
 def typed(key: str, choice: str) -> str:

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.daily import amount_text
 from bot.handlers.ladder import fresh_ladder
+from bot.i18n import _
 from bot.replay import line_text, log_of
 from bot.texts import efficacy as texts
 from core.clock import local_day
@@ -37,7 +38,7 @@ def belief_lines(goal: Goal, entries: list[Entry], today: date) -> list[str]:
     since = today - timedelta(weeks=BELIEF_WEEKS)
     rated = [(e.day, e.confidence, e.status == ChallengeStatus.DONE) for e in entries
              if e.confidence is not None and e.status in ATTEMPTED and e.day >= since]
-    check = belief_vs_evidence([(c, ok) for _, c, ok in rated])
+    check = belief_vs_evidence([(c, ok) for _day, c, ok in rated])
     week = belief_vs_evidence([(c, ok) for d, c, ok in rated if d >= today - timedelta(days=7)])
     weeks = BELIEF_WEEKS
     if week.verdict not in (Verdict.TOO_FEW, check.verdict):
@@ -46,7 +47,7 @@ def belief_lines(goal: Goal, entries: list[Entry], today: date) -> list[str]:
                           check.success_rate, check.n)]
     by_week = belief_by_week(rated, first_weekday=today.weekday())
     if check.verdict is not Verdict.TOO_FEW and len(by_week) > 1:
-        lines.append(texts.BELIEF_WEEKS_TITLE)
+        lines.append(_(texts.BELIEF_WEEKS_TITLE))
         lines += [texts.belief_week(w.week_start, w.check.mean_confidence, w.check.success_rate)
                   for w in by_week]
     return lines
@@ -64,9 +65,9 @@ async def compose_review(
     lines = [texts.review_title(first, last)]
     answered = [e for e in entries if first <= e.day and e.status != ChallengeStatus.MISSED]
     if not answered:
-        lines.append(texts.REVIEW_QUIET)
+        lines.append(_(texts.REVIEW_QUIET))
         if log:
-            lines.append(texts.REVIEW_EVIDENCE.format(line=line_text(goal, hardest_won(log)[0])))
+            lines.append(_(texts.REVIEW_EVIDENCE).format(line=line_text(goal, hardest_won(log)[0])))
         return "\n".join(lines), None
     facts = progress_summary(entries, baseline=goal.baseline, since=first, today=last)
     before = current_level([e for e in entries if e.day < first], baseline=goal.baseline)
@@ -77,7 +78,8 @@ async def compose_review(
         fell=facts.current_level < before))
     this_week = [line for line in log if first <= line.day]
     if this_week:
-        lines.append(texts.REVIEW_HIGHLIGHT.format(line=line_text(goal, hardest_won(this_week)[0])))
+        best = line_text(goal, hardest_won(this_week)[0])
+        lines.append(_(texts.REVIEW_HIGHLIGHT).format(line=best))
     lines += belief_lines(goal, entries, today)
-    lines += ["", texts.LADDER_REVIEW_INTRO]
+    lines += ["", _(texts.LADDER_REVIEW_INTRO)]
     return "\n".join(lines), await fresh_ladder(session, goal)

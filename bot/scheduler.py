@@ -22,6 +22,7 @@ from telegram.ext import Application, ContextTypes
 from bot.calibrate import fit_if_due
 from bot.daily import amount_text, resend_snoozed
 from bot.fanout import FanoutCounts, plan_due, send_due
+from bot.i18n import _, locale_of, speaking_to, use_locale
 from bot.keyboards import challenge_keyboard
 from bot.review import compose_review
 from bot.sender import Outbound, Result, deliver
@@ -116,9 +117,11 @@ async def _tell_paused(services: Services, bot: Bot, now: datetime,
     """One kind message to each user just paused for silence, saying how to come back. Sent
     after the pause is committed: a crash in between leaves the pause untold (never twice)."""
     for user in silent:
+        with use_locale(locale_of(user.locale, user.language_code)):
+            told = _(settings_texts.SILENCE_PAUSED)
         try:
             await deliver(services, bot, Outbound(user_id=user.user_id, chat_id=user.chat_id),
-                          settings_texts.SILENCE_PAUSED, now)
+                          told, now)
         except Exception:
             log.exception("telling user %s of the pause for silence failed", user.user_id)
 
@@ -205,8 +208,10 @@ async def _send_followup(services: Services, bot: Bot, challenge_id: int, now: d
     assert user.id is not None
     to = Outbound(user_id=user.id, chat_id=user.chat_id, challenge_id=challenge_id,
                   followup=True, attempts=challenge.send_attempts)
-    text = texts.FOLLOWUP.format(amount=amount_text(goal, challenge.amount))
-    sent = await deliver(services, bot, to, text, now, challenge_keyboard(challenge_id))
+    with speaking_to(user):
+        text = _(texts.FOLLOWUP).format(amount=amount_text(goal, challenge.amount))
+        buttons = challenge_keyboard(challenge_id)
+    sent = await deliver(services, bot, to, text, now, buttons)
     if sent.result is not Result.SENT:
         return False
     async with services.session() as session:
@@ -240,7 +245,8 @@ async def send_review(
             await mark_review_sent(session, user_id, leased_until, now)
             await session.commit()
             return False
-        text, markup = await compose_review(session, user, goal, now)
+        with speaking_to(user):
+            text, markup = await compose_review(session, user, goal, now)
     sent = await deliver(services, bot, Outbound(user_id=user_id, chat_id=user.chat_id), text,
                          now, markup)
     async with services.session() as session:

@@ -64,6 +64,15 @@ The bot polls `base_url` with `token` exactly as it would poll Telegram (`base_u
 """
 
 
+def sandbox_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language the terminal person's "Telegram app" says they speak: $SANDBOX_LANG (or its
+    alias $NOTCH_SANDBOX_LANG: "es", "pt-br"), else English. The bot picks its language from it
+    as from Telegram's."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("SANDBOX_LANG", "").strip() or env.get("NOTCH_SANDBOX_LANG", "").strip()
+    return chosen or "en"
+
+
 def sandbox_name(environ: Mapping[str, str] | None = None) -> str:
     """The terminal person's first name: $SANDBOX_NAME, else the login name ($USER,
     $LOGNAME, $USERNAME) capitalised when it looks like a name ("ada" -> "Ada"), else Friend."""
@@ -140,10 +149,13 @@ async def run_sandbox(
     out: TextIO = sys.stdout,
     files: Path = SANDBOX_FILES,
     name: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Start the emulator, serve the bot against it, and let the terminal play the phone.
 
-    ``name`` is the person's first name as the bot sees it (default: :func:`sandbox_name`)."""
+    ``name`` is the person's first name as the bot sees it (default: :func:`sandbox_name`);
+    ``language`` the language code their Telegram app sends (default: :func:`sandbox_language`).
+    """
     root = logging.getLogger()
     if root.level > logging.DEBUG:  # the terminal is the phone: only problems may interrupt it
         root.setLevel(max(root.level, logging.WARNING))
@@ -153,7 +165,8 @@ async def run_sandbox(
     first_name = name or sandbox_name()
     terminal.say(YOUR_NAME.format(name=first_name))
     async with BotApiEmulator(token=SANDBOX_TOKEN) as emulator:
-        user = emulator.private_chat(user_id=SANDBOX_USER_ID, first_name=first_name)
+        user = emulator.private_chat(user_id=SANDBOX_USER_ID, first_name=first_name,
+                                     language_code=language or sandbox_language())
         async with serve_bot(emulator.base_url, SANDBOX_TOKEN):
             printer = asyncio.create_task(_print_bot_messages(user, terminal))
             try:

@@ -87,6 +87,8 @@ class DueUser:
     goal_id: int | None = None
     goal: calibration.Goal | None = None
     key: str = ""  # the goal's behaviour key (as storage.priors.goal_key)
+    locale: str | None = None  # as Sendable's: what a message to them is written in
+    language_code: str | None = None
 
 
 async def claim_users_to_plan(
@@ -103,7 +105,7 @@ async def claim_users_to_plan(
     """
     statement = (
         select(col(User.id), col(User.chat_id), col(User.timezone), col(User.send_time),
-               col(User.next_send_at))
+               col(User.next_send_at), col(User.locale), col(User.language_code))
         .where(col(User.status) == UserStatus.ACTIVE, col(User.next_send_at) <= until)
         .order_by(col(User.next_send_at), col(User.id))
         .limit(limit)
@@ -125,16 +127,17 @@ async def claim_users_to_plan(
         .order_by(col(Goal.id)))
     newest: dict[int, Any] = {int(row[0]): row for row in goals}  # ordered by id: last wins
     claimed: list[DueUser] = []
-    for user_id, chat_id, tz, send_time, next_send_at in users:
+    for user_id, chat_id, tz, send_time, next_send_at, locale, language_code in users:
         goal = newest.get(int(user_id))
         if goal is None:
-            claimed.append(DueUser(int(user_id), int(chat_id), tz, send_time, next_send_at))
+            claimed.append(DueUser(int(user_id), int(chat_id), tz, send_time, next_send_at,
+                                   locale=locale, language_code=language_code))
             continue
         _, goal_id, behaviour, unit, baseline, step, target = goal
         claimed.append(DueUser(
             int(user_id), int(chat_id), tz, send_time, next_send_at, int(goal_id),
             calibration.Goal(unit=unit, baseline=baseline, step=step, target=target),
-            fit_key(behaviour, unit),
+            fit_key(behaviour, unit), locale, language_code,
         ))
     return claimed
 
@@ -296,6 +299,8 @@ class Sendable:
     close_at: datetime | None
     missed_id: int | None = None  # yesterday's challenge, missed after it was sent
     missed_amount: float = 0.0
+    locale: str | None = None  # the language the user chose (users.locale), if any
+    language_code: str | None = None  # Telegram's, for a user who never chose
 
 
 async def load_sendable(session: AsyncSession, ids: Sequence[int]) -> list[Sendable]:
@@ -308,7 +313,8 @@ async def load_sendable(session: AsyncSession, ids: Sequence[int]) -> list[Senda
                col(Goal.unit), col(Challenge.amount), col(Challenge.plan_reason_key),
                col(Challenge.plan_facts), col(Challenge.confidence),
                col(Challenge.send_attempts), col(Challenge.due_at), col(Challenge.close_at),
-               col(Challenge.goal_id), col(Challenge.local_date))
+               col(Challenge.goal_id), col(Challenge.local_date), col(User.locale),
+               col(User.language_code))
         .join(Goal, col(Goal.id) == col(Challenge.goal_id))
         .join(User, col(User.id) == col(Goal.user_id))
         .where(col(Challenge.id).in_(list(ids)),
@@ -328,12 +334,13 @@ async def load_sendable(session: AsyncSession, ids: Sequence[int]) -> list[Senda
             missed[(int(goal_id), local_date)] = (int(challenge_id), float(amount))
     out: list[Sendable] = []
     for (challenge_id, user_id, chat_id, tz, unit, amount, key, facts, confidence, attempts,
-         due_at, close_at, goal_id, local_date) in rows:
+         due_at, close_at, goal_id, local_date, locale, language_code) in rows:
         late = missed.get((int(goal_id), local_date - timedelta(days=1)))
         out.append(Sendable(
             int(challenge_id), int(user_id), int(chat_id), tz, unit, float(amount), key,
             dict(facts or {}), confidence, int(attempts), due_at, close_at,
-            None if late is None else late[0], 0.0 if late is None else late[1]))
+            None if late is None else late[0], 0.0 if late is None else late[1],
+            locale, language_code))
     return out
 
 

@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.vocabulary import InboxStatus
 from storage.db import rowcount, upsert_insert
-from storage.models import InboxUpdate
+from storage.models import InboxUpdate, User
 
 __all__ = [
     "KEEP_HANDLED",
@@ -73,6 +73,7 @@ class Claimed(NamedTuple):
     chat_id: int | None
     payload: dict[str, Any]
     failures: int
+    locale: str | None = None  # the language stored for the chat's user (users.locale), if any
 
 
 async def store_updates(
@@ -137,8 +138,17 @@ async def claim_updates(
         .execution_options(synchronize_session=False)
     )
     rows = (await session.exec(statement)).all()
-    return sorted((Claimed(int(r[0]), r[1], dict(r[2]), int(r[3])) for r in rows),
-                  key=lambda claimed: claimed.update_id)
+    # Each chat's user's language, read in the claim's transaction: the update is answered in it
+    # without a round trip of its own, and the chat's previous update (which may have changed
+    # it) has returned before its next one can be claimed.
+    chats = {r[1] for r in rows if r[1] is not None}
+    locales: dict[int, str | None] = {}
+    if chats:
+        found = await session.exec(select(col(User.chat_id), col(User.locale))
+                                   .where(col(User.chat_id).in_(chats)))
+        locales = {int(chat): locale for chat, locale in found.all()}
+    return sorted((Claimed(int(r[0]), r[1], dict(r[2]), int(r[3]), locales.get(r[1]))
+                   for r in rows), key=lambda claimed: claimed.update_id)
 
 
 async def mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime,

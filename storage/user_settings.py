@@ -26,6 +26,7 @@ __all__ = [
     "reactivate",
     "resume",
     "set_celebrate",
+    "set_locale",
     "set_review_weekday",
     "set_send_time",
     "set_timezone",
@@ -45,6 +46,16 @@ async def set_send_time(session: AsyncSession, user: User, send_time: time, now:
         raise ValueError("a send time is a naive local wall time")
     user.send_time = send_time
     await reschedule(session, user, now)
+
+
+async def set_locale(session: AsyncSession, user: User, locale: str) -> bool:
+    """Speak ``locale`` to the user from now on (scheduled messages included); False if it is
+    already theirs."""
+    if user.locale == locale:
+        return False
+    user.locale = locale
+    session.add(user)
+    return True
 
 
 async def set_celebrate(session: AsyncSession, user: User, on: bool) -> bool:

@@ -40,7 +40,8 @@ MODULES = (start, onboarding, settings, pause, help_menu, today, evidence, progr
 
 
 def _final(callback: Callback) -> Callback:
-    """An update is answered once: after its handler, no later group may answer it too."""
+    """An update is answered once: after its handler, no later group may answer it too. (It is
+    answered in the writer's language: the inbox set it before handing the update over.)"""
 
     @functools.wraps(callback)
     async def answer_once(update: Update, context: NotchContext) -> Any:

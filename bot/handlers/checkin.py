@@ -31,6 +31,7 @@ from bot.context import NotchContext
 from bot.daily import amount_text, baseline_text, calibrated_plan, daily_text
 from bot.handlers.base import Group, Handlers
 from bot.handlers.celebration import celebrate
+from bot.i18n import _
 from bot.keyboards import (
     challenge_keyboard,
     effort_keyboard,
@@ -41,6 +42,7 @@ from bot.keyboards import (
 from bot.replay import goal_log, replay_text, welcome_back
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
+from bot.texts.format import unit_name
 from core.clock import local_day
 from core.efficacy import UI_RATINGS
 from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
@@ -95,7 +97,7 @@ async def _refuse_repeat(context: NotchContext, challenge: Challenge, *,
     """A follow-up button that changed nothing: a repeat if the answer stands, else stale."""
     stale = challenge.status != answered
     await context.bot.send_message(context.chat,
-                                   texts.NOT_YOURS if stale else texts.ALREADY_ANSWERED)
+                                   _(texts.NOT_YOURS) if stale else _(texts.ALREADY_ANSWERED))
 
 
 async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
@@ -109,7 +111,7 @@ async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
         back = await welcome_back(session, goal, challenge.local_date, today)
         changed = await record_outcome(session, challenge.id, outcome, context.now)
     if not changed:
-        await context.bot.send_message(context.chat, texts.ALREADY_ANSWERED)
+        await context.bot.send_message(context.chat, _(texts.ALREADY_ANSWERED))
         return False
     amount = amount_text(goal, challenge.amount)
     daily_id = _daily_elsewhere(challenge, message)
@@ -118,13 +120,13 @@ async def _answer(context: NotchContext, owned: Owned, outcome: Outcome,
             daily_id, texts.answered_elsewhere(challenge.local_date, amount, outcome),
             undo_keyboard(challenge.id))
     if outcome is Outcome.DONE:
-        await context.edit_or_send(message, texts.EFFORT_QUESTION.format(amount=amount),
+        await context.edit_or_send(message, _(texts.EFFORT_QUESTION).format(amount=amount),
                                    effort_keyboard(challenge.id))
     elif outcome is Outcome.FAILED:
-        await context.edit_or_send(message, texts.REASON_QUESTION.format(amount=amount),
+        await context.edit_or_send(message, _(texts.REASON_QUESTION).format(amount=amount),
                                    reason_keyboard(challenge.id))
     else:
-        await context.edit_or_send(message, texts.SKIPPED, undo_keyboard(challenge.id))
+        await context.edit_or_send(message, _(texts.SKIPPED), undo_keyboard(challenge.id))
     if back is not None:  # the first answer after days away
         await context.bot.send_message(context.chat, back)
     return True
@@ -157,7 +159,7 @@ async def _effort(context: NotchContext, owned: Owned, effort: int,
                             beat_doubt=sure is not None and sure <= SURPRISE_CONFIDENCE)
     await context.edit_or_send(message, text, undo_keyboard(challenge.id))
     if invite:
-        await context.bot.send_message(context.chat, texts.REFLECTION_INVITE)
+        await context.bot.send_message(context.chat, _(texts.REFLECTION_INVITE))
 
 
 async def _reason(context: NotchContext, owned: Owned, pressed: str,
@@ -167,7 +169,7 @@ async def _reason(context: NotchContext, owned: Owned, pressed: str,
     try:
         reason = FailureReason(pressed)
     except ValueError:
-        await context.bot.send_message(context.chat, texts.NOT_YOURS)
+        await context.bot.send_message(context.chat, _(texts.NOT_YOURS))
         return
     notes: list[str | None] = []
     async with context.db() as session:
@@ -178,10 +180,10 @@ async def _reason(context: NotchContext, owned: Owned, pressed: str,
     if not changed:
         await _refuse_repeat(context, challenge, answered=ChallengeStatus.FAILED)
         return
-    logged = texts.REASON_LOGGED.format(reason=texts.REASON_WORDS[reason])
+    logged = _(texts.REASON_LOGGED).format(reason=_(texts.REASON_WORDS[reason]))
     await context.edit_or_send(message, logged, undo_keyboard(challenge.id))
     if asked:
-        notes = [texts.ACHIEVED_QUESTION.format(unit=owned.goal.unit)]
+        notes = [_(texts.ACHIEVED_QUESTION).format(unit=unit_name(owned.goal.unit))]
     await context.send_replies([(note, None) for note in notes if note is not None])
 
 
@@ -196,17 +198,17 @@ async def _undo(context: NotchContext, owned: Owned, message: Message | None) ->
     if not changed:
         late = challenge.answered_at is not None and now - challenge.answered_at > UNDO_WINDOW
         await context.bot.send_message(
-            context.chat, texts.UNDO_TOO_LATE if late else texts.ALREADY_ANSWERED)
+            context.chat, _(texts.UNDO_TOO_LATE) if late else _(texts.ALREADY_ANSWERED))
         return
     reopened = now < challenge.close_at if challenge.close_at is not None else False
-    text = f"{texts.UNDONE}\n{daily_text(goal, challenge)}"
+    text = f"{_(texts.UNDONE)}\n{daily_text(goal, challenge)}"
     markup = (challenge_keyboard(challenge.id, challenge.confidence) if reopened
               else late_keyboard(challenge.id))
     # The daily message gets its buttons back; the Undo pressed elsewhere just says so. If the
     # daily message can't be edited any more, the pressed one becomes it, as before.
     daily_id = _daily_elsewhere(challenge, message)
     if daily_id is not None and await context.edit_message(daily_id, text, markup):
-        await context.edit_or_send(message, texts.UNDONE_ABOVE)
+        await context.edit_or_send(message, _(texts.UNDONE_ABOVE))
         return
     await context.edit_or_send(message, text, markup)
 
@@ -221,9 +223,9 @@ async def _confidence(context: NotchContext, owned: Owned, value: int,
     async with context.db() as session:
         changed = await set_confidence(session, challenge.id, value)
         rated = await get_challenge(session, challenge.id) if changed else None
-        _, log_ = await goal_log(session, goal)
+        _goal, log_ = await goal_log(session, goal)
     if rated is None:
-        await context.bot.send_message(context.chat, efficacy_texts.CONFIDENCE_CLOSED)
+        await context.bot.send_message(context.chat, _(efficacy_texts.CONFIDENCE_CLOSED))
         return
     if before == value:
         return  # the same tap again: the message already says so
@@ -270,7 +272,7 @@ async def on_button(update: Update, context: NotchContext) -> None:
         async with context.db() as session:
             owned = await owned_challenge(session, pressed.challenge_id, presser.id)
     if owned is None:
-        await context.bot.send_message(context.chat, texts.NOT_YOURS)
+        await context.bot.send_message(context.chat, _(texts.NOT_YOURS))
         raise ApplicationHandlerStop
     match pressed:
         case cb.ChallengeAnswer(verb=verb):
@@ -286,7 +288,7 @@ async def on_button(update: Update, context: NotchContext) -> None:
         case cb.Confidence(value=value) if value in UI_RATINGS:
             await _confidence(context, owned, value, message)
         case _:
-            await context.bot.send_message(context.chat, texts.NOT_YOURS)
+            await context.bot.send_message(context.chat, _(texts.NOT_YOURS))
     raise ApplicationHandlerStop
 
 
@@ -306,15 +308,15 @@ async def answer_follow_up(update: Update, context: NotchContext, opened: Opened
         async with context.db() as session:
             await set_reflection(session, challenge.id, text)
             await clear_conversation(session, user.id, topic=TOPIC)
-        await message.reply_text(texts.REFLECTION_KEPT)
+        await message.reply_text(_(texts.REFLECTION_KEPT))
         await celebrate(context, message, user)
         return
     achieved: float | None = None
     if normalise(text) not in SKIP_WORDS:
         parsed = parse_amount(text, unit=goal.unit, allow_zero=True, maximum=challenge.amount)
         if isinstance(parsed, AmountError):
-            await message.reply_text(texts.ACHIEVED_INVALID.format(
-                unit=goal.unit, amount=amount_text(goal, challenge.amount)))
+            await message.reply_text(_(texts.ACHIEVED_INVALID).format(
+                unit=unit_name(goal.unit), amount=amount_text(goal, challenge.amount)))
             return
         achieved = parsed
     async with context.db() as session:

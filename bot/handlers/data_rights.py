@@ -20,6 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks as cb
 from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from bot.texts import data_rights as t
 from bot.texts.format import plural
 from core.clock import local_day
@@ -41,9 +42,9 @@ def confirm_keyboard(user: User, asked: datetime) -> InlineKeyboardMarkup:
     assert user.id is not None
     token = f"{_stamp(user.created_at)}.{_stamp(asked)}"
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t.DELETE_CONFIRM_BUTTON,
+        InlineKeyboardButton(_(t.DELETE_CONFIRM_BUTTON),
                              callback_data=cb.DeleteAnswer("del", user.id, token).pack()),
-        InlineKeyboardButton(t.DELETE_KEEP_BUTTON,
+        InlineKeyboardButton(_(t.DELETE_KEEP_BUTTON),
                              callback_data=cb.DeleteAnswer("dkeep", user.id, token).pack()),
     ]])
 
@@ -56,7 +57,7 @@ def _rows(export: dict[str, Any]) -> tuple[int, int]:
 
 async def privacy_command(update: Update, context: NotchContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(t.PRIVACY)
+        await update.effective_message.reply_text(_(t.PRIVACY))
 
 
 async def _exported(update: Update, context: NotchContext
@@ -75,29 +76,29 @@ async def export_command(update: Update, context: NotchContext) -> None:
     if message is None:
         return
     if found is None:
-        await message.reply_text(t.EXPORT_NOTHING)
+        await message.reply_text(_(t.EXPORT_NOTHING))
         return
     user, export = found
     day = local_day(context.now, user.timezone).isoformat()
     rows, tables = _rows(export)
     document = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
-        message.chat_id, document=document, filename=t.EXPORT_JSON_NAME.format(day=day),
+        message.chat_id, document=document, filename=_(t.EXPORT_JSON_NAME).format(day=day),
         caption=t.export_json_caption(rows, tables))
     await context.bot.send_document(
         message.chat_id, document=challenges_csv(export).encode("utf-8"),
-        filename=t.EXPORT_CSV_NAME.format(day=day),
+        filename=_(t.EXPORT_CSV_NAME).format(day=day),
         caption=t.export_csv_caption(len(export.get("challenges", []))))
 
 
 async def delete_command(update: Update, context: NotchContext) -> None:
     found = await _exported(update, context)
     if found is None:
-        await context.bot.send_message(context.chat, t.DELETE_NOTHING)
+        await context.bot.send_message(context.chat, _(t.DELETE_NOTHING))
         return
     user, export = found
-    days = plural(len(export.get("challenges", [])), "day", "days")
-    await context.bot.send_message(context.chat, t.DELETE_ASK.format(days=days),
+    days = plural(len(export.get("challenges", [])), "{n} day", "{n} days")
+    await context.bot.send_message(context.chat, _(t.DELETE_ASK).format(days=days),
                                    reply_markup=confirm_keyboard(user, context.now))
 
 
@@ -106,10 +107,10 @@ async def on_delete_button(update: Update, context: NotchContext) -> None:
     if presser is None:
         return
     if not isinstance(pressed, cb.DeleteAnswer):
-        await context.edit_or_send(None, t.DELETE_STALE)
+        await context.edit_or_send(None, _(t.DELETE_STALE))
         return
     verb, user_id = pressed.verb, pressed.user_id
-    created, _, asked_hex = pressed.token.partition(".")
+    created, _dot, asked_hex = pressed.token.partition(".")
     asked, now = int(asked_hex, 16), context.now
     async with context.db() as session:
         user = await get_user_by_telegram_id(session, presser.id)
@@ -117,17 +118,17 @@ async def on_delete_button(update: Update, context: NotchContext) -> None:
         # messages, so the record of what happened before stays readable.
         edit = False
         if user is None:
-            reply = t.DELETE_ALREADY if verb == "del" else t.DELETE_KEPT
+            reply = _(t.DELETE_ALREADY) if verb == "del" else _(t.DELETE_KEPT)
         elif user.id != user_id or _stamp(user.created_at) != created:
-            reply = t.DELETE_STALE  # another person's button, or from before an earlier delete
+            reply = _(t.DELETE_STALE)  # another person's button, or from before an earlier delete
         elif verb == "dkeep":
-            reply, edit = t.DELETE_KEPT, True
+            reply, edit = _(t.DELETE_KEPT), True
         elif not timedelta(minutes=-1) <= now - _from_stamp(asked) <= CONFIRM_WINDOW:
-            reply = t.DELETE_STALE
+            reply = _(t.DELETE_STALE)
         else:
             rows = await delete_user(session, user_id)
-            deleted = t.DELETED.format(rows=plural(rows, "row", "rows"))
-            reply, edit = (deleted, True) if rows else (t.DELETE_ALREADY, False)
+            deleted = _(t.DELETED).format(rows=plural(rows, "{n} row", "{n} rows"))
+            reply, edit = (deleted, True) if rows else (_(t.DELETE_ALREADY), False)
     await context.edit_or_send(message if edit else None, reply)
 
 

@@ -13,6 +13,7 @@ from telegram.ext import CommandHandler, filters
 from bot.context import NotchContext
 from bot.daily import amount_text
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from bot.texts import evidence as t
 from core.evidence import MasteryLine, hardest_won, latest, mastery_log
 from storage.models import Goal
@@ -24,15 +25,15 @@ SHOWN = 3  # lines per section: enough to be evidence, short enough to read on a
 def evidence_text(goal: Goal, log: list[MasteryLine]) -> str:
     """The /evidence message for a non-empty log."""
     def line(item: MasteryLine) -> str:
-        return t.ITEM.format(line=t.mastery_line(item, amount_text(goal, item.amount)))
+        return _(t.ITEM).format(line=t.mastery_line(item, amount_text(goal, item.amount)))
 
     newest = latest(log, SHOWN)
     hardest = [item for item in hardest_won(log, len(log)) if item not in newest][:SHOWN]
     parts = [t.title(goal.behaviour, len(log), log[0].day, amount_text(goal, goal.baseline)),
-             "", t.LATEST_TITLE, *map(line, newest)]
+             "", _(t.LATEST_TITLE), *map(line, newest)]
     if hardest:
-        parts += ["", t.HARDEST_TITLE, *map(line, hardest)]
-    return "\n".join([*parts, "", t.FOOTER])
+        parts += ["", _(t.HARDEST_TITLE), *map(line, hardest)]
+    return "\n".join([*parts, "", _(t.FOOTER)])
 
 
 async def show_evidence(update: Update, context: NotchContext) -> None:
@@ -45,7 +46,7 @@ async def show_evidence(update: Update, context: NotchContext) -> None:
         return
     goal = facts.goal
     log = mastery_log(facts.entries, unit=goal.unit, baseline=goal.baseline)
-    await message.reply_text(evidence_text(goal, log) if log else t.EMPTY)
+    await message.reply_text(evidence_text(goal, log) if log else _(t.EMPTY))
 
 
 def handlers() -> Handlers:

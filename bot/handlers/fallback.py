@@ -15,6 +15,7 @@ from telegram.ext import MessageHandler, filters
 from bot import texts
 from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from core.router import Action, OpenState
 from storage.group_notices import claim_group_notice
 
@@ -31,12 +32,12 @@ async def group_chat(update: Update, context: NotchContext) -> None:
         async with context.db() as session:
             first_time = await claim_group_notice(session, chat.id, context.now)
         if first_time:
-            await context.bot.send_message(chat.id, texts.PRIVATE_ONLY)
+            await context.bot.send_message(chat.id, _(texts.PRIVATE_ONLY))
 
 
 async def edited(update: Update, context: NotchContext) -> None:
     if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, texts.EDITS_NOT_READ)
+        await context.bot.send_message(update.effective_chat.id, _(texts.EDITS_NOT_READ))
 
 
 async def unknown_command(update: Update, context: NotchContext) -> None:
@@ -52,8 +53,9 @@ async def nobody_asked(update: Update, action: Action, state: OpenState) -> None
     the person can type now (`state`: set up yet? today's challenge waiting?)."""
     if update.effective_message is None:
         return
-    reply = REPLIES.get(action) or texts.unknown_text(onboarded=state.onboarded,
-                                                     waiting=state.challenge_waiting)
+    fixed = REPLIES.get(action)
+    reply = _(fixed) if fixed else texts.unknown_text(onboarded=state.onboarded,
+                                                      waiting=state.challenge_waiting)
     await update.effective_message.reply_text(reply)
 
 

@@ -22,6 +22,7 @@ from bot import callbacks as cb
 from bot.context import NotchContext
 from bot.daily import amount_text
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from bot.services import Services
 from bot.texts import efficacy as texts
 from core.efficacy import UI_RATINGS, LadderRating, change, ladder_levels
@@ -76,13 +77,13 @@ async def send_ladder(services_: Services, bot: Bot, user: User) -> None:
         if goal is None:
             return
         markup = await fresh_ladder(session, goal)
-    await bot.send_message(user.chat_id, texts.LADDER_INTRO, reply_markup=markup)
+    await bot.send_message(user.chat_id, _(texts.LADDER_INTRO), reply_markup=markup)
 
 
 def summary(rating: LadderRating, previous: LadderRating | None) -> str:
     lines = [texts.ladder_done(rating.strength, rating.level, len(rating.levels))]
     if previous is None:
-        lines.append(texts.LADDER_FIRST)
+        lines.append(_(texts.LADDER_FIRST))
     else:
         moved = change(previous, rating)
         lines.append(texts.ladder_change(moved.strength_before, moved.strength_after,
@@ -101,7 +102,7 @@ async def on_button(update: Update, context: NotchContext) -> None:
     levels = [] if goal is None else levels_for(goal, current)
     if (goal is None or goal.id != pressed.goal_id or len(levels) != len(state)
             or row >= len(levels)):
-        await context.bot.send_message(context.chat, texts.LADDER_STALE)
+        await context.bot.send_message(context.chat, _(texts.LADDER_STALE))
         return
     state = state[:row] + str(pressed.index) + state[row + 1:]
     if UNRATED in state:
@@ -110,7 +111,7 @@ async def on_button(update: Update, context: NotchContext) -> None:
     async with context.db() as session:
         text = await _complete(session, context, goal, levels, state, message)
     if text is None:
-        await context.bot.send_message(context.chat, texts.LADDER_ALREADY)
+        await context.bot.send_message(context.chat, _(texts.LADDER_ALREADY))
     else:
         await context.edit_or_send(message, text, None)
 

@@ -29,6 +29,7 @@ from bot.context import NotchContext
 from bot.daily import send_today
 from bot.handlers.base import Group, Handlers
 from bot.handlers.ladder import send_ladder
+from bot.i18n import _
 from bot.onboarding_draft import Draft
 from bot.onboarding_steps import Reply, get_step, hint, next_step, question, typed
 from bot.texts import onboarding as t
@@ -61,8 +62,8 @@ async def _finish(session: Session, user: User, draft: Draft, now: datetime) -> 
         send_time=time(hour, minute), now=now, first_tomorrow=draft.first != "now",
     )
     if draft.first == "now":
-        return Turn([(t.DONE_NOW, None)], send_now=True, done=True)
-    return Turn([(t.DONE_TOMORROW.format(time=clock), None)], done=True)
+        return Turn([(_(t.DONE_NOW), None)], send_now=True, done=True)
+    return Turn([(_(t.DONE_TOMORROW).format(time=clock), None)], done=True)
 
 
 async def answer(session: Session, user: User, key: str, draft: Draft,
@@ -70,12 +71,12 @@ async def answer(session: Session, user: User, key: str, draft: Draft,
     """Apply a typed (or button) answer to the open question and ask the next one."""
     assert user.id is not None
     if len(message_text) > LONG_TEXT:
-        _, markup = question(key, draft, now)
+        _text, markup = question(key, draft, now)
         return Turn([(t.long_text(hint(key, draft)), markup)])
     asked = get_step(key)
     read = await asked.read(message_text, draft, now)
     if read.error is not None:
-        _, markup = question(key, draft, now)
+        _text, markup = question(key, draft, now)
         return Turn([(read.error, read.markup or markup)])
     if asked.finishes:
         return await _finish(session, user, draft, now)
@@ -96,7 +97,7 @@ async def _after(context: NotchContext, user: User, turn: Turn) -> None:
         sent = await send_today(context.services, context.bot, user.id, context.now)
         if not sent:
             clock = texts.format_clock(user.send_time.hour, user.send_time.minute)
-            await context.send_replies([(t.DONE_NOTHING_TO_SEND.format(time=clock), None)])
+            await context.send_replies([(_(t.DONE_NOTHING_TO_SEND).format(time=clock), None)])
 
 
 async def answer_message(update: Update, context: NotchContext, opened: Opened) -> None:
@@ -115,7 +116,7 @@ async def ask_again(context: NotchContext, opened: Opened, prefix: str | None) -
     row = opened.conversation
     assert row is not None
     text, markup = question(row.step, Draft.from_data(row.data), context.now)
-    await context.send_replies([(f"{prefix or t.RESUMING}\n{text}", markup)])
+    await context.send_replies([(f"{prefix or _(t.RESUMING)}\n{text}", markup)])
 
 
 async def _answer_message(session: Session, user: User, step: str, draft: Draft,
@@ -134,18 +135,18 @@ async def _answer_message(session: Session, user: User, step: str, draft: Draft,
                      question(following, draft, now)])
     if message.text is None:
         text, markup = question(step, draft, now)
-        return Turn([(f"{t.NOT_TEXT}\n{text}", markup)])
+        return Turn([(f"{_(t.NOT_TEXT)}\n{text}", markup)])
     return await answer(session, user, step, draft, message.text, now)
 
 
 async def on_button(update: Update, context: NotchContext) -> None:
     """`ob:<step>:<choice>`: the same as typing the choice, if that question is still open."""
-    pressed, _ = await context.press(update)
+    pressed, _message = await context.press(update)
     opened = await context.open_state()
     user, row = opened.user, opened.conversation
     if (not isinstance(pressed, cb.Onboarding) or user is None or row is None
             or row.topic != TOPIC):
-        await context.bot.send_message(context.chat, texts.BUTTON_STALE)
+        await context.bot.send_message(context.chat, _(texts.BUTTON_STALE))
         return
     await answer_pressed(context, opened, pressed.step, typed(pressed.step, pressed.choice))
 
@@ -156,7 +157,7 @@ async def answer_pressed(context: NotchContext, opened: Opened, step: str, text:
     assert user is not None and row is not None
     draft, now = Draft.from_data(row.data), context.now
     if row.step != step:
-        turn = Turn([(texts.BUTTON_OUT_OF_DATE, None), question(row.step, draft, now)])
+        turn = Turn([(_(texts.BUTTON_OUT_OF_DATE), None), question(row.step, draft, now)])
     else:
         async with context.db() as session:
             turn = await answer(session, user, step, draft, text, now)

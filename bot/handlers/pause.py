@@ -16,6 +16,7 @@ from bot import texts
 from bot.context import NotchContext, Reply
 from bot.handlers.base import Group, Handlers
 from bot.handlers.start import describe_next
+from bot.i18n import _
 from bot.texts import settings as t
 from core.clock import get_zone, local_day
 from core.dates import PauseDateError, PauseDateReason, parse_pause_until
@@ -39,14 +40,14 @@ async def pause_command(update: Update, context: NotchContext) -> None:
     if opened is None or opened.user is None:
         return
     if opened.user.status == UserStatus.STOPPED:
-        await context.send_replies([(t.PAUSE_NOT_NOW, None)])  # not a date first, then a no
+        await context.send_replies([(_(t.PAUSE_NOT_NOW), None)])  # not a date first, then a no
         return
     argument, now = " ".join(context.args or []), context.now
     today = local_day(now, opened.user.timezone)
     example = (today + timedelta(days=7)).isoformat()
     if not argument:
-        button = InlineKeyboardButton(t.PAUSE_OPEN_BUTTON, callback_data=PAUSE_BUTTON.pack())
-        reply: Reply = (t.PAUSE_ASK.format(example=example), InlineKeyboardMarkup([[button]]))
+        button = InlineKeyboardButton(_(t.PAUSE_OPEN_BUTTON), callback_data=PAUSE_BUTTON.pack())
+        reply: Reply = (_(t.PAUSE_ASK).format(example=example), InlineKeyboardMarkup([[button]]))
     else:
         async with context.db() as session:
             user = await get_user(session, opened.user.id or 0)
@@ -60,18 +61,18 @@ async def _pause_until(session: Session, user: User, argument: str, today: date,
     until = parse_pause_until(argument, today)
     if isinstance(until, PauseDateError):
         if until.reason is PauseDateReason.TOO_FAR:
-            return t.PAUSE_TOO_FAR, None
+            return _(t.PAUSE_TOO_FAR), None
         if until.reason is PauseDateReason.NOT_FUTURE and until.day is not None:
-            return t.PAUSE_NOT_FUTURE.format(date=t.format_date(until.day),
+            return _(t.PAUSE_NOT_FUTURE).format(date=t.format_date(until.day),
                                              example=example), None
-        return t.PAUSE_BAD_DATE.format(text=argument, example=example), None
+        return _(t.PAUSE_BAD_DATE).format(text=argument, example=example), None
     if not await pause(session, user, until=until, now=now):
-        return t.PAUSE_NOT_NOW, None
+        return _(t.PAUSE_NOT_NOW), None
     # The day it really comes: the pause's last day may already be a rest day (/skip).
     when = await next_challenge_at(session, user, now)
     assert when is not None  # paused with an end date: the tick resumes it
     local = when.astimezone(get_zone(user.timezone))
-    return t.PAUSED_UNTIL.format(date=t.format_date(local.date()),
+    return _(t.PAUSED_UNTIL).format(date=t.format_date(local.date()),
                                  time=texts.format_clock(local.hour, local.minute)), None
 
 
@@ -84,7 +85,7 @@ async def on_pause_button(update: Update, context: NotchContext) -> None:
     async with context.db() as session:
         user = await get_user(session, opened.user.id or 0)
         paused = user is not None and await pause(session, user, until=None, now=context.now)
-    await context.send_replies([(t.PAUSED_OPEN if paused else t.PAUSE_NOT_NOW, None)])
+    await context.send_replies([(_(t.PAUSED_OPEN) if paused else _(t.PAUSE_NOT_NOW), None)])
 
 
 async def resume_command(update: Update, context: NotchContext) -> None:
@@ -97,9 +98,9 @@ async def resume_command(update: Update, context: NotchContext) -> None:
         assert user is not None
         if await resume(session, user, now):
             when = await next_challenge_at(session, user, now)
-            reply = t.RESUMED.format(when=describe_next(when, user.timezone, now))
+            reply = _(t.RESUMED).format(when=describe_next(when, user.timezone, now))
         else:
-            reply = t.NOT_PAUSED
+            reply = _(t.NOT_PAUSED)
     await context.send_replies([(reply, None)])
 
 
@@ -110,15 +111,15 @@ async def stop_command(update: Update, context: NotchContext) -> None:
     async with context.db() as session:
         user = await get_user_by_telegram_id(session, update.effective_user.id)
         if user is None or user.id is None:
-            reply = t.STOPPED  # nothing was ever scheduled; the answer is the same
+            reply = _(t.STOPPED)  # nothing was ever scheduled; the answer is the same
         elif await stop(session, user, now):
             await clear_conversation(session, user.id)
-            reply = t.STOPPED
+            reply = _(t.STOPPED)
         elif user.status == UserStatus.STOPPED:
-            reply = t.ALREADY_STOPPED
+            reply = _(t.ALREADY_STOPPED)
         else:
             await reschedule(session, user, now)
-            reply = t.STOPPED
+            reply = _(t.STOPPED)
     await context.send_replies([(reply, None)])
 
 

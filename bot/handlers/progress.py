@@ -22,6 +22,7 @@ from bot.charts import BandPoint, ProgressData, render_progress
 from bot.context import NotchContext
 from bot.daily import amount_text
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from bot.texts import progress as t
 from bot.texts.format import format_day
 from core import calibration
@@ -40,7 +41,7 @@ CAPTION_MAX: Final = 1024  # Telegram's caption limit
 def amount_at(belief: calibration.Belief, p: float) -> float:
     """The amount at which the calibrator's P(done) equals ``p`` (P falls as the amount grows)."""
     lo, hi = belief.mean - 8.0, belief.mean + 8.0  # log units: far past any plausible amount
-    for _ in range(60):
+    for _attempt in range(60):
         mid = (lo + hi) / 2
         if belief.p_done(math.exp(mid)) > p:
             lo = mid
@@ -74,7 +75,7 @@ def chart_data(facts: ProgressFacts) -> ProgressData:
         ladder=[(row.rated_at.date(), row.strength) for row in facts.ladder],
         baseline=goal.baseline,
         target=goal.target,
-        labels=t.LABELS,
+        labels=t.chart_labels(),
     )
 
 
@@ -111,14 +112,14 @@ async def show_progress(update: Update, context: NotchContext) -> None:
     if facts is None:  # the goal went between the two reads
         return
     if not facts.entries:
-        await message.reply_text(t.NOTHING_YET)
+        await message.reply_text(_(t.NOTHING_YET))
         return
     today = local_day(context.now, user.timezone)
     try:
         png = await asyncio.to_thread(draw, facts)
     except Exception:  # a drawing bug must not leave the user without an answer
         log.exception("could not render the progress chart")
-        await message.reply_text(t.FAILED)
+        await message.reply_text(_(t.FAILED))
         return
     await context.bot.send_photo(message.chat_id, photo=png, caption=caption(facts, today))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import NotchContext
+from bot.i18n import _
 from bot.replay import goal_log, replay_text
 from bot.texts import efficacy as texts
 from core.evidence import ATTEMPTED, ReplayReason, should_replay
@@ -25,4 +26,5 @@ async def replay_doubt(update: Update, context: NotchContext, opened: Opened) ->
     reason = should_replay(log, text=message.text)
     text = replay_text(goal, log, reason) if reason is ReplayReason.DOUBT else None
     tried = any(e.status in ATTEMPTED for e in entries)
-    await message.reply_text(text or (texts.DOUBT_NO_SUCCESS_YET if tried else texts.DOUBT_NO_LOG))
+    empty = texts.DOUBT_NO_SUCCESS_YET if tried else texts.DOUBT_NO_LOG
+    await message.reply_text(text or _(empty))

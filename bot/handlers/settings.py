@@ -33,10 +33,12 @@ from bot.context import NotchContext
 from bot.handlers import onboarding
 from bot.handlers.base import Group, Handlers
 from bot.handlers.start import describe_next
+from bot.i18n import _, available_locales, current_locale, language_name, use_locale
 from bot.onboarding_draft import Draft
 from bot.onboarding_steps import hint
 from bot.texts import onboarding as to
 from bot.texts import settings as t
+from bot.texts.format import behaviour_name, unit_name, weekday
 from core.clock import local_day
 from core.timezones import ZoneAnswer, ZoneChoice
 from core.vocabulary import Topic
@@ -48,6 +50,7 @@ from storage.open_state import Opened
 from storage.scheduling import next_challenge_at
 from storage.user_settings import (
     set_celebrate,
+    set_locale,
     set_review_weekday,
     set_send_time,
     set_timezone,
@@ -67,23 +70,25 @@ def _clock(user: User) -> str:
 def review_day(user: User) -> str:
     """The review's weekday in words; unset means the weekday they started (local)."""
     if user.review_weekday is not None and 0 <= user.review_weekday <= 6:
-        return t.REVIEW_CHOSEN.format(day=t.WEEKDAYS[user.review_weekday])
+        return _(t.REVIEW_CHOSEN).format(day=weekday(user.review_weekday))
     started = local_day(user.created_at, user.timezone)
-    return t.REVIEW_DEFAULT.format(day=t.WEEKDAYS[started.weekday()])
+    return _(t.REVIEW_DEFAULT).format(day=weekday(started.weekday()))
 
 
 def settings_menu(user: User, goal: Goal, now: datetime) -> Reply:
     zone, offset = zone_shown(user.timezone, now)
-    text = t.MENU.format(
+    text = _(t.MENU).format(
         time=_clock(user), zone=zone, offset=offset,
-        step=texts.format_amount(goal.step, goal.unit), unit=goal.unit,
-        celebrate=t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF, review=review_day(user),
+        step=texts.format_amount(goal.step, goal.unit), unit=unit_name(goal.unit),
+        celebrate=_(t.CELEBRATE_ON if user.celebrate else t.CELEBRATE_OFF),
+        review=review_day(user), language=language_name(current_locale()),
     )
-    celebrate = (_button(t.CELEBRATE_TURN_OFF_BUTTON, "cel", "off") if user.celebrate
-                 else _button(t.CELEBRATE_TURN_ON_BUTTON, "cel", "on"))
-    buttons = [[_button(t.TIME_BUTTON, "time"), _button(t.ZONE_BUTTON, "zone"),
-                _button(t.STEP_BUTTON, "step")],
-               [celebrate, _button(t.REVIEW_BUTTON, "review")]]
+    celebrate = (_button(_(t.CELEBRATE_TURN_OFF_BUTTON), "cel", "off") if user.celebrate
+                 else _button(_(t.CELEBRATE_TURN_ON_BUTTON), "cel", "on"))
+    buttons = [[_button(_(t.TIME_BUTTON), "time"), _button(_(t.ZONE_BUTTON), "zone"),
+                _button(_(t.STEP_BUTTON), "step")],
+               [celebrate, _button(_(t.REVIEW_BUTTON), "review")],
+               [_button(_(t.LANGUAGE_BUTTON), "lang")]]
     return text, InlineKeyboardMarkup(buttons)
 
 
@@ -91,19 +96,30 @@ def _button(label: str, what: str, value: str | None = None) -> InlineKeyboardBu
     return InlineKeyboardButton(label, callback_data=cb.Setting(what, value).pack())
 
 
+def _language_value(code: str) -> str:
+    """"pt_BR" → "ptbr": a language in callback data's lower-case letters."""
+    return code.lower().replace("_", "")
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """Each offered language, named in itself ("Español", "Русский"), two to a row."""
+    buttons = [_button(language_name(code), "locale", _language_value(code))
+               for code in available_locales()]
+    return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+
+
 def review_keyboard() -> InlineKeyboardMarkup:
-    days = [_button(label, "rday", str(n))
-            for n, label in enumerate(t.WEEKDAY_BUTTONS)]
+    days = [_button(weekday(n, short=True), "rday", str(n)) for n in range(7)]
     return InlineKeyboardMarkup([days[:4], days[4:]])
 
 
 def _question(step: str, goal: Goal) -> str:
     if step == "time":
-        return to.ASK_TIME
+        return _(to.ASK_TIME)
     if step == "zone":
-        return to.ASK_ZONE
+        return _(to.ASK_ZONE)
     example = texts.format_amount(goal.step * 2, goal.unit)
-    return t.ASK_STEP.format(behaviour=goal.behaviour,
+    return _(t.ASK_STEP).format(behaviour=behaviour_name(goal.behaviour),
                              step=texts.format_amount(goal.step, goal.unit), example=example)
 
 
@@ -129,7 +145,7 @@ async def on_pick(update: Update, context: NotchContext, pressed: cb.Setting) ->
     if opened is None or opened.user is None or opened.user.id is None or opened.goal is None:
         return
     if pressed.what not in FIELDS or opened.topic == Topic.ONBOARDING:
-        reply: Reply = (texts.BUTTON_STALE, None)  # a setup is open: finish or /cancel it first
+        reply: Reply = (_(texts.BUTTON_STALE), None)  # a setup is open: finish or /cancel it first
     else:
         async with context.db() as session:
             await set_conversation(session, opened.user.id, topic=TOPIC, step=pressed.what)
@@ -145,7 +161,7 @@ async def answer_message(update: Update, context: NotchContext, opened: Opened) 
         user = await get_user(session, opened.user.id or 0)
         goal = None if user is None else await active_goal(session, user.id or 0)
         if user is None or goal is None:
-            replies: list[Reply] = [(texts.NEED_SETUP, None)]
+            replies: list[Reply] = [(_(texts.NEED_SETUP), None)]
         else:
             replies = await _answer(session, user, goal, row.step, message, context.now)
     await context.send_replies(replies)
@@ -155,7 +171,7 @@ async def ask_again(context: NotchContext, opened: Opened, prefix: str | None) -
     """The open settings question again, after a check-in typed in its place."""
     assert opened.conversation is not None and opened.goal is not None
     question = _question(opened.conversation.step, opened.goal)
-    await context.send_replies([(f"{prefix or to.RESUMING}\n{question}", None)])
+    await context.send_replies([(f"{prefix or _(to.RESUMING)}\n{question}", None)])
 
 
 async def goal_gone(context: NotchContext, opened: Opened) -> None:
@@ -163,7 +179,7 @@ async def goal_gone(context: NotchContext, opened: Opened) -> None:
     assert opened.user is not None
     async with context.db() as session:
         await clear_conversation(session, opened.user.id or 0, topic=TOPIC)
-    await context.send_replies([(texts.NEED_SETUP, None)])
+    await context.send_replies([(_(texts.NEED_SETUP), None)])
 
 
 async def _answer(session: Session, user: User, goal: Goal, step: str, message: Message,
@@ -174,7 +190,7 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
         answer: ZoneAnswer | ZoneChoice | str = await read_zone_location(
             message.location.latitude, message.location.longitude, now)
     elif message.text is None:
-        return [(f"{to.NOT_TEXT}\n{question}", None)]
+        return [(f"{_(to.NOT_TEXT)}\n{question}", None)]
     elif len(message.text) > LONG_TEXT:
         return [(to.long_text(hint(step, Draft(step=goal.step, unit=goal.unit,
                                                  baseline=goal.step))), None)]
@@ -187,7 +203,7 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
         await set_send_time(session, user, found_time, now)
         await clear_conversation(session, user.id, topic=TOPIC)
         when = describe_next(await next_challenge_at(session, user, now), user.timezone, now)
-        return [(t.TIME_CHANGED.format(time=_clock(user), zone=zone_name(user.timezone, now),
+        return [(_(t.TIME_CHANGED).format(time=_clock(user), zone=zone_name(user.timezone, now),
                                        when=when), None)]
     else:
         step_value = read_amount(message.text, step=None, unit=goal.unit,
@@ -196,7 +212,7 @@ async def _answer(session: Session, user: User, goal: Goal, step: str, message: 
             return [(step_value, None)]
         await set_step(session, goal, step_value)
         await clear_conversation(session, user.id, topic=TOPIC)
-        return [(t.STEP_CHANGED.format(behaviour=goal.behaviour,
+        return [(_(t.STEP_CHANGED).format(behaviour=behaviour_name(goal.behaviour),
                                        step=texts.format_amount(step_value, goal.unit)), None)]
     return await _zone_answer(session, user, answer, now)
 
@@ -213,7 +229,7 @@ async def _zone_answer(session: Session, user: User, answer: ZoneAnswer | ZoneCh
     await clear_conversation(session, user.id, topic=TOPIC)
     zone, offset = zone_shown(answer.zone, now)
     when = describe_next(await next_challenge_at(session, user, now), user.timezone, now)
-    changed = t.ZONE_CHANGED.format(zone=zone, offset=offset, when=when)
+    changed = _(t.ZONE_CHANGED).format(zone=zone, offset=offset, when=when)
     notes: list[Reply] = [(note, None) for note in zone_notes(answer)]
     return [*notes, (changed, None)]
 
@@ -221,12 +237,12 @@ async def _zone_answer(session: Session, user: User, answer: ZoneAnswer | ZoneCh
 async def on_zone_pick(update: Update, context: NotchContext) -> None:
     """`tz:<zone>`: one of the places a typed city could mean, for the open zone question of
     /settings or of the setup (there it is the same as typing the zone's name)."""
-    pressed, _ = await context.press(update)
+    pressed, _message = await context.press(update)
     opened = await context.open_state()
     row, user = opened.conversation, opened.user
     if (not isinstance(pressed, cb.ZonePick) or user is None or row is None
             or row.step != "zone" or row.topic not in (TOPIC, Topic.ONBOARDING)):
-        await context.bot.send_message(context.chat, texts.BUTTON_STALE)
+        await context.bot.send_message(context.chat, _(texts.BUTTON_STALE))
         return
     if row.topic == Topic.ONBOARDING:
         await onboarding.answer_pressed(context, opened, "zone", pressed.zone)
@@ -234,7 +250,7 @@ async def on_zone_pick(update: Update, context: NotchContext) -> None:
     answer = await read_zone_text(pressed.zone, context.now)
     async with context.db() as session:
         fresh = await get_user(session, user.id or 0)
-        replies: list[Reply] = ([(texts.NEED_SETUP, None)] if fresh is None
+        replies: list[Reply] = ([(_(texts.NEED_SETUP), None)] if fresh is None
                                 else await _zone_answer(session, fresh, answer, context.now))
     await context.send_replies(replies)
 
@@ -244,9 +260,9 @@ async def on_zone_pick(update: Update, context: NotchContext) -> None:
 
 async def on_button(update: Update, context: NotchContext) -> None:
     """Every `set:` button: a field to change, celebration on/off, the review day, pause."""
-    pressed, _ = await context.press(update)
+    pressed, _message = await context.press(update)
     if not isinstance(pressed, cb.Setting):
-        await context.bot.send_message(context.chat, texts.BUTTON_STALE)
+        await context.bot.send_message(context.chat, _(texts.BUTTON_STALE))
         return
     if pressed.what in FIELDS:
         await on_pick(update, context, pressed)
@@ -263,7 +279,7 @@ async def on_button(update: Update, context: NotchContext) -> None:
 
 async def _stale(session: Session, context: NotchContext, user: User,
                  pressed: cb.Setting) -> Reply:
-    return texts.BUTTON_STALE, None
+    return _(texts.BUTTON_STALE), None
 
 
 async def _celebrate(session: Session, context: NotchContext, user: User,
@@ -271,16 +287,16 @@ async def _celebrate(session: Session, context: NotchContext, user: User,
     """`set:cel:on|off`: an explicit value, so a double tap repeats it and changes nothing."""
     on = pressed.value == "on"
     if pressed.value not in ("on", "off"):
-        return texts.BUTTON_STALE, None
+        return _(texts.BUTTON_STALE), None
     if await set_celebrate(session, user, on):
-        return (t.CELEBRATE_NOW_ON if on else t.CELEBRATE_NOW_OFF), None
-    return (t.CELEBRATE_ALREADY_ON if on else t.CELEBRATE_ALREADY_OFF), None
+        return (_(t.CELEBRATE_NOW_ON) if on else _(t.CELEBRATE_NOW_OFF)), None
+    return (_(t.CELEBRATE_ALREADY_ON) if on else _(t.CELEBRATE_ALREADY_OFF)), None
 
 
 async def _review_pick(session: Session, context: NotchContext, user: User,
                        pressed: cb.Setting) -> Reply:
     """`set:review`: the seven days as buttons (no typed answer, so no open question)."""
-    return t.ASK_REVIEW.format(review=review_day(user)), review_keyboard()
+    return _(t.ASK_REVIEW).format(review=review_day(user)), review_keyboard()
 
 
 async def _review_day(session: Session, context: NotchContext, user: User,
@@ -288,9 +304,29 @@ async def _review_day(session: Session, context: NotchContext, user: User,
     """`set:rday:0..6`: store the day and reschedule (which also moves the next review)."""
     raw = pressed.value or ""
     if not (raw.isdigit() and 0 <= int(raw) <= 6):
-        return texts.BUTTON_STALE, None
+        return _(texts.BUTTON_STALE), None
     await set_review_weekday(session, user, int(raw), context.now)
-    return t.REVIEW_CHANGED.format(day=t.WEEKDAYS[int(raw)]), None
+    return _(t.REVIEW_CHANGED).format(day=weekday(int(raw))), None
+
+
+async def _language_pick(session: Session, context: NotchContext, user: User,
+                         pressed: cb.Setting) -> Reply:
+    """`set:lang`: the offered languages as buttons."""
+    return _(t.ASK_LANGUAGE).format(language=language_name(current_locale())), language_keyboard()
+
+
+async def _language(session: Session, context: NotchContext, user: User,
+                    pressed: cb.Setting) -> Reply:
+    """`set:locale:es`: store it; the answer already speaks it, and so does every message after
+    (the tick reads users.locale)."""
+    chosen = next((code for code in available_locales()
+                   if _language_value(code) == pressed.value), None)
+    if chosen is None:
+        return _(texts.BUTTON_STALE), None
+    changed = await set_locale(session, user, chosen)
+    with use_locale(chosen):
+        said = t.LANGUAGE_CHANGED if changed else t.LANGUAGE_ALREADY
+        return _(said).format(language=language_name(chosen)), None
 
 
 def _not_pause(data: object) -> bool:
@@ -299,7 +335,8 @@ def _not_pause(data: object) -> bool:
     return isinstance(data, str) and data.startswith("set:") and data != "set:pause"
 
 
-BUTTONS = {"cel": _celebrate, "review": _review_pick, "rday": _review_day}
+BUTTONS = {"cel": _celebrate, "review": _review_pick, "rday": _review_day,
+           "lang": _language_pick, "locale": _language}
 
 
 def handlers() -> Handlers:

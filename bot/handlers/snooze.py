@@ -15,6 +15,7 @@ from bot import callbacks as cb
 from bot.context import NotchContext
 from bot.daily import amount_text
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from bot.keyboards import challenge_keyboard, snooze_keyboard
 from bot.texts import checkin as texts
 from bot.texts.format import format_clock
@@ -40,15 +41,15 @@ async def _pick(context: NotchContext, owned: Owned, choice: SnoozeChoice,
     assert challenge.id is not None
     until = snooze_instant(choice, context.now, challenge.local_date, user.timezone)
     if until is None:
-        await context.bot.send_message(context.chat, texts.SNOOZE_TOO_LATE)
+        await context.bot.send_message(context.chat, _(texts.SNOOZE_TOO_LATE))
         return
     async with context.db() as session:
         snoozed = await snooze(session, challenge.id, until)
     if not snoozed:
-        await context.bot.send_message(context.chat, texts.SNOOZE_CLOSED)
+        await context.bot.send_message(context.chat, _(texts.SNOOZE_CLOSED))
         return
     when = format_clock(until.astimezone(get_zone(user.timezone)).time())
-    await context.edit_or_send(message, texts.SNOOZED.format(
+    await context.edit_or_send(message, _(texts.SNOOZED).format(
         amount=amount_text(owned.goal, challenge.amount), time=when))
 
 
@@ -59,12 +60,12 @@ async def on_button(update: Update, context: NotchContext) -> None:
         async with context.db() as session:
             owned = await owned_challenge(session, pressed.challenge_id, presser.id)
     if owned is None or not isinstance(pressed, cb.Snooze):
-        await context.bot.send_message(context.chat, texts.NOT_YOURS)
+        await context.bot.send_message(context.chat, _(texts.NOT_YOURS))
         raise ApplicationHandlerStop
     challenge = owned.challenge
     assert challenge.id is not None
     if challenge.status != ChallengeStatus.SENT:
-        await context.bot.send_message(context.chat, texts.SNOOZE_CLOSED)
+        await context.bot.send_message(context.chat, _(texts.SNOOZE_CLOSED))
     elif pressed.choice == "back":
         await context.edit_or_send(message, None,
                                    challenge_keyboard(challenge.id, challenge.confidence))
@@ -73,7 +74,7 @@ async def on_button(update: Update, context: NotchContext) -> None:
     elif choices := _choices(context, owned):
         await context.edit_or_send(message, None, snooze_keyboard(challenge.id, choices))
     else:
-        await context.bot.send_message(context.chat, texts.SNOOZE_TOO_LATE)
+        await context.bot.send_message(context.chat, _(texts.SNOOZE_TOO_LATE))
     raise ApplicationHandlerStop
 
 

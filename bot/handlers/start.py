@@ -22,6 +22,7 @@ from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
 from bot.handlers.onboarding import TOPIC
 from bot.handlers.today import show_today
+from bot.i18n import _
 from bot.onboarding_draft import Draft
 from bot.onboarding_steps import FIRST, Reply, question, rows
 from bot.texts import onboarding as t
@@ -51,15 +52,16 @@ async def start(update: Update, context: NotchContext) -> None:
         user = await upsert_telegram_user(
             session, telegram_user_id=sender.id, chat_id=message.chat_id,
             first_name=sender.first_name, language_code=sender.language_code, now=now,
+            locale=context.locale,
         )
         assert user.id is not None
         conversation = await get_conversation(session, user.id)
         goal = await active_goal(session, user.id)
         if conversation is not None and conversation.topic == TOPIC:
-            replies.append((t.RESUMING, None))
+            replies.append((_(t.RESUMING), None))
             replies.append(question(conversation.step, Draft.from_data(conversation.data), now))
         elif goal is None:
-            replies += [(texts.greeting(sender.first_name), None), (texts.METHOD, None)]
+            replies += [(texts.greeting(sender.first_name), None), (_(texts.METHOD), None)]
             await set_conversation(session, user.id, topic=TOPIC, step=FIRST)
             replies.append(question(FIRST, Draft(), now))
         else:
@@ -69,7 +71,7 @@ async def start(update: Update, context: NotchContext) -> None:
             if came_back:
                 when = describe_next(await next_challenge_at(session, user, now), user.timezone,
                                      now)
-                replies.append((t.REACTIVATED.format(when=when), None))
+                replies.append((_(t.REACTIVATED).format(when=when), None))
             replies.append(menu(user, goal, now))
     await context.send_replies(replies)
 
@@ -78,17 +80,17 @@ def describe_next(when: datetime | None, timezone: str, now: datetime) -> str:
     """ "today at 07:30", "tomorrow at 07:30" or "on Tue 1 Dec at 07:30" in the user's zone:
     `when` is `storage.scheduling.next_challenge_at`, the instant the tick will really send."""
     if when is None:
-        return s.WHEN_NEVER
+        return _(s.WHEN_NEVER)
     zone = get_zone(timezone)
     local = when.astimezone(zone)
     today = now.astimezone(zone).date()
     clock = texts.format_clock(local.hour, local.minute)
     days = (local.date() - today).days
     if days == 0:
-        return s.WHEN_TODAY.format(time=clock)
+        return _(s.WHEN_TODAY).format(time=clock)
     if days == 1:
-        return s.WHEN_TOMORROW.format(time=clock)
-    return s.WHEN_ON.format(date=s.format_date(local.date()), time=clock)
+        return _(s.WHEN_TOMORROW).format(time=clock)
+    return _(s.WHEN_ON).format(date=s.format_date(local.date()), time=clock)
 
 
 def menu(user: User, goal: Goal, now: datetime) -> Reply:
@@ -99,13 +101,13 @@ def menu(user: User, goal: Goal, now: datetime) -> Reply:
         paused=user.status == UserStatus.PAUSED,
         paused_until=None if user.paused_until is None else s.format_date(user.paused_until),
     )
-    return text, rows([_button(t.MENU_TODAY, "today"), _button(t.MENU_SETTINGS, "settings"),
-                       _button(t.MENU_RESTART, "restart")], 1)
+    return text, rows([_button(_(t.MENU_TODAY), "today"), _button(_(t.MENU_SETTINGS), "settings"),
+                       _button(_(t.MENU_RESTART), "restart")], 1)
 
 
 async def on_menu(update: Update, context: NotchContext) -> None:
     """`menu:today`, `menu:restart` and its confirmation (`menu:settings` is settings.py's)."""
-    pressed, _ = await context.press(update)
+    pressed, _message = await context.press(update)
     opened = await context.require_goal()
     if opened is None or opened.user is None or opened.user.id is None:
         return
@@ -113,14 +115,15 @@ async def on_menu(update: Update, context: NotchContext) -> None:
     if item == "today":
         await show_today(update, context)
     elif item == "restart":
-        await context.send_replies([(t.CONFIRM_RESTART, rows(
-            [_button(t.RESTART_YES, "restart_yes"), _button(t.RESTART_NO, "restart_no")], 1))])
+        await context.send_replies([(_(t.CONFIRM_RESTART), rows(
+            [_button(_(t.RESTART_YES), "restart_yes"),
+             _button(_(t.RESTART_NO), "restart_no")], 1))])
     elif item == "restart_yes":
         async with context.db() as session:
             await set_conversation(session, opened.user.id, topic=TOPIC, step=FIRST)
         await context.send_replies([question(FIRST, Draft(), context.now)])
     else:
-        await context.send_replies([(t.RESTART_KEPT, None)])
+        await context.send_replies([(_(t.RESTART_KEPT), None)])
 
 
 async def cancel(update: Update, context: NotchContext) -> None:
@@ -128,14 +131,14 @@ async def cancel(update: Update, context: NotchContext) -> None:
     opened = await context.open_state()
     user, conversation = opened.user, opened.conversation
     if user is None or user.id is None or conversation is None:
-        reply = texts.NOTHING_TO_CANCEL
+        reply = _(texts.NOTHING_TO_CANCEL)
     else:
         async with context.db() as session:
             await clear_conversation(session, user.id)
         if conversation.topic == TOPIC:
-            reply = t.CANCELLED_KEPT_GOAL if opened.goal is not None else t.CANCELLED
+            reply = _(t.CANCELLED_KEPT_GOAL) if opened.goal is not None else _(t.CANCELLED)
         else:
-            reply = texts.CANCELLED
+            reply = _(texts.CANCELLED)
     await context.bot.send_message(context.chat, reply)
 
 

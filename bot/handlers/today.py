@@ -10,6 +10,7 @@ from telegram.ext import CommandHandler, filters
 from bot.context import NotchContext
 from bot.daily import amount_text, plan_day
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from bot.keyboards import challenge_keyboard
 from bot.texts import checkin as texts
 from bot.texts.format import format_clock, format_day
@@ -31,23 +32,23 @@ async def show_today(update: Update, context: NotchContext) -> None:
         challenge = await challenge_for_day(session, goal.id, today)
         when = await next_challenge_at(session, user, context.now)
     if challenge is not None and challenge.id is not None:
-        text = texts.TODAY_STATE[challenge.status].format(
+        text = _(texts.TODAY_STATE[challenge.status]).format(
             amount=amount_text(goal, challenge.amount)
         )
         if challenge.status == ChallengeStatus.SENT:
             markup = challenge_keyboard(challenge.id, challenge.confidence)
     elif user.status == UserStatus.PAUSED:
-        text = texts.TODAY_PAUSED
+        text = _(texts.TODAY_PAUSED)
     elif user.status in (UserStatus.STOPPED, UserStatus.BLOCKED) or when is None:
-        text = texts.TODAY_STOPPED
+        text = _(texts.TODAY_STOPPED)
     else:  # when the tick will really send it (a rest day already set is passed over)
         zone = get_zone(user.timezone)
         local = when.astimezone(zone)
         clock = format_clock(local.time())
         if local.date() == context.now.astimezone(zone).date():
-            text = texts.TODAY_UPCOMING.format(time=clock)
+            text = _(texts.TODAY_UPCOMING).format(time=clock)
         else:
-            text = texts.TODAY_NEXT.format(day=format_day(local.date()), time=clock)
+            text = _(texts.TODAY_NEXT).format(day=format_day(local.date()), time=clock)
     await context.bot.send_message(context.chat, text, reply_markup=markup)
 
 
@@ -59,7 +60,7 @@ async def skip(update: Update, context: NotchContext) -> None:
         return
     async with context.db() as session:
         day = local_day(now, user.timezone)
-        reply = texts.SKIP_ALREADY
+        reply = _(texts.SKIP_ALREADY)
         for offset in (0, 1):
             target = day + timedelta(days=offset)
             due_at = send_instant_for_day(target, user.timezone, user.send_time)
@@ -68,8 +69,8 @@ async def skip(update: Update, context: NotchContext) -> None:
             if row.status in ANSWERABLE and await record_outcome(
                     session, row.id, ChallengeStatus.SKIPPED, now):
                 reply = (
-                    texts.SKIP_TODAY.format(amount=amount_text(goal, row.amount)) if offset == 0
-                    else texts.SKIP_TOMORROW.format(day=format_day(target))
+                    _(texts.SKIP_TODAY).format(amount=amount_text(goal, row.amount)) if offset == 0
+                    else _(texts.SKIP_TOMORROW).format(day=format_day(target))
                 )
                 break
     await context.bot.send_message(context.chat, reply)

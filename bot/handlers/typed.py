@@ -17,6 +17,7 @@ from bot.context import NotchContext
 from bot.daily import amount_text
 from bot.handlers import checkin, fallback, onboarding, reflection, settings
 from bot.handlers.base import Group, Handlers
+from bot.i18n import _
 from bot.texts import checkin as checkin_texts
 from core.router import Action, Intent, route
 from core.vocabulary import ChallengeStatus, Topic
@@ -62,7 +63,7 @@ async def _not_a_name_step(update: Update, context: NotchContext, opened: Opened
 
 async def _nothing_open(update: Update, context: NotchContext, opened: Opened,
                         intent: Intent) -> None:
-    await context.bot.send_message(context.chat, checkin_texts.NOTHING_OPEN)
+    await context.bot.send_message(context.chat, _(checkin_texts.NOTHING_OPEN))
 
 
 async def _need_setup(update: Update, context: NotchContext, opened: Opened,
@@ -115,8 +116,8 @@ def _not_a_name(opened: Opened) -> str:
     """Why outcome words are not the new activity's name: what the bot says outside a setup
     (nothing waits), or the waiting challenge and how to answer it."""
     if opened.waiting is None or opened.goal is None:
-        return checkin_texts.NOTHING_OPEN
-    return checkin_texts.TODAY_STATE[ChallengeStatus.SENT].format(
+        return _(checkin_texts.NOTHING_OPEN)
+    return _(checkin_texts.TODAY_STATE[ChallengeStatus.SENT]).format(
         amount=amount_text(opened.goal, opened.waiting.amount))
 
 

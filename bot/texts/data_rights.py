@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from bot.i18n import N_, _
 from bot.texts.format import plural
 
-PRIVACY: Final = (
+PRIVACY: Final = N_(
     "What I store about you, and why:\n"
     "- Your Telegram id, chat id, first name and language: to know who is writing and where to "
     "answer.\n"
@@ -27,47 +28,48 @@ PRIVACY: Final = (
     "usually improve, what \"hard\" tends to mean). Only those settings are kept, never "
     "anyone's answers, and they never say anything about you alone.\n"
     "Nothing is shared with anyone or used for anything else. Send /export to get all of it "
-    "as a file, /delete to remove all of it, which also takes you out of those settings."
+    "as a file (its column names stay in English in every language: it is a data format other "
+    "programs read), /delete to remove all of it, which also takes you out of those settings."
 )
 
-EXPORT_NOTHING: Final = (
+EXPORT_NOTHING: Final = N_(
     "I have nothing stored about you, so there is nothing to export. Send /start to begin."
 )
-EXPORT_JSON_CAPTION: Final = (
+EXPORT_JSON_CAPTION: Final = N_(
     "Everything I store about you, as JSON: {rows} in {tables}."
 )
-EXPORT_CSV_CAPTION: Final = "Your challenges, one row per day, for a spreadsheet: {days}."
+EXPORT_CSV_CAPTION: Final = N_("Your challenges, one row per day, for a spreadsheet: {days}.")
 
 
 def export_json_caption(rows: int, tables: int) -> str:
-    return EXPORT_JSON_CAPTION.format(
-        rows=plural(rows, "row", "rows"), tables=plural(tables, "table", "tables")
+    return _(EXPORT_JSON_CAPTION).format(
+        rows=plural(rows, "{n} row", "{n} rows"), tables=plural(tables, "{n} table", "{n} tables")
     )
 
 
 def export_csv_caption(days: int) -> str:
-    return EXPORT_CSV_CAPTION.format(days=plural(days, "day", "days"))
-EXPORT_JSON_NAME: Final = "notch-export-{day}.json"
-EXPORT_CSV_NAME: Final = "notch-challenges-{day}.csv"
+    return _(EXPORT_CSV_CAPTION).format(days=plural(days, "{n} day", "{n} days"))
+EXPORT_JSON_NAME: Final = N_("notch-export-{day}.json")
+EXPORT_CSV_NAME: Final = N_("notch-challenges-{day}.csv")
 
-DELETE_NOTHING: Final = (
+DELETE_NOTHING: Final = N_(
     "I have nothing stored about you, so there is nothing to delete. If you write to me again, "
     "you start as a new user."
 )
-DELETE_ASK: Final = (
+DELETE_ASK: Final = N_(
     "This deletes everything I store about you: your goal, {days} of challenges with "
     "your answers and words, your ratings and your settings. It cannot be undone. If you want "
     "a copy first, send /export.\nDelete everything?"
 )
-DELETE_CONFIRM_BUTTON: Final = "Yes, delete everything"
-DELETE_KEEP_BUTTON: Final = "No, keep it"
-DELETED: Final = (
+DELETE_CONFIRM_BUTTON: Final = N_("Yes, delete everything")
+DELETE_KEEP_BUTTON: Final = N_("No, keep it")
+DELETED: Final = N_(
     "Deleted: {rows}, everything I stored about you. I won't write to you again. If you "
     "send /start one day, you begin as a new user."
 )
-DELETE_KEPT: Final = "Okay, nothing was deleted."
-DELETE_STALE: Final = (
+DELETE_KEPT: Final = N_("Okay, nothing was deleted.")
+DELETE_STALE: Final = N_(
     "That confirmation is out of date, so nothing was deleted. Send /delete again if you "
     "still want to delete your data."
 )
-DELETE_ALREADY: Final = "Already done: there is nothing of yours left to delete."
+DELETE_ALREADY: Final = N_("Already done: there is nothing of yours left to delete.")

@@ -3,30 +3,38 @@
 Every number or date a user reads goes through here, so it is written one way everywhere and a
 translation changes it in one place. Babel does the work (CLDR data: "1,050" in English, "1.050"
 in German); `strftime` never does, since it follows the process's C locale, not the reader's.
-Every function takes ``locale`` (a Babel or IETF tag: "en", "de", "pt-BR"); only English is
-offered for now, and its output is what Notch has always shown ("Tue 3 Mar", "08:30").
+Every function takes ``locale`` (a Babel or IETF tag: "en", "de", "pt-BR"), by default the
+language of the update or message being rendered (`bot.i18n.current_locale`). English output is
+what Notch has always shown ("Tue 3 Mar", "08:30").
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, time
 from functools import lru_cache
 from typing import Final
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
+from babel.dates import format_date, format_skeleton, get_day_names
+from babel.numbers import format_decimal, format_percent
+
+from bot.i18n import current_locale, ngettext, pgettext
 
 __all__ = [
     "DEFAULT_LOCALE",
+    "behaviour_name",
     "format_amount",
     "format_clock",
     "format_day",
     "format_day_month",
     "format_number",
     "ordinal",
+    "percent",
     "plural",
     "singular",
+    "unit_name",
+    "weekday",
 ]
 
 DEFAULT_LOCALE: Final = "en"
@@ -40,27 +48,38 @@ _DAY_MONTH: Final = "MMMd"
 _CLOCK: Final = "Hm"
 _PATTERNS: Final[dict[str, dict[str, str]]] = {
     "en": {_DAY: "EEE d MMM", _DAY_YEAR: "EEE d MMM y", _DAY_MONTH: "d MMM"},
+    # Spanish as people write it in a message: "mié 2 dic", not CLDR's "mié, 2 dic".
+    "es": {_DAY: "EEE d MMM", _DAY_YEAR: "EEE d MMM y"},
 }
+_PERCENT_PATTERNS: Final[dict[str, str]] = {"en": "#,##0 %"}
 # Ordinal suffixes by CLDR ordinal category (Babel's Locale.ordinal_form): 1st, 22nd, 113th.
 _ORDINAL_SUFFIXES: Final[dict[str, dict[str, str]]] = {
     "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
 }
+# Languages whose ordinals are a mark after the digits (the noun they qualify is "success"/"éxito"/
+# "успех"/"Erfolg", masculine where it matters): 3.º, 3º, 3-й, 3.
+_ORDINAL_MARKS: Final[dict[str, str]] = {"es": ".º", "pt": "º", "ru": "-й", "de": "."}
 
 
 @lru_cache(maxsize=64)
-def _locale(tag: str) -> Locale:
-    """Babel's Locale for "en", "en-GB", "pt_br"…; an unknown tag reads as English."""
+def _babel_locale(tag: str) -> Locale:
     try:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return Locale.parse(DEFAULT_LOCALE)
 
 
+def _locale(tag: str | None) -> Locale:
+    """Babel's Locale for "en", "en-GB", "pt_br"… (None: the current language); an unknown tag
+    reads as English."""
+    return _babel_locale(tag or current_locale())
+
+
 def _pattern(locale: Locale, skeleton: str) -> str | None:
     return _PATTERNS.get(locale.language, {}).get(skeleton)
 
 
-def format_number(value: float, locale: str = DEFAULT_LOCALE) -> str:
+def format_number(value: float, locale: str | None = None) -> str:
     """1050 → "1,050", 12.5 → "12.5", 10.0 → "10" (at most three decimals)."""
     return format_decimal(value, locale=_locale(locale))
 
@@ -99,17 +118,16 @@ def _singular_word(head: str) -> str:
     return one[:1].upper() + one[1:] if head[:1].isupper() else one
 
 
-def format_amount(value: float, unit: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
+def format_amount(value: float, unit: str | None = None, locale: str | None = None) -> str:
     """An amount with its goal's unit: "1,050 words", "12 minutes", "7.5 km", "1 minute"
     ("1,050" alone): the locale's plural rule picks the unit's form."""
     number = format_number(value, locale)
     if not unit:
         return number
-    one = _locale(locale).plural_form(value) == "one"
-    return f"{number} {singular(unit) if one else unit}"
+    return _amount_with_unit(value, number, unit, _locale(locale))
 
 
-def _date(day: date, skeleton: str, locale: str) -> str:
+def _date(day: date, skeleton: str, locale: str | None) -> str:
     found = _locale(locale)
     pattern = _pattern(found, skeleton)
     if pattern is not None:
@@ -117,34 +135,96 @@ def _date(day: date, skeleton: str, locale: str) -> str:
     return format_skeleton(skeleton, day, locale=found)
 
 
-def format_day(day: date, *, year: bool = False, locale: str = DEFAULT_LOCALE) -> str:
+def format_day(day: date, *, year: bool = False, locale: str | None = None) -> str:
     """"Tue 3 Mar", or with ``year`` "Tue 3 Mar 2026" (a log or a pause may span years)."""
     return _date(day, _DAY_YEAR if year else _DAY, locale)
 
 
-def format_day_month(day: date, locale: str = DEFAULT_LOCALE) -> str:
+def format_day_month(day: date, locale: str | None = None) -> str:
     """"3 Mar": the two ends of a week."""
     return _date(day, _DAY_MONTH, locale)
 
 
-def format_clock(value: time, locale: str = DEFAULT_LOCALE) -> str:
+def format_clock(value: time, locale: str | None = None) -> str:
     """"08:30": the local wall-clock time of a send, 24-hour (CLDR's "Hm")."""
     return format_skeleton(_CLOCK, value, locale=_locale(locale))
 
 
-def plural(count: int, one: str, many: str, locale: str = DEFAULT_LOCALE) -> str:
-    """"1 day", "3 days", "1,000 rows": the count and the word that goes with it.
-
-    ``one``/``many`` are English forms; the locale's plural rule (CLDR) picks between them.
-    """
-    word = one if _locale(locale).plural_form(count) == "one" else many
-    return f"{format_number(count, locale)} {word}"
+def plural(count: int, one: str, many: str, locale: str | None = None, **values: object) -> str:
+    """"1 day", "3 days", "5 дней": ``one``/``many`` are the English msgids ("{n} day",
+    "{n} days"), translated with the catalogue's plural rule and filled with the count (as
+    ``n``) and any other ``values``."""
+    return ngettext(one, many, count).format(n=format_number(count, locale), **values)
 
 
-def ordinal(n: int, locale: str = DEFAULT_LOCALE) -> str:
+def ordinal(n: int, locale: str | None = None) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd … (CLDR's ordinal categories)."""
     found = _locale(locale)
     suffixes = _ORDINAL_SUFFIXES.get(found.language)
     if suffixes is None:
-        return f"{format_number(n, locale)}."
+        return f"{format_number(n, locale)}{_ORDINAL_MARKS.get(found.language, '.')}"
     return f"{n}{suffixes.get(found.ordinal_form(n), suffixes['other'])}"
+
+
+def percent(value: float, locale: str | None = None) -> str:
+    """70 → "70 %" in English (Notch's own usage), "70 %" in German and Russian, "70%" in
+    Brazilian Portuguese (CLDR): a 0-100 value, whole."""
+    if not math.isfinite(value):  # no ratings to average: nothing a sentence should show
+        return "–"
+    found = _locale(locale)
+    pattern = _PERCENT_PATTERNS.get(found.language)
+    return format_percent(round(value) / 100, pattern, locale=found)
+
+
+def weekday(number: int, *, short: bool = False, locale: str | None = None) -> str:
+    """0 → "Monday" ("Mon" when ``short``), in the reader's language ("lunes", "понедельник"),
+    capitalised as a button or a sentence's start needs it."""
+    names = get_day_names("abbreviated" if short else "wide", context="stand-alone",
+                          locale=_locale(locale))
+    name = str(names[number])
+    return name[:1].upper() + name[1:]
+
+
+def unit_name(unit: str) -> str:
+    """A unit as the reader says it: the template units ("minutes", "reps", "pages", "words",
+    "km") in the current language, any other as the person typed it."""
+    names = {
+        "minutes": pgettext("unit", "minutes"),
+        "reps": pgettext("unit", "reps"),
+        "pages": pgettext("unit", "pages"),
+        "words": pgettext("unit", "words"),
+        "km": pgettext("unit", "km"),
+    }
+    return names.get(unit, unit)
+
+
+def behaviour_name(behaviour: str) -> str:
+    """An activity as the reader says it: the templates' ("running") in the current language,
+    any other as the person typed it."""
+    names = {
+        "running": pgettext("behaviour", "running"),
+        "walking": pgettext("behaviour", "walking"),
+        "push-ups": pgettext("behaviour", "push-ups"),
+        "writing": pgettext("behaviour", "writing"),
+        "reading": pgettext("behaviour", "reading"),
+        "meditation": pgettext("behaviour", "meditation"),
+        "instrument practice": pgettext("behaviour", "instrument practice"),
+    }
+    return names.get(behaviour, behaviour)
+
+
+def _amount_with_unit(value: float, number: str, unit: str, found: Locale) -> str:
+    """The template units by the catalogue's plural rule ("1 minuto", "5 минут"); another unit
+    as typed, made singular by English's rules only in English ("1 minute")."""
+    count = int(value) if float(value).is_integer() else 2  # "1.5 minutes": the plural
+    forms = {
+        "minutes": ngettext("{n} minute", "{n} minutes", count),
+        "reps": ngettext("{n} rep", "{n} reps", count),
+        "pages": ngettext("{n} page", "{n} pages", count),
+        "words": ngettext("{n} word", "{n} words", count),
+        "km": ngettext("{n} km", "{n} km", count),
+    }
+    if unit in forms:
+        return forms[unit].format(n=number)
+    one = found.language == "en" and found.plural_form(value) == "one"
+    return f"{number} {singular(unit) if one else unit}"

@@ -5,43 +5,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from bot.texts.format import plural
+from bot.i18n import N_, _
+from bot.texts.format import behaviour_name, plural
 
 
 @dataclass(frozen=True)
 class ChartLabels:
     """Every word drawn on the progress chart (axis titles and legend entries)."""
 
-    amount: str = "amount"
-    done: str = "done"
-    failed: str = "not done"
-    missed: str = "no answer"
-    skipped: str = "skipped"
-    band: str = "aimed band"
-    start: str = "start"
-    target: str = "target"
-    confidence: str = "confidence %"
-    success_rate: str = "success rate %"
-    strength: str = "efficacy strength"
+    amount: str = N_("amount")
+    done: str = N_("done")
+    failed: str = N_("not done")
+    missed: str = N_("no answer")
+    skipped: str = N_("skipped")
+    band: str = N_("aimed band")
+    start: str = N_("start")
+    target: str = N_("target")
+    confidence: str = N_("confidence %")
+    success_rate: str = N_("success rate %")
+    strength: str = N_("efficacy strength")
 
 
 LABELS: Final = ChartLabels()
 
-CAPTION_TITLE: Final = "Your progress in {behaviour}"
-THIS_WEEK: Final = "This week: {n} done (since {since})."
-IN_ALL: Final = "In all: {n} done out of {attempts}."
-LEVEL: Final = "Level now: {current}, from {start} at the start ({change})."
-LONGEST: Final = "Longest run of successes: {n} (current run: {current})."
-STRENGTH: Final = (
+
+def chart_labels() -> ChartLabels:
+    """The chart's words in the current language."""
+    return ChartLabels(**{name: _(value) for name, value in vars(LABELS).items()})
+
+CAPTION_TITLE: Final = N_("Your progress in {behaviour}")
+THIS_WEEK: Final = N_("This week: {n} done (since {since}).")
+IN_ALL: Final = N_("In all: {n} done out of {attempts}.")
+LEVEL: Final = N_("Level now: {current}, from {start} at the start ({change}).")
+LONGEST: Final = N_("Longest run of successes: {n} (current run: {current}).")
+STRENGTH: Final = N_(
     "Efficacy strength: {now} of 100, from {first} at your first ladder ({change})."
 )
-STRENGTH_ONE: Final = "Efficacy strength: {now} of 100 (one ladder so far)."
-STRENGTH_NONE: Final = "Efficacy strength: not rated yet; the weekly review asks."
-NOTHING_YET: Final = (
+STRENGTH_ONE: Final = N_("Efficacy strength: {now} of 100 (one ladder so far).")
+STRENGTH_NONE: Final = N_("Efficacy strength: not rated yet; the weekly review asks.")
+NOTHING_YET: Final = N_(
     "No answered challenges yet, so the chart would be empty. Once you've answered a few "
     "days, /progress draws them. Send /today to see today's challenge."
 )
-FAILED: Final = "I couldn't draw the chart just now. Your data is safe; please try again later."
+FAILED: Final = N_("I couldn't draw the chart just now. Your data is safe; please try again later.")
 
 
 def signed(value: float, suffix: str = "") -> str:
@@ -58,17 +64,17 @@ def caption(
     strength_now: float | None, strength_first: float | None, ladders: int,
 ) -> str:
     lines = [
-        CAPTION_TITLE.format(behaviour=behaviour),
-        THIS_WEEK.format(n=week_n, since=since),
-        IN_ALL.format(n=total, attempts=plural(attempts, "attempt", "attempts")),
-        LEVEL.format(current=current, start=start, change=signed(100 * level_change, " %")),
-        LONGEST.format(n=longest, current=current_run),
+        _(CAPTION_TITLE).format(behaviour=behaviour_name(behaviour)),
+        _(THIS_WEEK).format(n=week_n, since=since),
+        _(IN_ALL).format(n=total, attempts=plural(attempts, "{n} attempt", "{n} attempts")),
+        _(LEVEL).format(current=current, start=start, change=signed(100 * level_change, " %")),
+        _(LONGEST).format(n=longest, current=current_run),
     ]
     if strength_now is None or strength_first is None:
-        lines.append(STRENGTH_NONE)
+        lines.append(_(STRENGTH_NONE))
     elif ladders == 1:
-        lines.append(STRENGTH_ONE.format(now=round(strength_now)))
+        lines.append(_(STRENGTH_ONE).format(now=round(strength_now)))
     else:
-        lines.append(STRENGTH.format(now=round(strength_now), first=round(strength_first),
+        lines.append(_(STRENGTH).format(now=round(strength_now), first=round(strength_first),
                                      change=signed(strength_now - strength_first)))
     return "\n".join(lines)

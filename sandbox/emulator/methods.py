@@ -262,7 +262,8 @@ class BotApi:
         commands = rules.check_commands(params.get("commands"))
         key = _scope_key(params)
         self.state.commands_by_scope[key] = commands
-        self.state.commands = commands
+        if key == ("default", ""):  # what every user sees unless a language or scope has its own
+            self.state.commands = commands
         return True
 
     async def get_my_commands(self, params: dict[str, Any]) -> Any:

@@ -30,7 +30,7 @@ async def test_rating_is_optional_changeable_and_named_on_success(notch: Notch) 
     await notch.emulator.settle()
     [row] = await challenges(notch, user_id)
     assert row.confidence == 80
-    assert (daily.text or "").endswith(e.CONFIDENCE_KEPT.format(value=80))
+    assert (daily.text or "").endswith(e.CONFIDENCE_KEPT.format(value="80 %"))
     assert daily.button_texts()[0] == [t.DONE_BUTTON, t.FAIL_BUTTON, t.SKIP_BUTTON]
     assert "✓80" in daily.buttons
     # A second tap changes it (no success on record yet, so no replay to send).

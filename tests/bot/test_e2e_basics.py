@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from bot import texts
+from bot.i18n import use_locale
 from bot.texts import onboarding
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, User
@@ -45,6 +46,18 @@ async def test_command_menu_is_set_at_start_up(notch: Notch) -> None:
     assert notch.emulator.commands == [
         {"command": name, "description": description} for name, description in texts.COMMANDS
     ]
+
+
+async def test_the_command_menu_speaks_each_language(notch: Notch) -> None:
+    """setMyCommands once per offered language (Telegram shows it to users whose app uses it),
+    the same commands in the same order, described in that language."""
+    menus = notch.emulator.state.commands_by_scope
+    for code, telegram in (("es", "es"), ("ru", "ru"), ("pt_BR", "pt"), ("de", "de")):
+        with use_locale(code):
+            expected = [{"command": name, "description": description}
+                        for name, description in texts.commands()]
+        assert menus[("default", telegram)] == expected
+        assert expected != menus[("default", "")]  # translated, not English again
 
 
 async def test_help_lists_every_command(notch: Notch) -> None:

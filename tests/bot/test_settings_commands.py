@@ -7,14 +7,18 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import select
 
 from bot import texts
+from bot.i18n import _, use_locale
+from bot.texts import checkin
 from bot.texts import onboarding as to
 from bot.texts import settings as t
+from bot.texts.format import weekday
 from core.clock import local_day
 from sandbox.emulator import EmulatedUser
 from sandbox.emulator.state import SentMessage
 from storage.db import create_engine, make_session_factory
 from storage.models import Conversation, Goal, User
-from tests.support.journeys import onboard, read_until
+from tests.support.daily import stop_background_tick
+from tests.support.journeys import lead, onboard, read_until
 from tests.support.notch import Notch
 
 
@@ -54,12 +58,13 @@ async def test_settings_changes_time_zone_and_step(notch: Notch) -> None:
     await ada.send_text("/settings")
     menu = await read_until(ada, "What would you like")
     user, _, _ = await _state(notch)
-    started = t.WEEKDAYS[local_day(user.created_at, "Europe/Berlin").weekday()]
+    started = weekday(local_day(user.created_at, "Europe/Berlin").weekday())
     assert menu.text == t.MENU.format(time="07:30", zone="Europe/Berlin", offset="UTC+2",
                                       step="1 minute", celebrate=t.CELEBRATE_ON,
-                                      review=t.REVIEW_DEFAULT.format(day=started))
+                                      review=t.REVIEW_DEFAULT.format(day=started),
+                                      language="English")
     assert menu.buttons == [t.TIME_BUTTON, t.ZONE_BUTTON, t.STEP_BUTTON,
-                            t.CELEBRATE_TURN_OFF_BUTTON, t.REVIEW_BUTTON]
+                            t.CELEBRATE_TURN_OFF_BUTTON, t.REVIEW_BUTTON, t.LANGUAGE_BUTTON]
     # Daily time: the onboarding parser and its re-prompts; 18:15 is still ahead today.
     await (await ada.press(t.TIME_BUTTON)).answered()
     assert (await ada.next_message()).text == to.ASK_TIME
@@ -264,15 +269,49 @@ async def test_review_day_buttons_store_the_weekday(notch: Notch) -> None:
     await (await ada.press(t.REVIEW_BUTTON, message=menu)).answered()
     ask = await ada.next_message()
     assert ask.text is not None and ask.text.startswith(t.ASK_REVIEW.split("{")[0])
-    assert ask.buttons == list(t.WEEKDAY_BUTTONS)
+    assert ask.buttons == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     await (await ada.press("Wed", message=ask)).answered()
     assert (await ada.next_message()).text == t.REVIEW_CHANGED.format(day="Wednesday")
     user, _, conversations = await _state(notch)
     assert user.review_weekday == 2 and user.next_send_at is not None
     assert all(c.topic != "settings" for c in conversations)
     menu = await _say(ada, "/settings")
-    assert menu.text is not None and menu.text.endswith("- weekly review: Wednesday")
+    assert menu.text is not None and "- weekly review: Wednesday\n" in menu.text
     await (await ada.press("Sun", message=ask)).answered()
     assert (await ada.next_message()).text == t.REVIEW_CHANGED.format(day="Sunday")
     user, _, _ = await _state(notch)
     assert user.review_weekday == 6
+
+
+async def test_switching_the_language_changes_the_next_scheduled_message(notch: Notch) -> None:
+    stop_background_tick(notch)
+    ada = notch.user()
+    await onboard(notch, ada)  # in English: the emulated phone says "en"
+    menu = await _say(ada, "/settings")
+    await (await ada.press(t.LANGUAGE_BUTTON, message=menu)).answered()
+    ask = await ada.next_message()
+    assert ask.text == t.ASK_LANGUAGE.format(language="English")
+    assert ask.buttons == ["English", "Deutsch", "Español", "Português (Brasil)", "Русский"]
+    await (await ada.press("Español", message=ask)).answered()
+    with use_locale("es"):
+        changed = _(t.LANGUAGE_CHANGED).format(language="Español")
+        daily_lead, done_label = lead(_(checkin.DAILY)), _(checkin.DONE_BUTTON)
+        spanish_menu = lead(_(t.MENU))
+    assert changed != t.LANGUAGE_CHANGED.format(language="Español")  # really translated
+    assert (await ada.next_message()).text == changed
+    user, _goal, _rows = await _state(notch)
+    assert user.locale == "es" and user.language_code == "en"  # the choice, not the phone's
+    assert (await _say(ada, "/settings")).text.startswith(spanish_menu)  # type: ignore[union-attr]
+
+    assert user.next_send_at is not None
+    assert (await notch.tick(user.next_send_at)).sent == 1
+    daily = await ada.next_message()
+    assert (daily.text or "").startswith(daily_lead) and daily_lead != lead(checkin.DAILY)
+    with use_locale("es"):
+        spanish_row = [_(checkin.DONE_BUTTON), _(checkin.FAIL_BUTTON), _(checkin.SKIP_BUTTON)]
+    assert daily.buttons[:3] == spanish_row and spanish_row[0] == done_label
+    assert done_label != checkin.DONE_BUTTON
+
+    await (await ada.press("English", message=ask)).answered()  # back again, same message
+    assert (await ada.next_message()).text == t.LANGUAGE_CHANGED.format(language="English")
+    assert (await _state(notch))[0].locale == "en"

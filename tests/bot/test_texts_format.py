@@ -53,10 +53,11 @@ def test_ordinals(n: int, text: str) -> None:
 
 
 def test_plurals() -> None:
-    assert plural(0, "day", "days") == "0 days"
-    assert plural(1, "day", "days") == "1 day"
-    assert plural(2, "row", "rows") == "2 rows"
-    assert plural(1000, "row", "rows") == "1,000 rows"
+    assert plural(0, "{n} day", "{n} days") == "0 days"
+    assert plural(1, "{n} day", "{n} days") == "1 day"
+    assert plural(2, "{n} row", "{n} rows") == "2 rows"
+    assert plural(1000, "{n} row", "{n} rows") == "1,000 rows"
+    assert plural(2, "{n} of {total}", "{n} of {total}", total=5) == "2 of 5"
 
 
 def test_other_locales_come_from_babel_and_unknown_ones_read_as_english() -> None:

@@ -145,7 +145,7 @@ async def test_a_typed_confidence_is_todays_rating(notch: Notch, typed: str,
     user_id, _ = await _sent_today(notch, ada)
     await ada.send_text(typed)
     shown = await ada.next_message()
-    assert e.CONFIDENCE_KEPT.format(value=value) in (shown.text or "")
+    assert e.CONFIDENCE_KEPT.format(value=f"{value} %") in (shown.text or "")
     assert shown.buttons[:3] == [c.DONE_BUTTON, c.FAIL_BUTTON, c.SKIP_BUTTON]
     assert (await challenges(notch, user_id))[-1].confidence == value
     # Answered, the day takes no more ratings: a number is then nobody's.

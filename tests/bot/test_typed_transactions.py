@@ -4,9 +4,10 @@ SQLAlchemy's own events count every transaction begun and every statement execut
 bot's engine; the emulator's call log says when the bot first answered (a message sent, edited
 or reacted to). One transaction loads the open state the router decides on, one more carries the
 decision out. The update inbox's own transactions are counted apart (a transaction whose every
-statement is on `update_inbox`): one stores and claims the update before any handler runs
-(required: nothing is acknowledged unstored), and at most one marks it handled afterwards, when
-the handler wrote nothing. Run with `-s` to see the figures per message.
+statement is on `update_inbox`, or is the claim's read of the chat's language): one stores and
+claims the update before any handler runs (required: nothing is acknowledged unstored), and at
+most one marks it handled afterwards, when the handler wrote nothing. Run with `-s` to see the
+figures per message.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Cost:
     def _inbox_events(self) -> set[int]:
         found: set[int] = set()
         for number, statements in enumerate(self.transactions):
-            if statements and all("update_inbox" in sql for sql in statements):
+            if statements and all(_inbox_statement(sql) for sql in statements):
                 start = self.opened[number]
                 end = self.opened[number + 1] if number + 1 < len(self.opened) else None
                 found.add(start)
@@ -62,6 +63,11 @@ class Cost:
         return found
 
     _owner: dict[int, int] = field(default_factory=dict)  # event index -> transaction number
+
+
+def _inbox_statement(sql: str) -> bool:
+    """The inbox's own work: its table, and the claim's look-up of each chat's language."""
+    return "update_inbox" in sql or sql.startswith("SELECT users.chat_id, users.locale")
 
 
 @contextmanager

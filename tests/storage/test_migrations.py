@@ -71,9 +71,9 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0007"]
+    assert script.get_heads() == ["0008"]
     assert [rev.revision for rev in script.walk_revisions()] == [
-        "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+        "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
@@ -519,6 +519,37 @@ async def test_0006_adds_the_snooze_and_keeps_every_row_and_its_dependants(
     await upgrade(engine)
     async with engine.connect() as connection:
         assert await connection.run_sync(_schema_diff) == []
+
+
+async def test_0008_adds_the_language_and_keeps_every_user_and_their_rows(
+    make_engine: Callable[..., AsyncEngine],
+) -> None:
+    engine = make_engine()
+    await upgrade(engine, "0004")
+    async with engine.begin() as connection:
+        await _seed_0004_reasons(connection)
+    await upgrade(engine, "0007")
+    before = await _users_and_dependants(engine)
+    await upgrade(engine, "0008")
+    assert await _users_and_dependants(engine) == before
+    async with engine.begin() as connection:
+        locales = (await connection.execute(sa.text(
+            "SELECT DISTINCT locale FROM users"))).scalars().all()
+        assert locales == [None]  # the bot follows their Telegram language_code until they /start
+        await connection.execute(sa.text("UPDATE users SET locale = 'es'"))
+    await downgrade(engine, "0007")  # SQLite rebuilds users here: goals and challenges stay
+    assert await _users_and_dependants(engine) == before
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        assert await connection.run_sync(_schema_diff) == []
+
+
+async def _users_and_dependants(engine: AsyncEngine) -> list[Any]:
+    async with engine.connect() as connection:
+        return [tuple(row) for row in (await connection.execute(sa.text(
+            "SELECT u.id, u.language_code, g.id, c.id, c.status FROM users u "
+            "JOIN goals g ON g.user_id = u.id JOIN challenges c ON c.goal_id = g.id "
+            "ORDER BY c.id"))).all()]
 
 
 async def _challenges_and_dependants(engine: AsyncEngine) -> tuple[list[Any], list[int]]:

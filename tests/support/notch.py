@@ -22,9 +22,11 @@ class Notch:
     application: NotchApp
     clock: FakeClock
     database_url: str
+    language_code: str = "en"  # what the users' Telegram apps say (a test may change it)
 
     def user(self, user_id: int = 1001, first_name: str = "Ada") -> EmulatedUser:
-        return self.emulator.private_chat(user_id=user_id, first_name=first_name)
+        return self.emulator.private_chat(user_id=user_id, first_name=first_name,
+                                          language_code=self.language_code)
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Run the scheduler tick once at `now` (moving the FakeClock there first)."""
