@@ -8,22 +8,48 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from bot import texts
+from bot.i18n import _, use_locale
 from bot.texts import onboarding
 from sandbox import terminal
 from sandbox.terminal import SANDBOX_USER_ID
 
 
-def _spawn(tmp_path: Path) -> pexpect.spawn:
+def _spawn(tmp_path: Path, *args: str, **extra_env: str) -> pexpect.spawn:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "DATABASE_", "NOTCH_SANDBOX_"))}
+           if not k.startswith(("TELEGRAM_", "DATABASE_", "NOTCH_SANDBOX_", "SANDBOX_"))}
     env.update(TELEGRAM_BOT_TOKEN="", DATABASE_URL=f"sqlite:///{tmp_path / 'sandbox.db'}",
                USER="ada")  # the terminal's person is named after the login (issue 12 item 18)
+    env.update(extra_env)
     return pexpect.spawn(
-        sys.executable, ["-m", "bot.cli", "run"], cwd=str(tmp_path), env=env,
+        sys.executable, ["-m", "bot.cli", "run", *args], cwd=str(tmp_path), env=env,
         encoding="utf-8", timeout=30, dimensions=(50, 400),
     )
+
+
+@pytest.mark.parametrize(("args", "env", "code"), [
+    (("--lang", "es"), {}, "es"),
+    ((), {"NOTCH_SANDBOX_LANG": "ru"}, "ru"),
+    ((), {"SANDBOX_LANG": "pt-br"}, "pt_BR"),
+], ids=["--lang es", "NOTCH_SANDBOX_LANG=ru", "SANDBOX_LANG=pt-br"])
+def test_the_sandbox_speaks_the_language_asked_for(tmp_path: Path, args: tuple[str, ...],
+                                                  env: dict[str, str], code: str) -> None:
+    child = _spawn(tmp_path, *args, **env)
+    with use_locale(code):
+        greeting, question = texts.greeting("Ada"), _(onboarding.ASK_BEHAVIOUR)
+        running = _(onboarding.PRESETS[0].label)
+    try:
+        child.sendline("/start")
+        child.expect_exact("Notch: " + greeting)
+        child.expect_exact("Notch: " + question)
+        child.expect_exact(f"[#1 {running}]")
+        child.sendline("/quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert greeting != texts.greeting("Ada") and child.exitstatus == 0
 
 
 def test_sandbox_says_what_it_is_and_answers_start(tmp_path: Path) -> None:
