@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import NotchContext
+from bot.lexicons import current_lexicon
 from bot.replay import goal_log, replay_text
 from bot.texts import efficacy as texts
 from core.evidence import ATTEMPTED, ReplayReason, should_replay
@@ -22,7 +23,7 @@ async def replay_doubt(update: Update, context: NotchContext, opened: Opened) ->
     assert message is not None and message.text is not None and goal is not None
     async with context.db() as session:
         entries, log = await goal_log(session, goal)
-    reason = should_replay(log, text=message.text)
+    reason = should_replay(log, text=message.text, lexicon=current_lexicon())
     text = replay_text(goal, log, reason) if reason is ReplayReason.DOUBT else None
     tried = any(e.status in ATTEMPTED for e in entries)
     await message.reply_text(text or (texts.DOUBT_NO_SUCCESS_YET if tried else texts.DOUBT_NO_LOG))
