@@ -17,6 +17,7 @@ from telegram import InlineKeyboardMarkup
 from bot import texts, timezone_lookup
 from bot.i18n import _
 from bot.keyboards import zone_choice_keyboard
+from bot.lexicons import current_lexicon
 from bot.texts import onboarding as t
 from bot.texts.format import unit_name
 from core.clock import DAY_CLOSE, TimeParseError, TimeParseReason, get_zone, parse_daily_time
@@ -51,7 +52,7 @@ def amount_error(error: AmountError, *, unit: str, example: str,
 
 def read_amount(text: str, *, step: float | None, unit: str | None, example: str) -> float | str:
     """A positive amount on the goal's step, or the re-prompt saying what was wrong."""
-    found = parse_amount(text, step=step, unit=unit, maximum=MAX_AMOUNT)
+    found = parse_amount(text, current_lexicon(), step=step, unit=unit, maximum=MAX_AMOUNT)
     if isinstance(found, AmountError):
         return amount_error(found, unit=unit or "", example=example).replace(
             "{step}", texts.format_amount(step or 1, unit))
@@ -60,7 +61,7 @@ def read_amount(text: str, *, step: float | None, unit: str | None, example: str
 
 def read_daily_time(text: str) -> time | str:
     """A send time, refusing the night hours that belong to the previous local day."""
-    found = parse_daily_time(text)
+    found = parse_daily_time(text, current_lexicon())
     if isinstance(found, TimeParseError):
         if found.reason is TimeParseReason.HOUR_OUT_OF_RANGE:
             return _(t.TIME_HOUR).format(text=text.strip())

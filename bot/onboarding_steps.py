@@ -46,6 +46,7 @@ from bot.answers import (
     zone_shown,
 )
 from bot.i18n import _
+from bot.lexicons import current_lexicon
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
 from bot.texts.format import plural, unit_name
@@ -231,8 +232,8 @@ async def _read_baseline(text: str, draft: Draft, now: datetime) -> Read:
 
 
 async def _read_target(text: str, draft: Draft, now: datetime) -> Read:
-    target = parse_target(text, current=draft.baseline, step=draft.step, unit=draft.unit,
-                          maximum=MAX_AMOUNT)
+    target = parse_target(text, current_lexicon(), current=draft.baseline, step=draft.step,
+                          unit=draft.unit, maximum=MAX_AMOUNT)
     if isinstance(target, AmountError):
         unit = draft.unit or None
         message = amount_error(target, unit=draft.unit or "", example=amount_example(draft, 3),

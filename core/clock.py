@@ -23,6 +23,8 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.lexicon import Lexicon, fold
+
 __all__ = [
     "DAY_CLOSE",
     "DEFAULT_FOLLOWUP_DELAY",
@@ -246,54 +248,84 @@ class TimeParseError:
     text: str
 
 
-_WORD_TIMES = {
-    "noon": time(12, 0),
-    "midday": time(12, 0),
-    "midnight": time(0, 0),
-}
-
-_TIME_RE = re.compile(
-    r"""
-    ^(?:at\s+|around\s+|about\s+)?
-    (?P<hour>\d{1,2})
-    (?:
-        (?:\s*[:.h]\s*|\s+)(?P<minute>\d{2})       # 7:30, 7.30, 7h30, 7 30
-      | (?P<compact_minute>\d{2})                   # 0730, 730 (only with 3-4 digits total)
-      | \s*h                                        # 19h
-    )?
-    (?:\s*(?:h|hrs?|o'?clock|uhr))?
-    \s*(?P<ampm>a\.?\s*m\.?|p\.?\s*m\.?)?
-    $
-    """,
-    re.VERBOSE,
-)
+def _never(alternatives: str) -> str:
+    """An alternation that matches nothing when a language has no such words."""
+    return alternatives or "(?!)"
 
 
-def parse_daily_time(text: str) -> time | TimeParseError:
-    """Parse a wall time as people type it: "7:30", "07:30", "7.30", "7:30 pm", "7pm", "19",
-    "19h", "0730", "noon".
+@lru_cache(maxsize=32)
+def _time_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    """A clock time in `lexicon`'s language and English: "at 7:30 pm", "a las 7 de la tarde",
+    "в 7 вечера", "7 da noite", "um 19 Uhr", "halb 8", "7 y media" (one pattern per lexicon)."""
+    words = lexicon.clock
+    minute_words = "|".join(re.escape(w) for w in sorted(words.minute_words, key=len, reverse=True))
+    return re.compile(
+        rf"^(?:(?:{_never(words.prefixes)})\s+)?"
+        rf"(?:(?P<half>{_never(words.half_before)})\s+)?"
+        r"(?P<hour>\d{1,2})"
+        r"(?:"
+        r"(?:\s*[:.h]\s*|\s+)(?P<minute>\d{2})"  # 7:30, 7.30, 7h30, 7 30
+        r"|(?P<compact_minute>\d{2})"  # 0730, 730 (only with 3-4 digits total)
+        r"|\s*h"  # 19h
+        r")?"
+        rf"(?:\s*(?:{_never(words.suffixes)}))?"  # 7 o'clock, 19 Uhr, 7 часов
+        rf"(?:\s+(?P<minute_words>{_never(minute_words)}))?"  # 7 y media
+        rf"(?:\s*(?:(?P<am>{_never(words.am)})|(?P<pm>{_never(words.pm)})"
+        rf"|(?P<night>{_never(words.night)})))?$"
+    )
 
-    Without am/pm the 24-hour reading is used ("7" is 07:00), which matches how the question is
-    asked (examples in 24-hour form) and never guesses an afternoon.
-    """
+
+def _clean_time(text: str) -> str:
     cleaned = " ".join(text.strip().casefold().replace("\u2019", "'").split())
-    cleaned = cleaned.rstrip(".!")
+    return fold(cleaned.rstrip(".!"))
+
+
+def _word_time(cleaned: str, lexicon: Lexicon) -> time | None:
+    """"noon", "a mediodía", "в полдень", "meia-noite", "Mitternacht"."""
+    found = lexicon.clock.words.get(cleaned)
+    if found is None and lexicon.clock.prefixes:
+        bare = re.sub(rf"^(?:{lexicon.clock.prefixes})\s+", "", cleaned)
+        found = lexicon.clock.words.get(bare)
+    return found
+
+
+def parse_daily_time(text: str, lexicon: Lexicon) -> time | TimeParseError:
+    """Parse a wall time as people type it: "7:30", "07:30", "7.30", "7:30 pm", "7pm", "19",
+    "19h", "0730", "noon", and in the user's language ("7 de la tarde", "19 Uhr", "в 7 вечера",
+    "7 da noite", "halb 8", "7 y media").
+
+    Without am/pm (or evening, night, …) the 24-hour reading is used ("7" is 07:00), which
+    matches how the question is asked (examples in 24-hour form) and never guesses an afternoon.
+    """
+    cleaned = _clean_time(text)
     if not cleaned:
         return TimeParseError(TimeParseReason.EMPTY, text)
-    if cleaned in _WORD_TIMES:
-        return _WORD_TIMES[cleaned]
-    match = _TIME_RE.match(cleaned)
+    word_time = _word_time(cleaned, lexicon)
+    if word_time is not None:
+        return word_time
+    match = _time_pattern(lexicon).match(cleaned)
     if match is None:
         return TimeParseError(TimeParseReason.NOT_A_TIME, text)
     hour = int(match["hour"])
     minute_text = match["minute"] or match["compact_minute"]
     minute = int(minute_text) if minute_text is not None else 0
-    ampm = match["ampm"]
-    if ampm is not None:
-        if not 1 <= hour <= 12:
+    if match["half"] is not None:  # "halb 8": half an hour before 8
+        if minute_text is not None:
+            return TimeParseError(TimeParseReason.NOT_A_TIME, text)
+        hour, minute = hour - 1, 30
+    if match["minute_words"] is not None:
+        if minute_text is not None:
+            return TimeParseError(TimeParseReason.NOT_A_TIME, text)
+        minute = lexicon.clock.minute_words[match["minute_words"]]
+        if minute < 0:  # "8 menos cuarto": 7:45
+            hour, minute = hour - 1, 60 + minute
+    if match["am"] is not None or match["pm"] is not None or match["night"] is not None:
+        if not 0 <= hour <= 12 or (hour == 0 and match["half"] is None):
             return TimeParseError(TimeParseReason.HOUR_OUT_OF_RANGE, text)
-        is_pm = ampm.startswith("p")
-        hour = hour % 12 + (12 if is_pm else 0)
+        if match["night"] is not None:  # "11 de la noche" 23:00, "2 ночи" 02:00, "12" midnight
+            hour = hour % 12 + (12 if hour >= 6 and hour != 12 else 0)
+        else:
+            hour = hour % 12 + (12 if match["pm"] is not None else 0)
     elif hour == 24 and minute == 0:
         hour = 0
     if not 0 <= hour <= 23:
@@ -303,8 +335,9 @@ def parse_daily_time(text: str) -> time | TimeParseError:
     return time(hour, minute)
 
 
-def has_explicit_minutes(text: str) -> bool:
-    """True if a typed time names its minutes ("15:40", "3.40pm"), not just an hour ("3pm")."""
-    cleaned = " ".join(text.strip().casefold().split())
-    match = _TIME_RE.match(cleaned.rstrip(".!"))
-    return match is not None and (match["minute"] or match["compact_minute"]) is not None
+def has_explicit_minutes(text: str, lexicon: Lexicon) -> bool:
+    """True if a typed time names its minutes ("15:40", "3.40pm", "7 y media", "halb 8"), not
+    just an hour ("3pm")."""
+    match = _time_pattern(lexicon).match(_clean_time(text))
+    return match is not None and any(
+        match[group] is not None for group in ("minute", "compact_minute", "minute_words", "half"))

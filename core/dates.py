@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
+
+from core.lexicon import Lexicon, fold
 
 __all__ = ["MAX_PAUSE", "PauseDateError", "PauseDateReason", "parse_pause_until"]
 
@@ -32,47 +35,34 @@ class PauseDateError:
     day: date | None = None
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"),
-            ("sunday", "sun"),
-        )
-    )
-    for name in names
-}
-_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a few": 3}
-_UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
-
-_LEAD = re.compile(r"^(?:until|till|til|to|through|for|on|next)\s+")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_MONTH = re.compile(
-    r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+([a-z]+)(?:\s+(\d{4}))?$"
-)
-_MONTH_DAY = re.compile(r"^([a-z]+)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+(\d{4}))?$")
-_DURATION = re.compile(r"^(\d{1,3}|a couple of|a few|[a-z]+)\s+(days?|weeks?|months?)$")
 
 
-def _clean(text: str) -> str:
-    cleaned = " ".join(text.replace(",", " ").split()).casefold().rstrip(".!")
+@lru_cache(maxsize=32)
+def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
+                                          re.Pattern[str]]:
+    """The lead words, "10th of December", "December 10" and "3 days" in `lexicon`'s language
+    and English: "hasta el 10 de diciembre", "до 10 декабря", "bis 10. Dezember"."""
+    words = lexicon.dates
+    lead = re.compile(rf"^(?:{words.lead or '(?!)'})\s+")
+    article = "|".join(re.escape(a) for a in sorted(words.articles, key=len, reverse=True))
+    joiner = "|".join(re.escape(j) for j in sorted(words.joiners, key=len, reverse=True))
+    ordinal = words.ordinal or "(?!)"
+    the = rf"(?:(?:{article or '(?!)'})\s+)?"
+    day_month = re.compile(
+        rf"^{the}(\d{{1,2}})\s*(?:{ordinal})?(?:\s+(?:{joiner or '(?!)'}))?\s+([^\W\d_]+)"
+        rf"(?:\s+(?:{joiner or '(?!)'}))?(?:\s+(\d{{4}}))?$")
+    month_day = re.compile(
+        rf"^([^\W\d_]+)\s+{the}(\d{{1,2}})\s*(?:{ordinal})?(?:\s+(\d{{4}}))?$")
+    duration = re.compile(r"^(\d{1,3}|[^\W\d_]+(?: [^\W\d_]+)*?)\s+([^\W\d_]+)$")
+    return lead, day_month, month_day, duration
+
+
+def _clean(text: str, lexicon: Lexicon) -> str:
+    cleaned = fold(" ".join(text.replace(",", " ").split()).casefold().rstrip(".!"))
+    lead = _patterns(lexicon)[0]
     while True:
-        stripped = _LEAD.sub("", cleaned)
+        stripped = lead.sub("", cleaned)
         if stripped == cleaned:
             return cleaned
         cleaned = stripped
@@ -91,36 +81,41 @@ def _calendar(day: int, month: int, year: int | None, today: date) -> date | Non
     return found
 
 
-def _read(text: str, today: date) -> date | None:
-    if text in ("tomorrow", "tmrw"):
+def _read(text: str, today: date, lexicon: Lexicon) -> date | None:
+    words = lexicon.dates
+    _, day_month, month_day, duration = _patterns(lexicon)
+    if text in words.tomorrow:
         return today + timedelta(days=1)
-    if text == "week":  # "next week"
+    if text in words.next_week:  # "next week", "la semana que viene"
         return today + timedelta(days=7)
-    if text in _WEEKDAYS:
-        ahead = (_WEEKDAYS[text] - today.weekday() - 1) % 7 + 1
+    if text in words.weekdays:
+        ahead = (words.weekdays[text] - today.weekday() - 1) % 7 + 1
         return today + timedelta(days=ahead)
     if (match := _ISO.match(text)) is not None:
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             return None
-    if (match := _DAY_MONTH.match(text)) is not None and match[2] in _MONTHS:
+    if (match := day_month.match(text)) is not None and match[2] in words.months:
         year = int(match[3]) if match[3] else None
-        return _calendar(int(match[1]), _MONTHS[match[2]], year, today)
-    if (match := _MONTH_DAY.match(text)) is not None and match[1] in _MONTHS:
+        return _calendar(int(match[1]), words.months[match[2]], year, today)
+    if (match := month_day.match(text)) is not None and match[1] in words.months:
         year = int(match[3]) if match[3] else None
-        return _calendar(int(match[2]), _MONTHS[match[1]], year, today)
-    if (match := _DURATION.match(text)) is not None:
-        count = int(match[1]) if match[1].isdigit() else _COUNTS.get(match[1])
+        return _calendar(int(match[2]), words.months[match[1]], year, today)
+    if (match := duration.match(text)) is not None and match[2] in words.unit_days:
+        count = int(match[1]) if match[1].isdigit() else words.counts.get(match[1])
         if count is None:
             return None
-        return today + timedelta(days=count * _UNIT_DAYS[match[2]])
+        return today + timedelta(days=count * words.unit_days[match[2]])
+    if text in words.unit_days and words.unit_days[text] > 1:  # "una semana" → "semana"
+        return today + timedelta(days=words.unit_days[text])
     return None
 
 
-def parse_pause_until(text: str, today: date) -> date | PauseDateError:
-    """The day a pause ends (challenges resume that day), or why the answer cannot be used."""
-    found = _read(_clean(text), today)
+def parse_pause_until(text: str, today: date, lexicon: Lexicon) -> date | PauseDateError:
+    """The day a pause ends (challenges resume that day), or why the answer cannot be used; read
+    in `lexicon`'s language and English ("hasta el lunes", "bis Montag", "до понедельника")."""
+    found = _read(_clean(text, lexicon), today, lexicon)
     if found is None:
         return PauseDateError(PauseDateReason.NOT_A_DATE)
     if found <= today:

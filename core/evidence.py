@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
+from core.lexicon import Lexicon
 from core.replies import expresses_doubt
 from core.vocabulary import ChallengeStatus, FailureReason
 
@@ -193,13 +194,15 @@ def should_replay(
     *,
     confidence: int | None = None,
     text: str | None = None,
+    lexicon: Lexicon | None = None,
     entries: Sequence[Entry] = (),
     today: date | None = None,
     last_active: date | None = None,
 ) -> ReplayReason | None:
     """Why to replay the log now, or None. Each argument is one trigger the caller can check:
 
-    ``confidence`` just given (<= 40), ``text`` just typed (doubt), ``entries`` right after an
+    ``confidence`` just given (<= 40), ``text`` just typed (doubt, read in ``lexicon``'s language:
+    required with ``text``), ``entries`` right after an
     outcome was registered (the last two attempts failed, the one before them did not: once
     per run of failures), ``today`` with ``last_active`` (the
     previous day the person answered; five or more days away). An empty log replays nothing.
@@ -208,8 +211,11 @@ def should_replay(
         return None
     if confidence is not None and confidence <= DOUBT_CONFIDENCE:
         return ReplayReason.LOW_CONFIDENCE
-    if text is not None and expresses_doubt(text):
-        return ReplayReason.DOUBT
+    if text is not None:
+        if lexicon is None:
+            raise ValueError("should_replay needs the lexicon to read text in")
+        if expresses_doubt(text, lexicon):
+            return ReplayReason.DOUBT
     if entries and _failed_twice_in_a_row(entries):
         return ReplayReason.TWO_FAILURES
     if today is not None and last_active is not None and (today - last_active).days >= AWAY_DAYS:

@@ -1,4 +1,4 @@
-"""Who owns a typed message: one pure decision, `route(text, state) -> Intent`.
+"""Who owns a typed message: one pure decision, `route(text, state, lexicon) -> Intent`.
 
 A user has at most one open question (the `conversations` row: a setup, a /settings answer, a
 check-in follow-up). Every rule about when a message is that question's answer and when it
@@ -23,6 +23,7 @@ interrupts it lives here, so the adapter routes once and each topic only carries
    numbers; doubt in words gets the person's own record replayed; anything else gets the
    fallback's help.
 
+Words are read in the writer's language with English as a fallback (`core.lexicon.Lexicon`).
 Commands never come here: each is its topic's `CommandHandler`.
 """
 
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from core.lexicon import Lexicon, fold
 from core.replies import (
     Outcome,
     expresses_doubt,
@@ -57,14 +59,15 @@ __all__ = [
 LONG_TEXT: Final = 1000  # characters: no answer Notch asks for is anywhere near this long
 
 # A bare yes or no answers the question just asked: while another topic's is open, that one's.
-BARE_YES_NO: Final = frozenset({"yes", "y", "yep", "yeah", "yup", "ya", "no", "n", "nope", "nah",
-                                "\U0001f44d", "\U0001f44e"})  # 👍 👎
+# The words are the language's (`Lexicon.yes_no`: "yes", "sí", "да", "sim", "ja"); these symbols
+# are everyone's.
+BARE_YES_NO: Final = frozenset({"\U0001f44d", "\U0001f44e"})  # 👍 👎
 
 # The setup's own answers that also read as a check-in: "skip"/"pass" (no target) at the target
 # question, "not today" (so: tomorrow) when asked when the first challenge comes.
-OWN_ANSWERS: Final[Mapping[str, Callable[[str], bool]]] = {
-    "target": lambda text: parse_target(text) is None,
-    "first": lambda text: "today" in normalise(text).split(),
+OWN_ANSWERS: Final[Mapping[str, Callable[[str, Lexicon], bool]]] = {
+    "target": lambda text, lexicon: parse_target(text, lexicon) is None,
+    "first": lambda text, lexicon: not lexicon.today.isdisjoint(_words(text)),
 }
 
 # The setup questions that ask for the activity's name.
@@ -132,82 +135,87 @@ class Intent:
     close_follow_up: bool = False
 
 
-def check_in_words(text: str | None, *, step: str | None = None) -> Outcome | None:
+def _words(text: str) -> list[str]:
+    return fold(normalise(text)).replace(",", " ").split()
+
+
+def check_in_words(text: str | None, lexicon: Lexicon, *,
+                   step: str | None = None) -> Outcome | None:
     """The outcome `text` states if it clearly answers the day's challenge even while a question
     is open: an outcome in words or symbols, not a bare yes/no, and not an answer the question
     at setup `step` takes as its own. None: the open question keeps the text."""
     if text is None:
         return None
-    outcome = parse_outcome(text)
-    if outcome is None or normalise(text) in BARE_YES_NO:
+    outcome = parse_outcome(text, lexicon)
+    cleaned = normalise(text)
+    if outcome is None or cleaned in BARE_YES_NO or fold(cleaned) in lexicon.yes_no:
         return None
     theirs = OWN_ANSWERS.get(step) if step is not None else None
-    if theirs is not None and theirs(text):
+    if theirs is not None and theirs(text, lexicon):
         return None
     return outcome
 
 
-def route(text: str | None, state: OpenState) -> Intent:
-    """Decide who answers a private, non-command message (`text` None: not a text message)."""
+def route(text: str | None, state: OpenState, lexicon: Lexicon) -> Intent:
+    """Decide who answers a private, non-command message (`text` None: not a text message),
+    reading words in `lexicon`'s language."""
     if state.topic is Topic.ONBOARDING:
-        return _in_setup(text, state)
+        return _in_setup(text, state, lexicon)
     if state.topic is Topic.SETTINGS:
-        return _in_settings(text, state)
+        return _in_settings(text, state, lexicon)
     stale = state.topic is Topic.CHECKIN and not state.follow_up_current
     if state.topic is Topic.CHECKIN and not stale and text is not None:
-        if state.step == "reflection" and state.onboarded and _doubt_now(text):
+        if state.step == "reflection" and state.onboarded and _doubt_now(text, lexicon):
             return Intent(Action.DOUBT, close_follow_up=True)
         return Intent(Action.ANSWER, topic=Topic.CHECKIN)
-    return _no_question(text, state, clear_stale=stale)
+    return _no_question(text, state, lexicon, clear_stale=stale)
 
 
-# A reflection that tells of doubt overcome ("it felt too hard but I kept going") is a reflection.
-CONTRAST: Final = frozenset({"but", "yet", "still", "though", "although", "anyway", "however"})
+def _doubt_now(text: str, lexicon: Lexicon) -> bool:
+    """Doubt voiced, not doubt overcome: a reflection that tells of doubt overcome ("it felt too
+    hard but I kept going", "pero", "но", "mas", "aber": `Lexicon.contrast`) is a reflection."""
+    return expresses_doubt(text, lexicon) and lexicon.contrast.isdisjoint(_words(text))
 
 
-def _doubt_now(text: str) -> bool:
-    """Doubt voiced, not doubt overcome (no "but", "still", "though" … in the same message)."""
-    return expresses_doubt(text) and not CONTRAST & set(normalise(text).replace(",", " ").split())
-
-
-def _in_setup(text: str | None, state: OpenState) -> Intent:
-    outcome = check_in_words(text, step=state.step)
+def _in_setup(text: str | None, state: OpenState, lexicon: Lexicon) -> Intent:
+    outcome = check_in_words(text, lexicon, step=state.step)
     if outcome is not None and state.challenge_waiting:
         return Intent(Action.CHECK_IN, outcome=outcome, resume=Topic.ONBOARDING)
     # A first setup (no goal yet) reads any name as a name: nothing can be waiting.
     if (state.step in NAME_STEPS and state.onboarded and text is not None
-            and parse_outcome(text) is not None):
+            and parse_outcome(text, lexicon) is not None):
         return Intent(Action.NOT_A_NAME, resume=Topic.ONBOARDING)
     return Intent(Action.ANSWER, topic=Topic.ONBOARDING)
 
 
-def _in_settings(text: str | None, state: OpenState) -> Intent:
+def _in_settings(text: str | None, state: OpenState, lexicon: Lexicon) -> Intent:
     if not state.onboarded:
         return Intent(Action.NEED_SETUP, topic=Topic.SETTINGS)
-    outcome = check_in_words(text)
+    outcome = check_in_words(text, lexicon)
     if outcome is not None and state.challenge_waiting:
         return Intent(Action.CHECK_IN, outcome=outcome, resume=Topic.SETTINGS)
     return Intent(Action.ANSWER, topic=Topic.SETTINGS)
 
 
-def _no_question(text: str | None, state: OpenState, *, clear_stale: bool) -> Intent:
+def _no_question(text: str | None, state: OpenState, lexicon: Lexicon, *,
+                 clear_stale: bool) -> Intent:
     if text is None:
         return Intent(Action.NOT_TEXT, clear_stale=clear_stale)
     if state.onboarded:
-        outcome = parse_outcome(text)
+        outcome = parse_outcome(text, lexicon)
         if outcome is not None:
             action = Action.CHECK_IN if state.challenge_waiting else Action.NOTHING_OPEN
             return Intent(action, outcome=outcome, clear_stale=clear_stale)
-        effort = parse_effort(text)
+        effort = parse_effort(text, lexicon)
         if effort is not None and state.effort_asked:
             return Intent(Action.EFFORT, effort=effort, clear_stale=clear_stale)
-        reason = parse_reason(text) if state.reason_asked else None
+        reason = parse_reason(text, lexicon) if state.reason_asked else None
         if reason is not None:
             return Intent(Action.REASON, reason=reason, clear_stale=clear_stale)
-        confidence = parse_confidence(text)
+        confidence = parse_confidence(text, lexicon)
         if confidence is not None and state.challenge_waiting and not state.effort_asked:
             return Intent(Action.CONFIDENCE, confidence=confidence, clear_stale=clear_stale)
-        if expresses_doubt(text):
+        if expresses_doubt(text, lexicon):
             return Intent(Action.DOUBT, clear_stale=clear_stale)
     action = Action.LONG_TEXT if len(text) > LONG_TEXT else Action.UNKNOWN
     return Intent(action, clear_stale=clear_stale)

@@ -24,6 +24,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from core.clock import as_utc, get_zone, has_explicit_minutes, parse_daily_time
+from core.lexicon import Lexicon
 
 __all__ = [
     "MAX_OFFSET_MINUTES",
@@ -349,16 +350,18 @@ def infer_offset_candidates(now: datetime, local: time) -> list[int]:
     return sorted(candidates, key=lambda m: (abs(m), -m))
 
 
-def zone_from_local_time(now: datetime, text: str) -> ZoneAnswer | ZoneError | None:
+def zone_from_local_time(now: datetime, text: str,
+                         lexicon: Lexicon) -> ZoneAnswer | ZoneError | None:
     """Infer the zone from the user's answer to "what time is it for you now?".
 
     ``now`` should be the instant the reply was sent (the message date). None if the text is not
-    a time; an error if it is a time without minutes (an hour alone cannot fix an offset).
+    a time (in ``lexicon``'s language or English); an error if it is a time without minutes (an
+    hour alone cannot fix an offset).
     """
-    parsed = parse_daily_time(text)
+    parsed = parse_daily_time(text, lexicon)
     if not isinstance(parsed, time):
         return None
-    if not has_explicit_minutes(text):
+    if not has_explicit_minutes(text, lexicon):
         return ZoneError(ZoneErrorReason.TIME_NEEDS_MINUTES, text)
     utc = as_utc(now, "now")
     found: list[str] = []

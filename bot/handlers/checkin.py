@@ -39,6 +39,7 @@ from bot.keyboards import (
     reason_keyboard,
     undo_keyboard,
 )
+from bot.lexicons import current_lexicon
 from bot.replay import goal_log, replay_text, welcome_back
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
@@ -46,7 +47,7 @@ from bot.texts.format import unit_name
 from core.clock import local_day
 from core.efficacy import UI_RATINGS
 from core.evidence import DOUBT_CONFIDENCE, SURPRISE_CONFIDENCE, ReplayReason, should_replay
-from core.replies import AmountError, Outcome, normalise, parse_amount
+from core.replies import AmountError, Outcome, parse_amount, skips_question
 from core.vocabulary import ChallengeStatus, FailureReason, Topic
 from storage.challenges import (
     UNDO_WINDOW,
@@ -72,7 +73,6 @@ from storage.open_state import Opened
 log = logging.getLogger(__name__)
 
 TOPIC = Topic.CHECKIN
-SKIP_WORDS = frozenset({"skip", "pass", "-", "no", "dunno", "don't know", "not sure"})
 BUTTONS = (cb.ChallengeAnswer, cb.Late, cb.Effort, cb.Reason, cb.Undo, cb.Confidence)
 OUTCOME_OF_VERB = {"done": Outcome.DONE, "fail": Outcome.FAILED, "skip": Outcome.SKIPPED}
 
@@ -312,8 +312,10 @@ async def answer_follow_up(update: Update, context: NotchContext, opened: Opened
         await celebrate(context, message, user)
         return
     achieved: float | None = None
-    if normalise(text) not in SKIP_WORDS:
-        parsed = parse_amount(text, unit=goal.unit, allow_zero=True, maximum=challenge.amount)
+    lexicon = current_lexicon()
+    if not skips_question(text, lexicon):
+        parsed = parse_amount(text, lexicon, unit=goal.unit, allow_zero=True,
+                              maximum=challenge.amount)
         if isinstance(parsed, AmountError):
             await message.reply_text(_(texts.ACHIEVED_INVALID).format(
                 unit=unit_name(goal.unit), amount=amount_text(goal, challenge.amount)))

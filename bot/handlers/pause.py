@@ -17,6 +17,7 @@ from bot.context import NotchContext, Reply
 from bot.handlers.base import Group, Handlers
 from bot.handlers.start import describe_next
 from bot.i18n import _
+from bot.lexicons import current_lexicon
 from bot.texts import settings as t
 from core.clock import get_zone, local_day
 from core.dates import PauseDateError, PauseDateReason, parse_pause_until
@@ -58,7 +59,7 @@ async def pause_command(update: Update, context: NotchContext) -> None:
 
 async def _pause_until(session: Session, user: User, argument: str, today: date,
                        example: str, now: datetime) -> Reply:
-    until = parse_pause_until(argument, today)
+    until = parse_pause_until(argument, today, current_lexicon())
     if isinstance(until, PauseDateError):
         if until.reason is PauseDateReason.TOO_FAR:
             return _(t.PAUSE_TOO_FAR), None

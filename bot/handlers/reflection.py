@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.context import NotchContext
 from bot.i18n import _
+from bot.lexicons import current_lexicon
 from bot.replay import goal_log, replay_text
 from bot.texts import efficacy as texts
 from core.evidence import ATTEMPTED, ReplayReason, should_replay
@@ -23,7 +24,7 @@ async def replay_doubt(update: Update, context: NotchContext, opened: Opened) ->
     assert message is not None and message.text is not None and goal is not None
     async with context.db() as session:
         entries, log = await goal_log(session, goal)
-    reason = should_replay(log, text=message.text)
+    reason = should_replay(log, text=message.text, lexicon=current_lexicon())
     text = replay_text(goal, log, reason) if reason is ReplayReason.DOUBT else None
     tried = any(e.status in ATTEMPTED for e in entries)
     empty = texts.DOUBT_NO_SUCCESS_YET if tried else texts.DOUBT_NO_LOG

@@ -18,6 +18,7 @@ from bot.daily import amount_text
 from bot.handlers import checkin, fallback, onboarding, reflection, settings
 from bot.handlers.base import Group, Handlers
 from bot.i18n import _
+from bot.lexicons import current_lexicon
 from bot.texts import checkin as checkin_texts
 from core.router import Action, Intent, route
 from core.vocabulary import ChallengeStatus, Topic
@@ -30,7 +31,7 @@ async def on_message(update: Update, context: NotchContext) -> None:
     if message is None:
         return
     opened = await context.open_state()
-    intent = route(message.text, opened.state())
+    intent = route(message.text, opened.state(), current_lexicon())
     closing = intent.clear_stale or intent.close_follow_up
     if closing and opened.user is not None and opened.user.id is not None:
         # the follow-up's answer was undone meanwhile, or doubt set the reflection aside

@@ -20,6 +20,7 @@ from storage.models import Conversation
 from tests.support.daily import challenges, services_of
 from tests.support.journeys import onboard, start_over
 from tests.support.notch import Notch
+from tests.support.words import EN
 
 
 async def _conversation(notch: Notch) -> tuple[str, str, dict[str, object]] | None:
@@ -141,7 +142,7 @@ async def test_a_bare_yes_stays_the_settings_questions(notch: Notch) -> None:
 ])
 def test_which_words_a_check_in_takes_during_a_settings_question(
         text: str | None, expected: Outcome | None) -> None:
-    assert check_in_words(text) is expected
+    assert check_in_words(text, EN) is expected
 
 
 # ------------------------------------------------------------------ a name that is a check-in

@@ -18,6 +18,7 @@ from storage.models import Conversation, Goal
 from tests.support.daily import challenges, services_of
 from tests.support.journeys import onboard, start_over
 from tests.support.notch import Notch
+from tests.support.words import EN
 
 
 async def _conversation(notch: Notch) -> Conversation | None:
@@ -166,4 +167,4 @@ async def test_a_first_setup_keeps_the_text_and_a_start_over_refuses_it_as_a_nam
 ])
 def test_which_words_a_check_in_takes_during_a_setup(step: str, text: str | None,
                                                      expected: Outcome | None) -> None:
-    assert check_in_words(text, step=step) is expected
+    assert check_in_words(text, EN, step=step) is expected

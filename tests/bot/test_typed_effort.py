@@ -20,6 +20,7 @@ from storage.models import Challenge
 from tests.support.daily import challenges, make_user, utc
 from tests.support.journeys import onboard
 from tests.support.notch import Notch
+from tests.support.words import EN
 
 # Berlin in June is UTC+2: 07:30 local is 05:30 UTC.
 SEND = utc(2026, 6, 2, 5, 30)
@@ -27,10 +28,10 @@ SEND = utc(2026, 6, 2, 5, 30)
 
 def test_every_effort_label_and_word_reads_as_its_level() -> None:
     for level, label in c.EFFORT_BUTTONS.items():
-        assert parse_effort(label) == level
-        assert parse_effort(label.upper()) == level
+        assert parse_effort(label, EN) == level
+        assert parse_effort(label.upper(), EN) == level
     for level, words in c.EFFORT_WORDS.items():
-        assert parse_effort(words) == level
+        assert parse_effort(words, EN) == level
 
 
 async def _sent_today(notch: Notch, ada: EmulatedUser) -> tuple[int, SentMessage]:

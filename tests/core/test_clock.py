@@ -23,6 +23,7 @@ from core.clock import (
     send_instant_for_day,
     snooze_instant,
 )
+from tests.support.words import EN
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -63,7 +64,7 @@ NEW_YORK = "America/New_York"
     ],
 )
 def test_parse_daily_time_accepts_common_forms(text: str, expected: time) -> None:
-    assert parse_daily_time(text) == expected
+    assert parse_daily_time(text, EN) == expected
 
 
 @pytest.mark.parametrize(
@@ -82,25 +83,25 @@ def test_parse_daily_time_accepts_common_forms(text: str, expected: time) -> Non
     ],
 )
 def test_parse_daily_time_rejects_with_reason(text: str, reason: TimeParseReason) -> None:
-    result = parse_daily_time(text)
+    result = parse_daily_time(text, EN)
     assert isinstance(result, TimeParseError)
     assert result.reason is reason
 
 
 def test_has_explicit_minutes() -> None:
-    assert has_explicit_minutes("15:40")
-    assert has_explicit_minutes("3.40 pm")
-    assert not has_explicit_minutes("3pm")
-    assert not has_explicit_minutes("15")
+    assert has_explicit_minutes("15:40", EN)
+    assert has_explicit_minutes("3.40 pm", EN)
+    assert not has_explicit_minutes("3pm", EN)
+    assert not has_explicit_minutes("15", EN)
 
 
 @given(st.integers(0, 23), st.integers(0, 59))
 def test_parse_daily_time_round_trips_24h_and_12h(hour: int, minute: int) -> None:
-    assert parse_daily_time(f"{hour}:{minute:02d}") == time(hour, minute)
-    assert parse_daily_time(f"{hour:02d}.{minute:02d}") == time(hour, minute)
+    assert parse_daily_time(f"{hour}:{minute:02d}", EN) == time(hour, minute)
+    assert parse_daily_time(f"{hour:02d}.{minute:02d}", EN) == time(hour, minute)
     twelve = hour % 12 or 12
     suffix = "pm" if hour >= 12 else "am"
-    assert parse_daily_time(f"{twelve}:{minute:02d} {suffix}") == time(hour, minute)
+    assert parse_daily_time(f"{twelve}:{minute:02d} {suffix}", EN) == time(hour, minute)
 
 
 # --------------------------------------------------------------------------- naive / unknown

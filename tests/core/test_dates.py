@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from core.dates import PauseDateError, PauseDateReason, parse_pause_until
+from tests.support.words import EN
 
 TODAY = date(2026, 12, 3)  # a Thursday
 
@@ -43,7 +44,7 @@ TODAY = date(2026, 12, 3)  # a Thursday
     ],
 )
 def test_parse_pause_until(text: str, expected: date) -> None:
-    assert parse_pause_until(text, TODAY) == expected
+    assert parse_pause_until(text, TODAY, EN) == expected
 
 
 @pytest.mark.parametrize(
@@ -65,4 +66,4 @@ def test_parse_pause_until(text: str, expected: date) -> None:
     ],
 )
 def test_parse_pause_until_refuses(text: str, reason: PauseDateReason, day: date | None) -> None:
-    assert parse_pause_until(text, TODAY) == PauseDateError(reason, day)
+    assert parse_pause_until(text, TODAY, EN) == PauseDateError(reason, day)

@@ -23,6 +23,7 @@ from core.evidence import (
     week_start,
 )
 from core.vocabulary import ChallengeStatus
+from tests.support.words import EN
 
 D0 = date(2026, 3, 2)  # a Monday
 
@@ -106,8 +107,8 @@ def test_replay_triggers() -> None:
     log = mastery_log(HISTORY, unit="min", baseline=10)
     assert should_replay(log, confidence=40) is ReplayReason.LOW_CONFIDENCE
     assert should_replay(log, confidence=41) is None
-    assert should_replay(log, text="honestly I can't do this") is ReplayReason.DOUBT
-    assert should_replay(log, text="it's not too hard") is None
+    assert should_replay(log, text="honestly I can't do this", lexicon=EN) is ReplayReason.DOUBT
+    assert should_replay(log, text="it's not too hard", lexicon=EN) is None
     assert should_replay(log, today=day(20), last_active=day(15)) is (
         ReplayReason.BACK_AFTER_BREAK
     )

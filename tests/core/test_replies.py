@@ -22,6 +22,7 @@ from core.replies import (
     parse_target,
 )
 from core.vocabulary import FailureReason
+from tests.support.words import EN
 
 # --------------------------------------------------------------------------- outcomes
 
@@ -58,7 +59,7 @@ from core.vocabulary import FailureReason
     ],
 )
 def test_parse_outcome(text: str, outcome: Outcome) -> None:
-    assert parse_outcome(text) is outcome
+    assert parse_outcome(text, EN) is outcome
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_parse_outcome(text: str, outcome: Outcome) -> None:
     ["", "   ", "maybe", "done ❌", "yes no", "\U0001f642", "I'm done with this app", "14"],
 )
 def test_parse_outcome_refuses_unclear(text: str) -> None:
-    assert parse_outcome(text) is None
+    assert parse_outcome(text, EN) is None
 
 
 @given(st.sampled_from(["done", "did it", "yes", "failed", "couldn't", "no", "skip"]), st.data())
@@ -75,8 +76,8 @@ def test_parse_outcome_case_and_space_insensitive(word: str, data: st.DataObject
     mixed = "".join(c.upper() if f else c for c, f in zip(word, flips, strict=True))
     pad = data.draw(st.sampled_from(["", " ", "  ", "\t", "\n"]))
     tail = data.draw(st.sampled_from(["", "!", ".", "!!", "?"]))
-    assert parse_outcome(pad + mixed + tail + pad) is parse_outcome(word)
-    assert parse_outcome(word) is not None
+    assert parse_outcome(pad + mixed + tail + pad, EN) is parse_outcome(word, EN)
+    assert parse_outcome(word, EN) is not None
 
 
 # --------------------------------------------------------------------------- amounts
@@ -108,7 +109,7 @@ def test_parse_outcome_case_and_space_insensitive(word: str, data: st.DataObject
     ],
 )
 def test_parse_amount(text: str, kwargs: dict[str, object], value: float) -> None:
-    assert parse_amount(text, **kwargs) == value  # type: ignore[arg-type]
+    assert parse_amount(text, EN, **kwargs) == value  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +135,7 @@ def test_parse_amount(text: str, kwargs: dict[str, object], value: float) -> Non
 def test_parse_amount_errors(
     text: str, kwargs: dict[str, object], reason: AmountErrorReason, suggestion: float | None
 ) -> None:
-    result = parse_amount(text, **kwargs)  # type: ignore[arg-type]
+    result = parse_amount(text, EN, **kwargs)  # type: ignore[arg-type]
     assert isinstance(result, AmountError)
     assert result.reason is reason
     assert result.suggestion == suggestion
@@ -167,7 +168,7 @@ def test_parse_amount_errors(
     ],
 )
 def test_parse_amount_thousands_separator(text: str, step: float | None, value: float) -> None:
-    assert parse_amount(text, step=step) == value
+    assert parse_amount(text, EN, step=step) == value
 
 
 @pytest.mark.parametrize(
@@ -195,7 +196,7 @@ def test_parse_amount_thousands_separator(text: str, step: float | None, value: 
 def test_parse_amount_refuses_a_unit_that_is_not_the_goals(
     text: str, unit: str, accepted: bool
 ) -> None:
-    result = parse_amount(text, unit=unit)
+    result = parse_amount(text, EN, unit=unit)
     if accepted:
         assert result == 10.0
     else:
@@ -204,25 +205,25 @@ def test_parse_amount_refuses_a_unit_that_is_not_the_goals(
 
 def test_parse_amount_rejects_a_bad_step() -> None:
     with pytest.raises(ValueError, match="step"):
-        parse_amount("10", step=0)
+        parse_amount("10", EN, step=0)
 
 
 @given(st.integers(1, 10_000), st.sampled_from([1, 5, 50]))
 def test_parse_amount_round_trips_multiples_of_step(multiple: int, step: int) -> None:
     value = multiple * step
-    assert parse_amount(str(value), step=step) == value
-    assert parse_amount(f"{value:,}", step=step) == value
-    assert parse_amount(f"about {value} words", step=step, unit="words") == value
+    assert parse_amount(str(value), EN, step=step) == value
+    assert parse_amount(f"{value:,}", EN, step=step) == value
+    assert parse_amount(f"about {value} words", EN, step=step, unit="words") == value
 
 
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2))
 def test_parse_amount_round_trips_decimals(value: Decimal) -> None:
-    assert parse_amount(str(value)) == float(value)
+    assert parse_amount(str(value), EN) == float(value)
 
 
 @given(st.text(max_size=40))
 def test_parse_amount_never_raises_and_is_positive(text: str) -> None:
-    result = parse_amount(text)
+    result = parse_amount(text, EN)
     assert isinstance(result, AmountError) or result > 0
 
 
@@ -230,13 +231,13 @@ def test_parse_amount_never_raises_and_is_positive(text: str) -> None:
 
 
 def test_parse_target() -> None:
-    assert parse_target("skip", current=10) is None
-    assert parse_target("Not sure", current=10) is None
-    assert parse_target("30 min", current=10, unit="minutes") == 30.0
-    below = parse_target("10", current=10)
+    assert parse_target("skip", EN, current=10) is None
+    assert parse_target("Not sure", EN, current=10) is None
+    assert parse_target("30 min", EN, current=10, unit="minutes") == 30.0
+    below = parse_target("10", EN, current=10)
     assert isinstance(below, AmountError)
     assert below.reason is AmountErrorReason.NOT_ABOVE_CURRENT
-    bad = parse_target("soon", current=10)
+    bad = parse_target("soon", EN, current=10)
     assert isinstance(bad, AmountError) and bad.reason is AmountErrorReason.NOT_A_NUMBER
 
 
@@ -275,7 +276,7 @@ def test_parse_target() -> None:
     ],
 )
 def test_parse_effort(text: str, effort: int | None) -> None:
-    assert parse_effort(text) == effort
+    assert parse_effort(text, EN) == effort
 
 
 # Words for each level as people type them (the buttons' words among them).
@@ -310,7 +311,7 @@ def _effort_reply(draw: st.DrawFn, level: int, words_level: int | None) -> str:
 def test_parse_effort_reads_any_form_of_a_level(data: st.DataObject, level: int,
                                                  with_words: bool) -> None:
     reply = data.draw(_effort_reply(level, level if with_words else None))
-    assert parse_effort(reply) == level
+    assert parse_effort(reply, EN) == level
 
 
 @given(st.data(), st.integers(1, 5), st.integers(1, 5))
@@ -318,19 +319,19 @@ def test_parse_effort_refuses_a_number_and_words_that_disagree(
         data: st.DataObject, number: int, named: int) -> None:
     words = data.draw(st.sampled_from(LEVEL_WORDS[named]))
     expected = number if number == named else None
-    assert parse_effort(f"{number} {words}") == expected
+    assert parse_effort(f"{number} {words}", EN) == expected
 
 
 @given(st.text())
 def test_parse_effort_never_raises_and_stays_on_the_scale(text: str) -> None:
-    assert parse_effort(text) in (None, 1, 2, 3, 4, 5)
+    assert parse_effort(text, EN) in (None, 1, 2, 3, 4, 5)
 
 
 @given(st.sampled_from([w for words in LEVEL_WORDS.values() for w in words]
                        + [str(n) for n in range(1, 6)]))
 def test_an_effort_is_never_an_outcome(text: str) -> None:
     """Typed effort and typed outcomes share the check-in's group: no reply may be both."""
-    assert parse_outcome(text) is None
+    assert parse_outcome(text, EN) is None
 
 
 # --------------------------------------------------------------------------- doubt
@@ -370,7 +371,7 @@ def test_an_effort_is_never_an_outcome(text: str) -> None:
     ],
 )
 def test_expresses_doubt(text: str) -> None:
-    assert expresses_doubt(text)
+    assert expresses_doubt(text, EN)
 
 
 @pytest.mark.parametrize(
@@ -404,7 +405,7 @@ def test_expresses_doubt(text: str) -> None:
     ],
 )
 def test_expresses_no_doubt(text: str) -> None:
-    assert not expresses_doubt(text)
+    assert not expresses_doubt(text, EN)
 
 
 def test_normalise() -> None:
@@ -433,7 +434,7 @@ R = FailureReason
     ("honestly the whole week was a mess and I am not sure what to do about it all now", None),
 ])
 def test_parse_reason(text: str, reason: FailureReason | None) -> None:
-    assert parse_reason(text) is reason
+    assert parse_reason(text, EN) is reason
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -444,4 +445,4 @@ def test_parse_reason(text: str, reason: FailureReason | None) -> None:
     ("12 minutes", None), ("seventy", None), ("done", None), ("", None),
 ])
 def test_parse_confidence(text: str, value: int | None) -> None:
-    assert parse_confidence(text) == value
+    assert parse_confidence(text, EN) == value

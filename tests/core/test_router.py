@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from core.router import LONG_TEXT, Action, Intent, OpenState, check_in_words, route
 from core.vocabulary import FailureReason, Outcome, Topic
+from tests.support.words import EN
 
 NEW = OpenState()  # never wrote /start
 SETTING_UP = OpenState(registered=True, topic=Topic.ONBOARDING, step="behaviour")
@@ -168,7 +169,7 @@ CASES: list[tuple[str, str | None, OpenState, Intent]] = [
 @pytest.mark.parametrize(("text", "state", "expected"), [case[1:] for case in CASES],
                          ids=[case[0] for case in CASES])
 def test_route(text: str | None, state: OpenState, expected: Intent) -> None:
-    assert route(text, state) == expected
+    assert route(text, state, EN) == expected
 
 
 @pytest.mark.parametrize(("step", "text", "expected"), [
@@ -184,7 +185,7 @@ def test_route(text: str | None, state: OpenState, expected: Intent) -> None:
     (None, None, None),
 ])
 def test_check_in_words(step: str | None, text: str | None, expected: Outcome | None) -> None:
-    assert check_in_words(text, step=step) == expected
+    assert check_in_words(text, EN, step=step) == expected
 
 
 STATES = st.builds(
@@ -202,7 +203,7 @@ def test_an_open_setup_or_settings_question_always_keeps_or_resumes(
         text: str | None, state: OpenState) -> None:
     """A setup or /settings question is never dropped: its topic answers, or it is asked again
     after the interruption (nothing else may take a message while it is open)."""
-    intent = route(text, state)
+    intent = route(text, state, EN)
     if state.topic in (Topic.ONBOARDING, Topic.SETTINGS):
         assert intent.topic == state.topic or intent.resume == state.topic
     if intent.action is Action.CHECK_IN:

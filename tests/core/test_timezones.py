@@ -25,6 +25,7 @@ from core.timezones import (
     zone_from_local_time,
     zone_from_offset,
 )
+from tests.support.words import EN
 
 JANUARY = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 JULY = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
@@ -231,7 +232,7 @@ def test_date_line_ambiguity_is_reported() -> None:
     now = datetime(2026, 1, 1, 13, 47, tzinfo=UTC)
     # 02:47 is UTC-11 (Pago Pago, yesterday) or UTC+13 (Tonga, tomorrow).
     assert infer_offset_candidates(now, time(2, 47)) == [-660, 780]
-    answer = zone_from_local_time(now, "2:47")
+    answer = zone_from_local_time(now, "2:47", EN)
     assert isinstance(answer, ZoneAnswer)
     assert answer.zone == "Etc/GMT+11"
     assert answer.alternative == "Etc/GMT-13"
@@ -240,18 +241,19 @@ def test_date_line_ambiguity_is_reported() -> None:
 
 def test_zone_from_local_time() -> None:
     now = datetime(2026, 1, 1, 13, 47, tzinfo=UTC)
-    kolkata = zone_from_local_time(now, "19:17")
+    kolkata = zone_from_local_time(now, "19:17", EN)
     assert isinstance(kolkata, ZoneAnswer)
     assert (kolkata.zone, kolkata.source, kolkata.alternative) == (
         "Asia/Kolkata",
         ZoneSource.LOCAL_TIME,
         None,
     )
-    pm = zone_from_local_time(now, "2:47 pm")
+    pm = zone_from_local_time(now, "2:47 pm", EN)
     assert isinstance(pm, ZoneAnswer) and pm.zone == "Etc/GMT-1"
-    assert zone_from_local_time(now, "3pm") == ZoneError(ZoneErrorReason.TIME_NEEDS_MINUTES, "3pm")
-    assert zone_from_local_time(now, "Berlin") is None
-    off = zone_from_local_time(datetime(2026, 1, 1, 23, 55, tzinfo=UTC), "00:10")
+    needs_minutes = ZoneError(ZoneErrorReason.TIME_NEEDS_MINUTES, "3pm")
+    assert zone_from_local_time(now, "3pm", EN) == needs_minutes
+    assert zone_from_local_time(now, "Berlin", EN) is None
+    off = zone_from_local_time(datetime(2026, 1, 1, 23, 55, tzinfo=UTC), "00:10", EN)
     assert off == ZoneError(ZoneErrorReason.NO_ZONE_AT_OFFSET, "00:10", 15)
 
 

@@ -7,6 +7,7 @@ daily      users made straight through storage, challenge and user rows read bac
 history    answered days written into the tables: a generated year, chosen days
 postgres   the PostgreSQL test server: URL, administrative SQL, skip-or-fail when away
 wire       the raw Bot API client's type for the emulator tests
+words      the parsers' lexicons: EN, words(locale)
 
 Fixtures stay in the conftest files; tests/test_layout.py checks the import rule.
 """
