@@ -50,7 +50,8 @@ from bot.lexicons import current_lexicon
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
 from bot.texts.format import plural, unit_name
-from core.replies import AmountError, normalise, parse_target
+from core.lexicon import fold
+from core.replies import AmountError, Outcome, normalise, parse_outcome, parse_target
 from core.timezones import ZoneChoice
 
 MAX_NAME = 40
@@ -262,8 +263,16 @@ async def _read_zone(text: str, draft: Draft, now: datetime) -> Read:
     return Read(notes=tuple(zone_notes(answer)))
 
 
+def _says_yes(text: str) -> bool:
+    """A yes in the person's language ("sí", "да", "ja", "sim"): a yes-or-no word that also
+    reads as "done"."""
+    lexicon = current_lexicon()
+    return (parse_outcome(text, lexicon) is Outcome.DONE
+            and fold(normalise(text)) in lexicon.yes_no)
+
+
 async def _read_confirm(text: str, draft: Draft, now: datetime) -> Read:
-    if normalise(text) in _YES:
+    if normalise(text) in _YES or _says_yes(text):
         return Read(goto="first")
     change = next((key for key, label in _CHANGES.items()
                    if normalise(text) in (normalise(label), normalise(_(label)))), None)

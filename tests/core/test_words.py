@@ -1,7 +1,6 @@
 """Answers typed in English, Spanish, Russian, Brazilian Portuguese and German, read by core's
 parsers with each language's lexicon (locales/<code>/words.toml plus English as the fallback)."""
 
-
 from __future__ import annotations
 
 import tomllib
