@@ -32,7 +32,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(STAMP)
 # Extract every marked sentence into the template, then merge it into each language's catalogue
 # (new sentences arrive untranslated; tests/bot/test_catalogues.py fails until they are done).
 i18n: $(STAMP)
-	$(PYBABEL) extract -F babel.cfg $(KEYWORDS) --no-location --sort-output \
+	$(PYBABEL) extract -F babel.cfg $(KEYWORDS) --add-comments=TRANSLATORS: --no-location --sort-output \
 		--project=Notch --copyright-holder="Notch contributors" -o locales/messages.pot .
 	$(PYBABEL) update -i locales/messages.pot -d locales -D messages \
 		--ignore-obsolete --no-fuzzy-matching

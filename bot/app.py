@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
 from bot.http import AiohttpRequest
-from bot.i18n import DEFAULT_LOCALE, _, available_locales, resolve_locale, use_locale
+from bot.i18n import DEFAULT_LOCALE, _, available_locales, use_locale
 from bot.inbox import Inbox
 from bot.lanes import BroadcastLane, ReplyRateLimiter
 from bot.services import Clock, Services, attach, of_application, utc_now
@@ -233,9 +233,7 @@ async def _report_error(update: object, context: NotchContext) -> None:
         raise ApplicationHandlerStop
     log.error("handler failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        sender = update.effective_user
-        with use_locale(resolve_locale(sender.language_code if sender else None)):
-            apology = _(texts.INTERNAL_ERROR)
+        apology = _(texts.INTERNAL_ERROR)  # in the writer's language: the inbox set it
         try:
             await context.bot.send_message(update.effective_chat.id, apology)
         except Exception:  # the failure may be Telegram itself; the log above already has it

@@ -26,9 +26,11 @@ from typing import Final
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
+from bot.texts.format import format_day_month
 from bot.texts.progress import ChartLabels
 from core.efficacy import rolling_success_rate
 from core.evidence import ATTEMPTED, Entry
@@ -124,6 +126,10 @@ def _amount_panel(ax: Axes, data: ProgressData) -> None:
         _legend_above(ax, ncols=3)
 
 
+def _tick_day(value: float, _position: int | None) -> str:
+    return format_day_month(num2date(value).date())  # type: ignore[no-untyped-call]
+
+
 def _belief_panel(ax: Axes, data: ProgressData) -> None:
     attempts = sorted((e for e in data.entries if e.status in ATTEMPTED),
                       key=lambda e: e.day)
@@ -176,8 +182,8 @@ def render_progress(data: ProgressData) -> bytes:
         ladder_ax.set_xlim(_days([first - pad, max(last + pad, first + timedelta(days=14))]))
         locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
         ladder_ax.xaxis.set_major_locator(locator)
-        formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
-        ladder_ax.xaxis.set_major_formatter(formatter)
+        # Babel's day and month in the reader's language ("3 мар."), not matplotlib's strftime.
+        ladder_ax.xaxis.set_major_formatter(FuncFormatter(_tick_day))
     else:
         ladder_ax.set_xticks([])  # no days yet: no made-up 1970 axis
     for ax in (amount_ax, belief_ax, ladder_ax):

@@ -32,7 +32,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot import texts
-from bot.i18n import _, locale_of, resolve_locale, use_locale
+from bot.i18n import _, locale_of, use_locale
 from bot.services import Services
 from core.vocabulary import InboxStatus
 from storage.db import Session
@@ -356,7 +356,7 @@ class Inbox:
             await self.commits.run(partial(set_aside, update_id=item.update_id,
                                            error=_describe(unreadable), now=wall_clock()))
             self._unfinished.discard(item.update_id)
-            await self._apologise(item.chat_id)
+            await self._apologise(item)
             return
         sender = update.effective_user
         # PTB runs the handlers in this task: every sentence they render is in this language.
@@ -372,7 +372,7 @@ class Inbox:
             log.error("update %s failed %d times, set aside", item.update_id,
                       item.failures + 1, exc_info=error)
             self._unfinished.discard(item.update_id)
-            await self._apologise(item.chat_id, update)
+            await self._apologise(item, update)
         elif status is InboxStatus.PENDING:
             log.info("update %s failed (try %d), trying again: %s: %s", item.update_id,
                         item.failures + 1, type(error).__name__, error)
@@ -383,7 +383,7 @@ class Inbox:
             log.error("update %s failed after its effect was saved; not run again",
                       item.update_id, exc_info=error)
             self._unfinished.discard(item.update_id)
-            await self._apologise(item.chat_id, update)
+            await self._apologise(item, update)
 
     async def _finished(self, update_id: int) -> None:
         """Mark a handled update (unless its handler's unit of work did), and claim the next
@@ -393,18 +393,19 @@ class Inbox:
         # may the chat's next update be handled.
         await self._write(marks=[update_id])
 
-    async def _apologise(self, chat_id: int | None, update: Update | None = None) -> None:
-        """Say the update was set aside, in the language of the sender's Telegram app (their
-        stored choice may be what failed to load)."""
-        if chat_id is None or self._application is None:
+    async def _apologise(self, item: Claimed, update: Update | None = None) -> None:
+        """Say the update was set aside, in the sender's language (their choice, read with the
+        claim; else their Telegram app's, when the update could be read)."""
+        if item.chat_id is None or self._application is None:
             return
         sender = update.effective_user if update is not None else None
         try:
-            with use_locale(resolve_locale(sender.language_code if sender else None)):
+            with use_locale(locale_of(item.locale, sender.language_code if sender else None)):
                 apology = _(texts.UPDATE_SET_ASIDE)
-            await self._application.bot.send_message(chat_id, apology)
+            await self._application.bot.send_message(item.chat_id, apology)
         except Exception:
-            log.warning("could not tell chat %s that its update failed", chat_id, exc_info=True)
+            log.warning("could not tell chat %s that its update failed", item.chat_id,
+                        exc_info=True)
 
     async def _prune_loop(self) -> None:
         while not self._stopping.is_set():

@@ -45,7 +45,7 @@ from bot.answers import (
     zone_question,
     zone_shown,
 )
-from bot.i18n import _
+from bot.i18n import DEFAULT_LOCALE, _, current_locale
 from bot.lexicons import current_lexicon
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
@@ -155,15 +155,23 @@ def _ask_confirm(draft: Draft, now: datetime) -> Reply:
     text = t.summary(
         behaviour=draft.behaviour or "", unit=draft.unit or "",
         step=amount(draft.step or 1), baseline=amount(draft.baseline or 0, unit),
-        target=None if target is None else amount(target, unit), time=draft.time or "",
+        target=None if target is None else amount(target, unit), time=_shown_time(draft),
         zone=shown, offset=offset, local_now=local_clock(zone, now),
     )
     changes = [(key, _(label)) for key, label in t.CHANGE_BUTTONS]
     return text, _choices("confirm", [("ok", _(t.CONFIRM_BUTTON)), *changes], 1)
 
 
+def _shown_time(draft: Draft) -> str:
+    """The draft's "HH:MM" as the reader writes a time ("7:30" in Spanish)."""
+    if not draft.time:
+        return ""
+    hour, minute = (int(part) for part in draft.time.split(":"))
+    return texts.format_clock(hour, minute)
+
+
 def _ask_first(draft: Draft, now: datetime) -> Reply:
-    time_text = draft.time or ""
+    time_text = _shown_time(draft)
     return t.ask_first(time_text), _choices(
         "first", [("now", _(t.FIRST_NOW_BUTTON)),
                   ("tomorrow", _(t.FIRST_TOMORROW_BUTTON).format(time=time_text))], 2)
@@ -212,8 +220,25 @@ async def _read_unit(text: str, draft: Draft, now: datetime) -> Read:
     if (not unit or len(unit) > MAX_UNIT or any(c.isdigit() for c in unit)
             or not _NAME_HAS_LETTER.search(unit)):
         return Read(_(t.UNIT_BAD).format(limit=plural(MAX_UNIT, "{n} character", "{n} characters")))
-    draft.unit = unit
+    draft.unit = _known_unit(unit)
     return Read()
+
+
+# The units Notch can say in every language (bot.texts.format.unit_name), by what they measure.
+_TEMPLATE_KINDS: Mapping[str, str] = {"pages": "pages", "words": "words", "km": "km"}
+
+
+def _known_unit(unit: str) -> str:
+    """A unit typed in the reader's language that Notch can say in every language ("минуты",
+    "páginas") is stored as that unit's key ("minutes", "pages"), so every count of it takes
+    the language's plural ("1 минута", "5 минут") and it pools with the template's users; any
+    other unit is kept as typed. English is kept as typed: "min" stays "min"."""
+    if current_locale() == DEFAULT_LOCALE:
+        return unit
+    lexicon, word = current_lexicon(), fold(normalise(unit))
+    if len(word) > 1 and lexicon.time_units.get(word) == 1.0:
+        return "minutes"
+    return _TEMPLATE_KINDS.get(lexicon.unit_kinds.get(word, ""), unit)
 
 
 async def _read_step(text: str, draft: Draft, now: datetime) -> Read:
@@ -248,7 +273,7 @@ async def _read_time(text: str, draft: Draft, now: datetime) -> Read:
     found = read_daily_time(text)
     if isinstance(found, str):
         return Read(found)
-    draft.time = texts.format_clock(found.hour, found.minute)
+    draft.time = f"{found.hour:02d}:{found.minute:02d}"  # stored as data; shown per language
     return Read()
 
 
@@ -272,7 +297,7 @@ def _says_yes(text: str) -> bool:
 
 
 async def _read_confirm(text: str, draft: Draft, now: datetime) -> Read:
-    if normalise(text) in _YES or _says_yes(text):
+    if normalise(text) in _YES | {normalise(_(t.CONFIRM_BUTTON))} or _says_yes(text):
         return Read(goto="first")
     change = next((key for key, label in _CHANGES.items()
                    if normalise(text) in (normalise(label), normalise(_(label)))), None)

@@ -141,11 +141,12 @@ async def claim_updates(
     # Each chat's user's language, read in the claim's transaction: the update is answered in it
     # without a round trip of its own, and the chat's previous update (which may have changed
     # it) has returned before its next one can be claimed.
+    # A private chat's id is its user's Telegram id (unique, so indexed); other chats match none.
     chats = {r[1] for r in rows if r[1] is not None}
     locales: dict[int, str | None] = {}
     if chats:
-        found = await session.exec(select(col(User.chat_id), col(User.locale))
-                                   .where(col(User.chat_id).in_(chats)))
+        found = await session.exec(select(col(User.telegram_user_id), col(User.locale))
+                                   .where(col(User.telegram_user_id).in_(chats)))
         locales = {int(chat): locale for chat, locale in found.all()}
     return sorted((Claimed(int(r[0]), r[1], dict(r[2]), int(r[3]), locales.get(r[1]))
                    for r in rows), key=lambda claimed: claimed.update_id)

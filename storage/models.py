@@ -79,8 +79,8 @@ class User(SQLModel, table=True):
     chat_id: int = Field(sa_type=BigInteger)
     first_name: str = Field(default="", max_length=256)
     language_code: str | None = Field(default=None, max_length=16)  # Telegram's IETF tag
-    # The language Notch speaks to them ("es", "pt_BR"): set from language_code at their first
-    # /start, changed in /settings. None (users from before 0008): follow language_code.
+    # The language they chose in /settings ("es", "pt_BR"). None: Notch follows their Telegram
+    # app's language_code, so changing the app's language changes Notch's too.
     locale: str | None = Field(default=None, max_length=16)
     timezone: str = Field(default="UTC", max_length=64)  # IANA name, e.g. "Europe/Berlin"
     send_time: time = Field(default=time(8, 0))  # local wall-clock time in ``timezone``

@@ -27,15 +27,14 @@ async def upsert_telegram_user(
     first_name: str,
     language_code: str | None,
     now: datetime,
-    locale: str | None = None,
 ) -> User:
     """Create the user on first contact, or refresh their Telegram details.
 
     One ``INSERT … ON CONFLICT`` statement, so two updates from the same new user racing in two
     workers still make one row. A ``blocked`` user who writes again has unblocked the bot and
     becomes ``active``; ``paused`` and ``stopped`` are the user's own choices and stay.
-    A missing ``language_code`` keeps the one already known; ``locale`` (the language Notch
-    speaks to them) is stored only if none is yet: a choice made in /settings stays. ``now``
+    A missing ``language_code`` keeps the one already known (it is the language Notch speaks
+    to them until they choose one in /settings: ``locale``, which this leaves alone). ``now``
     comes from the caller's clock (the bot's is injected), so a user's start — and the default
     review weekday derived from it — follows the same time as everything else.
     """
@@ -44,7 +43,6 @@ async def upsert_telegram_user(
         chat_id=chat_id,
         first_name=first_name,
         language_code=language_code,
-        locale=locale,
         created_at=now,
         updated_at=now,
     )
@@ -57,7 +55,6 @@ async def upsert_telegram_user(
             "chat_id": excluded.chat_id,
             "first_name": excluded.first_name,
             "language_code": func.coalesce(excluded.language_code, table.c.language_code),
-            "locale": func.coalesce(table.c.locale, excluded.locale),
             "status": case((table.c.status == UserStatus.BLOCKED, UserStatus.ACTIVE.value),
                            else_=table.c.status),
             "updated_at": now,

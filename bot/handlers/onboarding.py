@@ -63,7 +63,8 @@ async def _finish(session: Session, user: User, draft: Draft, now: datetime) -> 
     )
     if draft.first == "now":
         return Turn([(_(t.DONE_NOW), None)], send_now=True, done=True)
-    return Turn([(_(t.DONE_TOMORROW).format(time=clock), None)], done=True)
+    shown = texts.format_clock(hour, minute)
+    return Turn([(_(t.DONE_TOMORROW).format(time=shown), None)], done=True)
 
 
 async def answer(session: Session, user: User, key: str, draft: Draft,

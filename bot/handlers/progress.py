@@ -24,7 +24,7 @@ from bot.daily import amount_text
 from bot.handlers.base import Group, Handlers
 from bot.i18n import _
 from bot.texts import progress as t
-from bot.texts.format import format_day
+from bot.texts.format import format_day, unit_name
 from core import calibration
 from core.clock import local_day
 from core.evidence import ATTEMPTED, progress_summary, week_start
@@ -69,7 +69,7 @@ def band(goal: calibration.Goal, attempts: Sequence[calibration.Attempt],
 def chart_data(facts: ProgressFacts) -> ProgressData:
     goal = facts.goal
     return ProgressData(
-        unit=goal.unit,
+        unit=unit_name(goal.unit),
         entries=facts.entries,
         band=band(core_goal(goal), facts.attempts, [e.day for e in facts.entries], facts.priors),
         ladder=[(row.rated_at.date(), row.strength) for row in facts.ladder],

@@ -11,9 +11,18 @@ excluded. /pause, /resume and /stop are `bot.handlers.pause`'s.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
@@ -58,6 +67,8 @@ from storage.user_settings import (
 from storage.users import get_user
 
 TOPIC = Topic.SETTINGS
+log = logging.getLogger(__name__)
+
 FIELDS = ("time", "zone", "step")
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
@@ -275,6 +286,19 @@ async def on_button(update: Update, context: NotchContext) -> None:
         assert user is not None
         reply = await BUTTONS.get(pressed.what, _stale)(session, context, user, pressed)
     await context.send_replies([reply])
+    if pressed.what == "locale" and user.locale is not None:
+        await _chat_commands(context, user.locale)
+
+
+async def _chat_commands(context: NotchContext, code: str) -> None:
+    """The command menu of this chat in the chosen language (Telegram otherwise shows the one of
+    the app's language). A refusal costs only the menu's words: logged, not fatal."""
+    with use_locale(code):
+        commands = [BotCommand(name, description) for name, description in texts.commands()]
+    try:
+        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(context.chat))
+    except TelegramError as exc:
+        log.warning("could not set chat %s's command menu: %s", context.chat, exc)
 
 
 async def _stale(session: Session, context: NotchContext, user: User,

@@ -52,7 +52,6 @@ async def start(update: Update, context: NotchContext) -> None:
         user = await upsert_telegram_user(
             session, telegram_user_id=sender.id, chat_id=message.chat_id,
             first_name=sender.first_name, language_code=sender.language_code, now=now,
-            locale=context.locale,
         )
         assert user.id is not None
         conversation = await get_conversation(session, user.id)

@@ -11,6 +11,7 @@ what Notch has always shown ("Tue 3 Mar", "08:30").
 from __future__ import annotations
 
 import math
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, time
 from functools import lru_cache
 from typing import Final
@@ -19,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.numbers import format_decimal, format_percent
 
-from bot.i18n import current_locale, ngettext, pgettext
+from bot.i18n import current_locale, ngettext, pgettext, resolve_locale, use_locale
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -56,9 +57,7 @@ _PERCENT_PATTERNS: Final[dict[str, str]] = {"en": "#,##0 %"}
 _ORDINAL_SUFFIXES: Final[dict[str, dict[str, str]]] = {
     "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
 }
-# Languages whose ordinals are a mark after the digits (the noun they qualify is "success"/"éxito"/
-# "успех"/"Erfolg", masculine where it matters): 3.º, 3º, 3-й, 3.
-_ORDINAL_MARKS: Final[dict[str, str]] = {"es": ".º", "pt": "º", "ru": "-й", "de": "."}
+
 
 
 @lru_cache(maxsize=64)
@@ -73,6 +72,11 @@ def _locale(tag: str | None) -> Locale:
     """Babel's Locale for "en", "en-GB", "pt_br"… (None: the current language); an unknown tag
     reads as English."""
     return _babel_locale(tag or current_locale())
+
+
+def _speaking(locale: str | None) -> AbstractContextManager[object]:
+    """The catalogue of ``locale`` when one is named, else the current language's."""
+    return use_locale(resolve_locale(locale)) if locale else nullcontext()
 
 
 def _pattern(locale: Locale, skeleton: str) -> str | None:
@@ -124,7 +128,8 @@ def format_amount(value: float, unit: str | None = None, locale: str | None = No
     number = format_number(value, locale)
     if not unit:
         return number
-    return _amount_with_unit(value, number, unit, _locale(locale))
+    with _speaking(locale):
+        return _amount_with_unit(value, number, unit, _locale(locale))
 
 
 def _date(day: date, skeleton: str, locale: str | None) -> str:
@@ -154,15 +159,20 @@ def plural(count: int, one: str, many: str, locale: str | None = None, **values:
     """"1 day", "3 days", "5 дней": ``one``/``many`` are the English msgids ("{n} day",
     "{n} days"), translated with the catalogue's plural rule and filled with the count (as
     ``n``) and any other ``values``."""
-    return ngettext(one, many, count).format(n=format_number(count, locale), **values)
+    with _speaking(locale):
+        return ngettext(one, many, count).format(n=format_number(count, locale), **values)
 
 
 def ordinal(n: int, locale: str | None = None) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd … (CLDR's ordinal categories)."""
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd … (CLDR's ordinal categories); in
+    another language its catalogue's one pattern: "3.º", "3-й", "3º", "3." (the noun it counts,
+    "success", is masculine where that matters)."""
     found = _locale(locale)
     suffixes = _ORDINAL_SUFFIXES.get(found.language)
     if suffixes is None:
-        return f"{format_number(n, locale)}{_ORDINAL_MARKS.get(found.language, '.')}"
+        with _speaking(locale):
+            # TRANSLATORS: an ordinal number, "the 3rd" success: {n} is the number.
+            return pgettext("ordinal", "{n}.").format(n=format_number(n, locale))
     return f"{n}{suffixes.get(found.ordinal_form(n), suffixes['other'])}"
 
 
@@ -177,11 +187,11 @@ def percent(value: float, locale: str | None = None) -> str:
 
 
 def weekday(number: int, *, short: bool = False, locale: str | None = None) -> str:
-    """0 → "Monday" ("Mon" when ``short``), in the reader's language ("lunes", "понедельник"),
-    capitalised as a button or a sentence's start needs it."""
-    names = get_day_names("abbreviated" if short else "wide", context="stand-alone",
-                          locale=_locale(locale))
-    name = str(names[number])
+    """0 → "Monday" inside a sentence, in the reader's language and case ("lunes",
+    "понедельник", "Montag"); ``short`` → a button's "Mon", "Lun", "Пн" (capitalised)."""
+    if not short:
+        return str(get_day_names("wide", context="format", locale=_locale(locale))[number])
+    name = str(get_day_names("abbreviated", context="stand-alone", locale=_locale(locale))[number])
     return name[:1].upper() + name[1:]
 
 

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from bot import texts
-from bot.i18n import _, use_locale
+from bot.i18n import _, locale_of, use_locale
 from bot.texts import checkin, efficacy, evidence, progress
 from bot.texts import onboarding as t
 from bot.texts.format import behaviour_name, format_amount, format_clock, format_day
@@ -89,7 +89,8 @@ async def test_a_week_in_the_person_s_language(notch: Notch, person: Person) -> 
     await _onboard(notch, ana, person)
     async with services_of(notch).session() as session:
         user = await get_user_by_telegram_id(session, ana.id)
-        assert user is not None and user.locale == person.code
+        assert user is not None and user.locale is None  # no choice made: Telegram's language
+        assert locale_of(user.locale, user.language_code) == person.code
         goal = await active_goal(session, user.id or 0)
         assert goal is not None and goal.behaviour == "running"  # stored as the template's key
 

@@ -122,8 +122,8 @@ def test_dates_and_times_in_every_language_across_dst(code: str) -> None:
         assert format_clock(time(7, 5)) == ("7:05" if code == "es" else "07:05")
         offsets = {send_instant_for_day(day, zone, time(7, 30)).utcoffset() for day in SPRING}
         assert offsets == {timedelta(0)}  # instants are UTC; only the wall clock is local
-        names = get_day_names("wide", context="stand-alone", locale=code)
-        assert weekday(6).casefold() == str(names[6]).casefold()
+        names = get_day_names("wide", context="format", locale=code)
+        assert weekday(6) == str(names[6])  # inside a sentence: the language's own case
 
 
 def test_the_issue_s_own_examples() -> None:
@@ -172,3 +172,36 @@ def test_datetime_is_not_formatted_by_the_process_locale() -> None:
     root = Path(__file__).resolve().parents[2] / "bot"
     offenders = [str(path) for path in root.rglob("*.py") if ".strftime(" in path.read_text()]
     assert offenders == []
+
+
+@pytest.mark.parametrize(("code", "typed", "stored", "one", "five"), [
+    ("ru", "минуты", "minutes", "1 минута", "5 минут"),
+    ("es", "páginas", "pages", "1 página", "5 páginas"),
+    ("de", "Minuten", "minutes", "1 Minute", "5 Minuten"),
+    ("pt_BR", "palavras", "words", "1 palavra", "5 palavras"),
+    ("ru", "отжимания", "отжимания", "1 отжимания", "5 отжимания"),  # theirs: kept as typed
+    ("en", "min", "min", "1 min", "5 min"),
+])
+def test_a_unit_typed_in_the_person_s_language_is_counted_in_it(
+        code: str, typed: str, stored: str, one: str, five: str) -> None:
+    """The unit question's own examples ("минуты") become the unit Notch can count in every
+    language, so "21 минута" comes out right; a unit of their own is kept as they typed it."""
+    from bot.onboarding_steps import _known_unit
+
+    with use_locale(code):
+        unit = _known_unit(typed.casefold())
+        assert unit == stored.casefold()
+        assert (format_amount(1, unit), format_amount(5, unit)) == (one, five)
+
+
+def test_the_chart_s_dates_are_babel_s() -> None:
+    from matplotlib.dates import date2num
+
+    from bot.charts import _tick_day
+
+    day = float(date2num(date(2026, 12, 2)))  # type: ignore[no-untyped-call]
+    with use_locale("ru"):
+        assert _tick_day(day, None) == "2 дек."
+    with use_locale("de"):
+        assert _tick_day(day, None) == "2. Dez."
+    assert _tick_day(day, None) == "2 Dec"

@@ -299,6 +299,11 @@ async def test_switching_the_language_changes_the_next_scheduled_message(notch: 
         spanish_menu = lead(_(t.MENU))
     assert changed != t.LANGUAGE_CHANGED.format(language="Español")  # really translated
     assert (await ada.next_message()).text == changed
+    with use_locale("es"):  # and this chat's command menu, whatever the phone's language
+        menu_es = [{"command": name, "description": description}
+                   for name, description in texts.commands()]
+    await notch.emulator.settle()  # the menu is set after the answer
+    assert notch.emulator.state.commands_by_scope[("chat", "")] == menu_es
     user, _goal, _rows = await _state(notch)
     assert user.locale == "es" and user.language_code == "en"  # the choice, not the phone's
     assert (await _say(ada, "/settings")).text.startswith(spanish_menu)  # type: ignore[union-attr]

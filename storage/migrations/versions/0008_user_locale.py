@@ -1,12 +1,12 @@
-"""Each user has a language: ``users.locale`` (a gettext catalogue's code, "es", "pt_BR").
+"""A user may choose a language: ``users.locale`` (a gettext catalogue's code, "es", "pt_BR").
 
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03
 
 One nullable column, a plain ``ALTER TABLE … ADD COLUMN`` on SQLite too, so nothing is rebuilt.
-Existing rows keep NULL: the bot then follows the Telegram ``language_code`` it already stores,
-and stores the language at the user's next /start or /settings choice. Dropping the column
+Existing rows keep NULL, as does every user until they choose in /settings: the bot then
+follows the Telegram ``language_code`` it already stores. Dropping the column
 (downgrade) rebuilds ``users`` in batch mode with foreign keys off (storage.migrate), as 0005.
 
 Plain SQLAlchemy types, frozen here on purpose (see 0001).
