@@ -105,8 +105,12 @@ def speaking_to(user: _HasLanguage) -> AbstractContextManager[str]:
 
 
 def language_name(code: str) -> str:
-    """A language's name in itself, capitalised for a button: "Español", "Русский"."""
-    name = Locale.parse(code).get_display_name(code) or code
+    """A language's name in itself, capitalised for a button: "Español", "Русский" (a code
+    CLDR does not know, such as a test's pseudo-locale, is its own name)."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        name = code
     return name[:1].upper() + name[1:]
 
 
