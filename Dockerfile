@@ -7,9 +7,9 @@ COPY core ./core
 COPY storage ./storage
 COPY sandbox ./sandbox
 COPY locales ./locales
-# Editable, so the code finds locales/ beside it (bot.i18n); the catalogues compiled once here.
-RUN pip install --no-cache-dir -e . && pybabel compile -d locales -D messages \
-    && useradd --create-home notch
+# The catalogues compiled before the install, which carries them (package data).
+RUN pip install --no-cache-dir Babel && pybabel compile -d locales -D messages \
+    && pip install --no-cache-dir . && useradd --create-home notch
 USER notch
 # Inside a container the proxy reaches the bot over the compose network, not loopback.
 ENV HOST=0.0.0.0 PORT=8080

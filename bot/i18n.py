@@ -27,6 +27,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+import locales
+
 __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES_DIR",
@@ -47,7 +49,7 @@ __all__ = [
 
 DEFAULT_LOCALE: Final = "en"  # the source language: msgids are English
 DOMAIN: Final = "messages"
-LOCALES_DIR: Final = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR: Final = Path(locales.__file__).resolve().parent
 
 class _HasLanguage(Protocol):
     @property
