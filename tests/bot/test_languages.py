@@ -205,3 +205,20 @@ def test_the_chart_s_dates_are_babel_s() -> None:
     with use_locale("de"):
         assert _tick_day(day, None) == "2. Dez."
     assert _tick_day(day, None) == "2 Dec"
+
+
+def test_which_city_names_the_country_in_the_reader_s_language() -> None:
+    from datetime import UTC, datetime
+
+    from bot.timezone_lookup import zone_for_city
+    from core.timezones import ZoneChoice
+
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    labels = {}
+    for code in ("en", "ru", "es", "de"):
+        with use_locale(code):
+            found = zone_for_city("Valencia", now)
+            assert isinstance(found, ZoneChoice)
+            labels[code] = [option.label for option in found.options]
+    assert "Valencia, Spain" in labels["en"] and "Valencia, Испания" in labels["ru"]
+    assert "Valencia, España" in labels["es"] and "Valencia, Spanien" in labels["de"]
