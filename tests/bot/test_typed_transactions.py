@@ -67,7 +67,7 @@ class Cost:
 
 def _inbox_statement(sql: str) -> bool:
     """The inbox's own work: its table, and the claim's look-up of each chat's language."""
-    return "update_inbox" in sql or sql.startswith("SELECT users.chat_id, users.locale")
+    return "update_inbox" in sql or sql.startswith("SELECT users.telegram_user_id, users.locale")
 
 
 @contextmanager
