@@ -40,8 +40,9 @@ i18n: $(STAMP)
 run: $(STAMP) $(MO_FILES)
 	$(VENV)/bin/notch run $(ARGS)
 
+# On every core (pytest-xdist): each test has its own database, emulator port and files.
 test: $(STAMP) $(MO_FILES)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
