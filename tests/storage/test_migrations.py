@@ -423,11 +423,7 @@ async def test_0005_turns_stored_sentences_into_keys_and_facts_and_back(
 ) -> None:
     from sqlalchemy import text
 
-    engine = make_engine()
-    await upgrade(engine, "0004")
-    async with engine.begin() as connection:
-        await _seed_0004_reasons(connection)
-    await upgrade(engine, "0005")
+    engine = await _seeded(make_engine, "0005")
     async with engine.connect() as connection:
         rows = (await connection.execute(text(
             "SELECT c.id, c.plan_reason_key, c.plan_facts, g.unit FROM challenges c"
@@ -499,11 +495,7 @@ async def test_0005_downgrade_renders_what_the_calibrator_plans_now(
 async def test_0006_adds_the_snooze_and_keeps_every_row_and_its_dependants(
     make_engine: Callable[..., AsyncEngine],
 ) -> None:
-    engine = make_engine()
-    await upgrade(engine, "0004")
-    async with engine.begin() as connection:
-        await _seed_0004_reasons(connection)  # with a conversation pointing at challenge 3
-    await upgrade(engine, "0005")
+    engine = await _seeded(make_engine, "0005")  # a conversation points at challenge 3
     before = await _challenges_and_dependants(engine)
     await upgrade(engine, "0006")
     after = await _challenges_and_dependants(engine)
@@ -516,19 +508,13 @@ async def test_0006_adds_the_snooze_and_keeps_every_row_and_its_dependants(
             "UPDATE challenges SET snoozed_until = '2026-01-02 09:00:00+00:00'"))
     await downgrade(engine, "0005")  # SQLite rebuilds challenges here: its dependants stay
     assert await _challenges_and_dependants(engine) == before
-    await upgrade(engine)
-    async with engine.connect() as connection:
-        assert await connection.run_sync(_schema_diff) == []
+    await _upgrade_matches_the_models(engine)
 
 
 async def test_0008_adds_the_language_and_keeps_every_user_and_their_rows(
     make_engine: Callable[..., AsyncEngine],
 ) -> None:
-    engine = make_engine()
-    await upgrade(engine, "0004")
-    async with engine.begin() as connection:
-        await _seed_0004_reasons(connection)
-    await upgrade(engine, "0007")
+    engine = await _seeded(make_engine, "0007")
     before = await _users_and_dependants(engine)
     await upgrade(engine, "0008")
     assert await _users_and_dependants(engine) == before
@@ -539,6 +525,20 @@ async def test_0008_adds_the_language_and_keeps_every_user_and_their_rows(
         await connection.execute(sa.text("UPDATE users SET locale = 'es'"))
     await downgrade(engine, "0007")  # SQLite rebuilds users here: goals and challenges stay
     assert await _users_and_dependants(engine) == before
+    await _upgrade_matches_the_models(engine)
+
+
+async def _seeded(make_engine: Callable[..., AsyncEngine], revision: str) -> AsyncEngine:
+    """A database with 0004's rows (_seed_0004_reasons), upgraded to `revision`."""
+    engine = make_engine()
+    await upgrade(engine, "0004")
+    async with engine.begin() as connection:
+        await _seed_0004_reasons(connection)
+    await upgrade(engine, revision)
+    return engine
+
+
+async def _upgrade_matches_the_models(engine: AsyncEngine) -> None:
     await upgrade(engine)
     async with engine.connect() as connection:
         assert await connection.run_sync(_schema_diff) == []
