@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/calibration_limits.py
 	$(PY) bench/charts.py
 	$(PY) bench/claims.py
+	$(PY) bench/inbox_claim.py
 	$(PY) bench/lanes.py
 	$(PY) bench/fanout.py
 	$(PY) bench/priors_fit.py

@@ -93,7 +93,10 @@ async def store_updates(
 
 
 def _claimable(now: datetime) -> list[Any]:
-    """Pending, not held by a live lease, and the oldest pending update of its chat."""
+    """Pending, not held by a live lease, and the oldest pending update of its chat.
+
+    Written so that the partial indexes of migration 0009 serve it: a released row has no
+    `claimed_until`, so an earlier row that blocks is pending or has one."""
     earlier = aliased(InboxUpdate)
     return [
         col(InboxUpdate.status) == InboxStatus.PENDING,
@@ -102,7 +105,7 @@ def _claimable(now: datetime) -> list[Any]:
             # an earlier update of the chat still waiting, or handled by a handler that has not
             # returned yet (its lease is kept until it has: see `mark_handled`)
             or_(col(earlier.status) == InboxStatus.PENDING,
-                col(earlier.claimed_until) > now),
+                and_(col(earlier.claimed_until).is_not(None), col(earlier.claimed_until) > now)),
             col(earlier.chat_id) == col(InboxUpdate.chat_id),
             col(earlier.update_id) < col(InboxUpdate.update_id),
         ),

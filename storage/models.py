@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.vocabulary import ChallengeStatus, FailureReason, InboxStatus, UserStatus
@@ -271,6 +271,10 @@ class CalibrationSchedule(SQLModel, table=True):
     generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
+_PENDING = "status = 'pending'"
+_LIVE = "status = 'pending' OR claimed_until IS NOT NULL"
+
+
 class InboxUpdate(SQLModel, table=True):
     """One update from Telegram, stored before it is acknowledged (storage/inbox.py).
 
@@ -284,8 +288,12 @@ class InboxUpdate(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(one_of("status", InboxStatus), name="status"),
         CheckConstraint("failures >= 0", name="failures_nonnegative"),
-        # Serves the workers' claim (pending, in update order, per chat).
-        Index("ix_update_inbox_status_chat_id_update_id", "status", "chat_id", "update_id"),
+        # Serve the workers' claim whatever the number of handled rows kept for a day (0009):
+        # the pending ones in update order, and per chat the ones still pending or leased.
+        Index("ix_update_inbox_pending_update_id", "update_id",
+              postgresql_where=text(_PENDING), sqlite_where=text(_PENDING)),
+        Index("ix_update_inbox_live_chat_id_update_id", "chat_id", "update_id",
+              postgresql_where=text(_LIVE), sqlite_where=text(_LIVE)),
         # Serves pruning handled rows by age.
         Index("ix_update_inbox_status_handled_at", "status", "handled_at"),
     )

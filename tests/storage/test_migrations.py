@@ -71,9 +71,9 @@ def _model_constraints() -> dict[str, set[str | None]]:
 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0008"]
+    assert script.get_heads() == ["0009"]
     assert [rev.revision for rev in script.walk_revisions()] == [
-        "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+        "0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 async def test_upgrade_to_head_creates_the_tables(
