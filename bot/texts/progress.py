@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.i18n import N_, _
-from bot.texts.format import behaviour_name, plural
+from bot.texts.format import behaviour_name, format_number, percent, plural
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,13 @@ NOTHING_YET: Final = N_(
 FAILED: Final = N_("I couldn't draw the chart just now. Your data is safe; please try again later.")
 
 
-def signed(value: float, suffix: str = "") -> str:
-    """+40 %, -5, ±0: the sign always shown, so a change reads as a change."""
+def signed(value: float, *, share: bool = False) -> str:
+    """+40 %, -5, ±0: the sign always shown, so a change reads as a change; the number (or,
+    with ``share``, the percent) as the reader's language writes it ("+40 %", "+40%")."""
     rounded = round(value)
-    if rounded == 0:
-        return f"±0{suffix}"
-    return f"{rounded:+d}{suffix}"
+    sign = "±" if rounded == 0 else "+" if rounded > 0 else "-"
+    size = abs(rounded)
+    return sign + (percent(size) if share else format_number(size))
 
 
 def caption(
@@ -67,7 +68,8 @@ def caption(
         _(CAPTION_TITLE).format(behaviour=behaviour_name(behaviour)),
         _(THIS_WEEK).format(n=week_n, since=since),
         _(IN_ALL).format(n=total, attempts=plural(attempts, "{n} attempt", "{n} attempts")),
-        _(LEVEL).format(current=current, start=start, change=signed(100 * level_change, " %")),
+        _(LEVEL).format(current=current, start=start,
+                        change=signed(100 * level_change, share=True)),
         _(LONGEST).format(n=longest, current=current_run),
     ]
     if strength_now is None or strength_first is None:
