@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # Translations: gettext catalogues under locales/ (bot.i18n). Each .po compiles to its .mo
 # whenever it is newer, before anything runs; `make i18n` re-extracts after sentences change.
 PYBABEL  := $(VENV)/bin/pybabel
-KEYWORDS := -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k plural:2,3
+KEYWORDS := -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k plural:2,3
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
-from telegram import BotCommand, MenuButtonCommands, Update
+from telegram import MenuButtonCommands, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -23,8 +23,9 @@ from telegram.ext import (
 from bot import handlers, scheduler, texts, timezone_lookup
 from bot.context import NotchContext
 from bot.http import AiohttpRequest
-from bot.i18n import DEFAULT_LOCALE, _, available_locales, use_locale
+from bot.i18n import DEFAULT_LOCALE, _, available_locales
 from bot.inbox import Inbox
+from bot.keyboards import command_menu
 from bot.lanes import BroadcastLane, ReplyRateLimiter
 from bot.services import Clock, Services, attach, of_application, utc_now
 from bot.settings import Settings
@@ -156,10 +157,8 @@ async def _publish_commands(application: NotchApp) -> None:
     """The command menu in English for everyone, and in each offered language for the users
     whose Telegram speaks it (setMyCommands with language_code)."""
     for code in available_locales():
-        with use_locale(code):
-            commands = [BotCommand(name, description) for name, description in texts.commands()]
         language = None if code == DEFAULT_LOCALE else code.split("_")[0]
-        await application.bot.set_my_commands(commands, language_code=language)
+        await application.bot.set_my_commands(command_menu(code), language_code=language)
 
 
 async def _open(application: NotchApp) -> None:

@@ -212,7 +212,7 @@ class Setting(CallbackData):
 
     PREFIXES = ("set",)
     what: str = part(r"[a-z]{1,12}")
-    value: str | None = part(r"[a-z0-9]{1,12}", optional=True)
+    value: str | None = part(r"[A-Za-z0-9_]{1,12}", optional=True)  # "3", "off", "pt_BR"
     verb: str = "set"
 
 

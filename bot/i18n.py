@@ -40,7 +40,6 @@ __all__ = [
     "language_name",
     "locale_of",
     "ngettext",
-    "npgettext",
     "pgettext",
     "resolve_locale",
     "speaking_to",
@@ -50,6 +49,7 @@ __all__ = [
 DEFAULT_LOCALE: Final = "en"  # the source language: msgids are English
 DOMAIN: Final = "messages"
 LOCALES_DIR: Final = Path(locales.__file__).resolve().parent
+
 
 class _HasLanguage(Protocol):
     @property
@@ -76,15 +76,13 @@ def _catalogued() -> tuple[str, ...]:
 def resolve_locale(language_code: str | None) -> str:
     """The offered language closest to Telegram's IETF tag: "es-419" → "es", "pt-br" → "pt_BR",
     "de-AT" → "de", "pt" → "pt_BR" (the one Portuguese offered); anything else → English."""
-    if not language_code:
-        return DEFAULT_LOCALE
-    if language_code in available_locales():
-        return language_code
+    offered = available_locales()
+    if not language_code or language_code in offered:
+        return language_code or DEFAULT_LOCALE
     try:
         wanted = Locale.parse(language_code.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return DEFAULT_LOCALE
-    offered = available_locales()
     exact = f"{wanted.language}_{wanted.territory}" if wanted.territory else wanted.language
     if exact in offered:
         return exact
@@ -183,6 +181,3 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     return _active().pgettext(context, message)
 
-
-def npgettext(context: str, singular: str, plural: str, n: int) -> str:
-    return _active().npgettext(context, singular, plural, n)

@@ -3,17 +3,18 @@
 The daily message (outcome + confidence + later), its snooze choices, the late question, and the
 follow-ups after an answer (effort, reason, undo) live together, so the buttons a challenge can
 carry are seen in one place. The places a typed city name could mean ("which Portland?") are
-buttons here too.
+buttons here too, and the command menu in each language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
-from bot.i18n import _
+from bot import texts as texts_root
+from bot.i18n import _, use_locale
 from bot.texts import checkin as texts
 from bot.texts import efficacy as efficacy_texts
 from core.efficacy import UI_RATINGS
@@ -87,3 +88,9 @@ def zone_choice_keyboard(choice: ZoneChoice) -> InlineKeyboardMarkup:
                  cb.ZonePick(option.zone))]
         for option in choice.options
     ])
+
+
+def command_menu(code: str) -> list[BotCommand]:
+    """Telegram's command menu in the language `code` (setMyCommands)."""
+    with use_locale(code):
+        return [BotCommand(name, description) for name, description in texts_root.commands()]

@@ -10,6 +10,7 @@ Babel's CLDR data, added to what the file lists (Russian dates take the genitive
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,30 +63,26 @@ def _babel_locale(locale: str) -> Locale | None:
 
 def _month_names(locale: str) -> list[list[str]]:
     """Wide and abbreviated names, standalone and in a date (Russian "декабрь", "декабря")."""
-    found = _babel_locale(locale)
-    if found is None:
-        return []
-    names: list[list[str]] = [[] for _ in range(12)]
-    for context in ("format", "stand-alone"):
-        for width in ("wide", "abbreviated"):
-            for number, name in get_month_names(width, context, found).items():
-                for form in (name.casefold(), name.casefold().rstrip(".")):
-                    if form not in names[number - 1]:
-                        names[number - 1].append(form)
-    return names
+    return _calendar_names(locale, get_month_names, first=1, count=12)
 
 
 def _weekday_names(locale: str) -> list[list[str]]:
+    return _calendar_names(locale, get_day_names, first=0, count=7)
+
+
+def _calendar_names(locale: str, names_of: Callable[..., Any], *, first: int,
+                    count: int) -> list[list[str]]:
+    """Every CLDR form of each month or day, lower-cased, with and without a final dot."""
     found = _babel_locale(locale)
     if found is None:
         return []
-    names: list[list[str]] = [[] for _ in range(7)]
+    names: list[list[str]] = [[] for _ in range(count)]
     for context in ("format", "stand-alone"):
         for width in ("wide", "abbreviated"):
-            for number, name in get_day_names(width, context, found).items():
+            for number, name in names_of(width, context, found).items():
                 for form in (name.casefold(), name.casefold().rstrip(".")):
-                    if form not in names[number]:
-                        names[number].append(form)
+                    if form not in names[number - first]:
+                        names[number - first].append(form)
     return names
 
 

@@ -49,7 +49,7 @@ from bot.i18n import DEFAULT_LOCALE, _, current_locale
 from bot.lexicons import current_lexicon
 from bot.onboarding_draft import SKIPPED, Draft
 from bot.texts import onboarding as t
-from bot.texts.format import plural, unit_name
+from bot.texts.format import SAYABLE_UNITS, unit_name
 from core.lexicon import fold
 from core.replies import AmountError, Outcome, normalise, parse_outcome, parse_target
 from core.timezones import ZoneChoice
@@ -207,8 +207,7 @@ async def _read_name(text: str, draft: Draft, now: datetime) -> Read:
     if not name:
         return Read(_(t.NAME_EMPTY))
     if len(name) > MAX_NAME:
-        limit = plural(MAX_NAME, "{n} character", "{n} characters")
-        return Read(_(t.NAME_TOO_LONG).format(limit=limit))
+        return Read(t.name_too_long(MAX_NAME))
     if not _NAME_HAS_LETTER.search(name):
         return Read(_(t.NAME_NO_LETTERS))
     draft.behaviour = name
@@ -219,13 +218,9 @@ async def _read_unit(text: str, draft: Draft, now: datetime) -> Read:
     unit = " ".join(text.split()).casefold()
     if (not unit or len(unit) > MAX_UNIT or any(c.isdigit() for c in unit)
             or not _NAME_HAS_LETTER.search(unit)):
-        return Read(_(t.UNIT_BAD).format(limit=plural(MAX_UNIT, "{n} character", "{n} characters")))
+        return Read(t.unit_bad(MAX_UNIT))
     draft.unit = _known_unit(unit)
     return Read()
-
-
-# The units Notch can say in every language (bot.texts.format.unit_name), by what they measure.
-_TEMPLATE_KINDS: Mapping[str, str] = {"pages": "pages", "words": "words", "km": "km"}
 
 
 def _known_unit(unit: str) -> str:
@@ -238,7 +233,8 @@ def _known_unit(unit: str) -> str:
     lexicon, word = current_lexicon(), fold(normalise(unit))
     if len(word) > 1 and lexicon.time_units.get(word) == 1.0:
         return "minutes"
-    return _TEMPLATE_KINDS.get(lexicon.unit_kinds.get(word, ""), unit)
+    kind = lexicon.unit_kinds.get(word, "")  # "pages", "words", "km", "count", …
+    return kind if kind in SAYABLE_UNITS else unit
 
 
 async def _read_step(text: str, draft: Draft, now: datetime) -> Read:

@@ -22,7 +22,6 @@ from bot.context import NotchContext
 from bot.handlers.base import Group, Handlers
 from bot.i18n import _
 from bot.texts import data_rights as t
-from bot.texts.format import plural
 from core.clock import local_day
 from storage.data_rights import challenges_csv, delete_user, export_user
 from storage.models import User
@@ -97,8 +96,8 @@ async def delete_command(update: Update, context: NotchContext) -> None:
         await context.bot.send_message(context.chat, _(t.DELETE_NOTHING))
         return
     user, export = found
-    days = plural(len(export.get("challenges", [])), "{n} day", "{n} days")
-    await context.bot.send_message(context.chat, _(t.DELETE_ASK).format(days=days),
+    days = len(export.get("challenges", []))
+    await context.bot.send_message(context.chat, t.delete_ask(days),
                                    reply_markup=confirm_keyboard(user, context.now))
 
 
@@ -127,8 +126,7 @@ async def on_delete_button(update: Update, context: NotchContext) -> None:
             reply = _(t.DELETE_STALE)
         else:
             rows = await delete_user(session, user_id)
-            deleted = _(t.DELETED).format(rows=plural(rows, "{n} row", "{n} rows"))
-            reply, edit = (deleted, True) if rows else (_(t.DELETE_ALREADY), False)
+            reply, edit = (t.deleted(rows), True) if rows else (_(t.DELETE_ALREADY), False)
     await context.edit_or_send(message if edit else None, reply)
 
 

@@ -15,7 +15,6 @@ import logging
 from datetime import datetime
 
 from telegram import (
-    BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -43,6 +42,7 @@ from bot.handlers import onboarding
 from bot.handlers.base import Group, Handlers
 from bot.handlers.start import describe_next
 from bot.i18n import _, available_locales, current_locale, language_name, use_locale
+from bot.keyboards import command_menu
 from bot.onboarding_draft import Draft
 from bot.onboarding_steps import hint
 from bot.texts import onboarding as to
@@ -107,14 +107,9 @@ def _button(label: str, what: str, value: str | None = None) -> InlineKeyboardBu
     return InlineKeyboardButton(label, callback_data=cb.Setting(what, value).pack())
 
 
-def _language_value(code: str) -> str:
-    """"pt_BR" → "ptbr": a language in callback data's lower-case letters."""
-    return code.lower().replace("_", "")
-
-
 def language_keyboard() -> InlineKeyboardMarkup:
     """Each offered language, named in itself ("Español", "Русский"), two to a row."""
-    buttons = [_button(language_name(code), "locale", _language_value(code))
+    buttons = [_button(language_name(code), "locale", code)
                for code in available_locales()]
     return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
 
@@ -293,10 +288,9 @@ async def on_button(update: Update, context: NotchContext) -> None:
 async def _chat_commands(context: NotchContext, code: str) -> None:
     """The command menu of this chat in the chosen language (Telegram otherwise shows the one of
     the app's language). A refusal costs only the menu's words: logged, not fatal."""
-    with use_locale(code):
-        commands = [BotCommand(name, description) for name, description in texts.commands()]
     try:
-        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(context.chat))
+        await context.bot.set_my_commands(command_menu(code),
+                                          scope=BotCommandScopeChat(context.chat))
     except TelegramError as exc:
         log.warning("could not set chat %s's command menu: %s", context.chat, exc)
 
@@ -343,8 +337,7 @@ async def _language(session: Session, context: NotchContext, user: User,
                     pressed: cb.Setting) -> Reply:
     """`set:locale:es`: store it; the answer already speaks it, and so does every message after
     (the tick reads users.locale)."""
-    chosen = next((code for code in available_locales()
-                   if _language_value(code) == pressed.value), None)
+    chosen = pressed.value if pressed.value in available_locales() else None
     if chosen is None:
         return _(texts.BUTTON_STALE), None
     changed = await set_locale(session, user, chosen)

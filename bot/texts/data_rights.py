@@ -73,3 +73,11 @@ DELETE_STALE: Final = N_(
     "still want to delete your data."
 )
 DELETE_ALREADY: Final = N_("Already done: there is nothing of yours left to delete.")
+
+
+def delete_ask(days: int) -> str:
+    return _(DELETE_ASK).format(days=plural(days, "{n} day", "{n} days"))
+
+
+def deleted(rows: int) -> str:
+    return _(DELETED).format(rows=plural(rows, "{n} row", "{n} rows"))

@@ -20,10 +20,18 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.numbers import format_decimal, format_percent
 
-from bot.i18n import current_locale, ngettext, pgettext, resolve_locale, use_locale
+from bot.i18n import (
+    DEFAULT_LOCALE,
+    current_locale,
+    ngettext,
+    pgettext,
+    resolve_locale,
+    use_locale,
+)
 
 __all__ = [
     "DEFAULT_LOCALE",
+    "SAYABLE_UNITS",
     "babel_locale",
     "behaviour_name",
     "format_amount",
@@ -38,8 +46,6 @@ __all__ = [
     "unit_name",
     "weekday",
 ]
-
-DEFAULT_LOCALE: Final = "en"
 
 # Dates are asked for by CLDR skeleton (which fields, not their order); a locale listed here
 # keeps its own pattern instead. English keeps day-month order ("Tue 3 Mar", not CLDR's US
@@ -60,30 +66,23 @@ _ORDINAL_SUFFIXES: Final[dict[str, dict[str, str]]] = {
 }
 
 
-
 @lru_cache(maxsize=64)
-def _babel_locale(tag: str) -> Locale:
+def _parsed(tag: str) -> Locale:
     try:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return Locale.parse(DEFAULT_LOCALE)
 
 
-def _locale(tag: str | None) -> Locale:
+def babel_locale(tag: str | None = None) -> Locale:
     """Babel's Locale for "en", "en-GB", "pt_br"… (None: the current language); an unknown tag
-    reads as English."""
-    return _babel_locale(tag or current_locale())
+    reads as English. Also for CLDR data no function here wraps (a country's name)."""
+    return _parsed(tag or current_locale())
 
 
 def _speaking(locale: str | None) -> AbstractContextManager[object]:
     """The catalogue of ``locale`` when one is named, else the current language's."""
     return use_locale(resolve_locale(locale)) if locale else nullcontext()
-
-
-def babel_locale(locale: str | None = None) -> Locale:
-    """Babel's Locale of the current language (or of ``locale``), for CLDR data no function
-    here wraps: a country's name in the reader's language."""
-    return _locale(locale)
 
 
 def _pattern(locale: Locale, skeleton: str) -> str | None:
@@ -92,7 +91,7 @@ def _pattern(locale: Locale, skeleton: str) -> str | None:
 
 def format_number(value: float, locale: str | None = None) -> str:
     """1050 → "1,050", 12.5 → "12.5", 10.0 → "10" (at most three decimals)."""
-    return format_decimal(value, locale=_locale(locale))
+    return format_decimal(value, locale=babel_locale(locale))
 
 
 # Units are stored as the person typed them, plural ("minutes", "push-ups"); one of them reads
@@ -136,11 +135,11 @@ def format_amount(value: float, unit: str | None = None, locale: str | None = No
     if not unit:
         return number
     with _speaking(locale):
-        return _amount_with_unit(value, number, unit, _locale(locale))
+        return _amount_with_unit(value, number, unit, babel_locale(locale))
 
 
 def _date(day: date, skeleton: str, locale: str | None) -> str:
-    found = _locale(locale)
+    found = babel_locale(locale)
     pattern = _pattern(found, skeleton)
     if pattern is not None:
         return format_date(day, pattern, locale=found)
@@ -159,7 +158,7 @@ def format_day_month(day: date, locale: str | None = None) -> str:
 
 def format_clock(value: time, locale: str | None = None) -> str:
     """"08:30": the local wall-clock time of a send, 24-hour (CLDR's "Hm")."""
-    return format_skeleton(_CLOCK, value, locale=_locale(locale))
+    return format_skeleton(_CLOCK, value, locale=babel_locale(locale))
 
 
 def plural(count: int, one: str, many: str, locale: str | None = None, **values: object) -> str:
@@ -174,7 +173,7 @@ def ordinal(n: int, locale: str | None = None) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd … (CLDR's ordinal categories); in
     another language its catalogue's one pattern: "3.º", "3-й", "3º", "3." (the noun it counts,
     "success", is masculine where that matters)."""
-    found = _locale(locale)
+    found = babel_locale(locale)
     suffixes = _ORDINAL_SUFFIXES.get(found.language)
     if suffixes is None:
         with _speaking(locale):
@@ -188,7 +187,7 @@ def percent(value: float, locale: str | None = None) -> str:
     Brazilian Portuguese (CLDR): a 0-100 value, whole."""
     if not math.isfinite(value):  # no ratings to average: nothing a sentence should show
         return "–"
-    found = _locale(locale)
+    found = babel_locale(locale)
     pattern = _PERCENT_PATTERNS.get(found.language)
     return format_percent(round(value) / 100, pattern, locale=found)
 
@@ -196,23 +195,33 @@ def percent(value: float, locale: str | None = None) -> str:
 def weekday(number: int, *, short: bool = False, locale: str | None = None) -> str:
     """0 → "Monday" inside a sentence, in the reader's language and case ("lunes",
     "понедельник", "Montag"); ``short`` → a button's "Mon", "Lun", "Пн" (capitalised)."""
+    found = babel_locale(locale)
     if not short:
-        return str(get_day_names("wide", context="format", locale=_locale(locale))[number])
-    name = str(get_day_names("abbreviated", context="stand-alone", locale=_locale(locale))[number])
+        return str(get_day_names("wide", context="format", locale=found)[number])
+    name = str(get_day_names("abbreviated", context="stand-alone", locale=found)[number])
     return name[:1].upper() + name[1:]
 
 
-def unit_name(unit: str) -> str:
-    """A unit as the reader says it: the template units ("minutes", "reps", "pages", "words",
-    "km") in the current language, any other as the person typed it."""
-    names = {
-        "minutes": pgettext("unit", "minutes"),
-        "reps": pgettext("unit", "reps"),
-        "pages": pgettext("unit", "pages"),
-        "words": pgettext("unit", "words"),
-        "km": pgettext("unit", "km"),
+def _units(count: int) -> dict[str, tuple[str, str]]:
+    """Each unit Notch can say in every language: its name, and "{n} <unit>" for ``count``."""
+    return {
+        "minutes": (pgettext("unit", "minutes"), ngettext("{n} minute", "{n} minutes", count)),
+        "reps": (pgettext("unit", "reps"), ngettext("{n} rep", "{n} reps", count)),
+        "pages": (pgettext("unit", "pages"), ngettext("{n} page", "{n} pages", count)),
+        "words": (pgettext("unit", "words"), ngettext("{n} word", "{n} words", count)),
+        "km": (pgettext("unit", "km"), ngettext("{n} km", "{n} km", count)),
     }
-    return names.get(unit, unit)
+
+
+# The units `_units` says (a typed "минуты" is stored as "minutes": bot.onboarding_steps).
+SAYABLE_UNITS: Final = frozenset(_units(1))
+
+
+def unit_name(unit: str) -> str:
+    """A unit as the reader says it: those Notch can say ("minutes", "pages") in the current
+    language, any other as the person typed it."""
+    said = _units(2).get(unit)
+    return said[0] if said is not None else unit
 
 
 def behaviour_name(behaviour: str) -> str:
@@ -234,14 +243,8 @@ def _amount_with_unit(value: float, number: str, unit: str, found: Locale) -> st
     """The template units by the catalogue's plural rule ("1 minuto", "5 минут"); another unit
     as typed, made singular by English's rules only in English ("1 minute")."""
     count = int(value) if float(value).is_integer() else 2  # "1.5 minutes": the plural
-    forms = {
-        "minutes": ngettext("{n} minute", "{n} minutes", count),
-        "reps": ngettext("{n} rep", "{n} reps", count),
-        "pages": ngettext("{n} page", "{n} pages", count),
-        "words": ngettext("{n} word", "{n} words", count),
-        "km": ngettext("{n} km", "{n} km", count),
-    }
-    if unit in forms:
-        return forms[unit].format(n=number)
+    said = _units(count).get(unit)
+    if said is not None:
+        return said[1].format(n=number)
     one = found.language == "en" and found.plural_form(value) == "one"
     return f"{number} {singular(unit) if one else unit}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.i18n import N_, _
 from bot.texts import THERE
-from bot.texts.format import behaviour_name, unit_name
+from bot.texts.format import behaviour_name, plural, unit_name
 from core.behaviours import TEMPLATES
 
 
@@ -269,3 +269,11 @@ def menu(*, name: str | None, behaviour: str, time: str, zone: str, paused: bool
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def name_too_long(limit: int) -> str:
+    return _(NAME_TOO_LONG).format(limit=plural(limit, "{n} character", "{n} characters"))
+
+
+def unit_bad(limit: int) -> str:
+    return _(UNIT_BAD).format(limit=plural(limit, "{n} character", "{n} characters"))

@@ -30,9 +30,6 @@ class PseudoTranslations(NullTranslations):
     def pgettext(self, context: str, message: str) -> str:
         return self.gettext(message)
 
-    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
-        return self.ngettext(msgid1, msgid2, n)
-
 
 @contextmanager
 def pseudo_locale() -> Iterator[str]:
